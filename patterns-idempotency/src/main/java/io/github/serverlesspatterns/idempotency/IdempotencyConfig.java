@@ -1,0 +1,279 @@
+package io.github.serverlesspatterns.idempotency;
+
+import io.github.serverlesspatterns.core.Codec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The immutable configuration of one {@link Idempotency} decorator. Build it with
+ * {@link #builder(String, Function, Codec)}; setters validate at once (NPE naming the parameter,
+ * IAE showing the bad value).
+ *
+ * <pre>{@code
+ * IdempotencyConfig<Order, Receipt> config = IdempotencyConfig
+ *         .builder("orders", Order::orderId, JacksonCodec.of(mapper, Receipt.class))
+ *         .payload(order -> order.lines().toString())    // same key, other lines: mismatch error
+ *         .completedExpiry(Duration.ofHours(24))
+ *         .build();
+ * }</pre>
+ *
+ * @param <I> the handler's input type
+ * @param <O> the handler's output type
+ */
+public final class IdempotencyConfig<I, O> {
+
+    /** Default expiry of a COMPLETED record: 1 hour. */
+    public static final Duration DEFAULT_COMPLETED_EXPIRY = Duration.ofHours(1);
+    /** Default local cache size: 0, no local cache. */
+    public static final int DEFAULT_LOCAL_CACHE_SIZE = 0;
+    /** Default wait for an in-progress duplicate: zero, reject it at once. */
+    public static final Duration DEFAULT_IN_PROGRESS_WAIT = Duration.ZERO;
+    /** First pause while waiting for an in-progress duplicate: 20 ms, doubling up to {@link #MAX_WAIT_BACKOFF}. */
+    public static final Duration INITIAL_WAIT_BACKOFF = Duration.ofMillis(20);
+    /** Longest pause between polls while waiting: 500 ms. */
+    public static final Duration MAX_WAIT_BACKOFF = Duration.ofMillis(500);
+
+    /** What to do with an input whose key function returns no key. */
+    public enum MissingKeyPolicy {
+        /** Throw {@link IdempotencyKeyMissingException}; the handler does not run (the default). */
+        REJECT,
+        /** Log a warning and run the handler without idempotency. */
+        RUN_UNPROTECTED
+    }
+
+    private final String name;
+    private final Function<? super I, String> key;
+    private final Codec<O> resultCodec;
+    private final Function<? super I, String> payload;
+    private final Duration completedExpiry;
+    private final MissingKeyPolicy missingKeyPolicy;
+    private final Duration inProgressWait;
+    private final boolean releaseOnFailure;
+    private final int localCacheSize;
+    private final Clock clock;
+
+    private IdempotencyConfig(Builder<I, O> b) {
+        this.name = b.name;
+        this.key = b.key;
+        this.resultCodec = b.resultCodec;
+        this.payload = b.payload;
+        this.completedExpiry = b.completedExpiry;
+        this.missingKeyPolicy = b.missingKeyPolicy;
+        this.inProgressWait = b.inProgressWait;
+        this.releaseOnFailure = b.releaseOnFailure;
+        this.localCacheSize = b.localCacheSize;
+        this.clock = b.clock;
+    }
+
+    /**
+     * Starts a config.
+     *
+     * @param name        names this use of idempotency; prefixes every stored key and appears in
+     *                    errors (1 to 64 of {@code A-Z a-z 0-9 . _ -})
+     * @param key         the idempotency key of an input (e.g. an order id or a message id);
+     *                    {@code null} or blank means "no key"
+     * @param resultCodec encodes results for replay
+     * @param <I>         input type
+     * @param <O>         output type
+     * @return the builder
+     */
+    public static <I, O> Builder<I, O> builder(String name, Function<? super I, String> key, Codec<O> resultCodec) {
+        return new Builder<>(name, key, resultCodec);
+    }
+
+    /** @return a builder with this config's values */
+    public Builder<I, O> toBuilder() {
+        Builder<I, O> b = new Builder<>(name, key, resultCodec);
+        b.payload = payload;
+        b.completedExpiry = completedExpiry;
+        b.missingKeyPolicy = missingKeyPolicy;
+        b.inProgressWait = inProgressWait;
+        b.releaseOnFailure = releaseOnFailure;
+        b.localCacheSize = localCacheSize;
+        b.clock = clock;
+        return b;
+    }
+
+    /** @return the name; prefixes stored keys */
+    public String name() {
+        return name;
+    }
+
+    /** @return the key function */
+    public Function<? super I, String> key() {
+        return key;
+    }
+
+    /** @return the result codec */
+    public Codec<O> resultCodec() {
+        return resultCodec;
+    }
+
+    /** @return the payload function for validation, or {@code null} when validation is off (the default) */
+    public Function<? super I, String> payload() {
+        return payload;
+    }
+
+    /** @return how long a COMPLETED record is kept; default {@link #DEFAULT_COMPLETED_EXPIRY} */
+    public Duration completedExpiry() {
+        return completedExpiry;
+    }
+
+    /** @return the missing key policy; default {@link MissingKeyPolicy#REJECT} */
+    public MissingKeyPolicy missingKeyPolicy() {
+        return missingKeyPolicy;
+    }
+
+    /** @return how long a duplicate waits for an in-progress call; default zero (reject at once) */
+    public Duration inProgressWait() {
+        return inProgressWait;
+    }
+
+    /** @return whether a handler exception deletes the record so a retry runs again; default {@code true} */
+    public boolean releaseOnFailure() {
+        return releaseOnFailure;
+    }
+
+    /** @return the local cache size; default 0 (off) */
+    public int localCacheSize() {
+        return localCacheSize;
+    }
+
+    /** @return the clock; default the system UTC clock */
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "IdempotencyConfig{name=" + name + ", validation=" + (payload != null) + ", completedExpiry=" + completedExpiry
+                + ", missingKeyPolicy=" + missingKeyPolicy + ", inProgressWait=" + inProgressWait
+                + ", releaseOnFailure=" + releaseOnFailure + ", localCacheSize=" + localCacheSize + '}';
+    }
+
+    /**
+     * Builder of {@link IdempotencyConfig}. Not thread-safe.
+     *
+     * @param <I> input type
+     * @param <O> output type
+     */
+    public static final class Builder<I, O> {
+        private final String name;
+        private final Function<? super I, String> key;
+        private final Codec<O> resultCodec;
+        private Function<? super I, String> payload;
+        private Duration completedExpiry = DEFAULT_COMPLETED_EXPIRY;
+        private MissingKeyPolicy missingKeyPolicy = MissingKeyPolicy.REJECT;
+        private Duration inProgressWait = DEFAULT_IN_PROGRESS_WAIT;
+        private boolean releaseOnFailure = true;
+        private int localCacheSize = DEFAULT_LOCAL_CACHE_SIZE;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String name, Function<? super I, String> key, Codec<O> resultCodec) {
+            Objects.requireNonNull(name, "name");
+            if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw new IllegalArgumentException("name must be 1 to 64 of A-Z a-z 0-9 . _ - : '" + name + "'");
+            }
+            this.name = name;
+            this.key = Objects.requireNonNull(key, "key");
+            this.resultCodec = Objects.requireNonNull(resultCodec, "resultCodec");
+        }
+
+        /**
+         * Turns on payload validation: a call that reuses a key with a different payload part
+         * raises {@link IdempotencyPayloadMismatchException} and runs nothing. Only a SHA-256
+         * hash of the part is stored.
+         *
+         * @param payload the part of the input that must match (e.g. the request body)
+         * @return this builder
+         */
+        public Builder<I, O> payload(Function<? super I, String> payload) {
+            this.payload = Objects.requireNonNull(payload, "payload");
+            return this;
+        }
+
+        /**
+         * @param completedExpiry how long a COMPLETED record is kept (at least 1 second)
+         * @return this builder
+         */
+        public Builder<I, O> completedExpiry(Duration completedExpiry) {
+            Objects.requireNonNull(completedExpiry, "completedExpiry");
+            if (completedExpiry.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("completedExpiry must be at least 1 second: " + completedExpiry);
+            }
+            this.completedExpiry = completedExpiry;
+            return this;
+        }
+
+        /**
+         * @param missingKeyPolicy what to do when the key function returns no key
+         * @return this builder
+         */
+        public Builder<I, O> missingKeyPolicy(MissingKeyPolicy missingKeyPolicy) {
+            this.missingKeyPolicy = Objects.requireNonNull(missingKeyPolicy, "missingKeyPolicy");
+            return this;
+        }
+
+        /**
+         * Makes a duplicate that finds the key IN_PROGRESS wait (polling with backoff from
+         * {@link #INITIAL_WAIT_BACKOFF} to {@link #MAX_WAIT_BACKOFF}, never past the invocation's
+         * deadline) and replay the result when the first call completes. If the first call fails
+         * and releases the key, the waiting duplicate claims it and runs.
+         *
+         * @param maxWait the longest wait; zero turns waiting off
+         * @return this builder
+         */
+        public Builder<I, O> waitForInProgress(Duration maxWait) {
+            Objects.requireNonNull(maxWait, "maxWait");
+            if (maxWait.isNegative()) {
+                throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+            }
+            this.inProgressWait = maxWait;
+            return this;
+        }
+
+        /**
+         * @param releaseOnFailure {@code true} (the default) deletes the record when the handler
+         *                         throws, so the retry runs again; {@code false} keeps it IN_PROGRESS
+         *                         until the invocation's deadline
+         * @return this builder
+         */
+        public Builder<I, O> releaseOnFailure(boolean releaseOnFailure) {
+            this.releaseOnFailure = releaseOnFailure;
+            return this;
+        }
+
+        /**
+         * Keeps up to {@code size} COMPLETED records in a bounded, thread-safe in-process cache
+         * (least recently used evicted first; expiry honoured), so a repeat on the same instance
+         * costs no store call.
+         *
+         * @param size the most records kept; 0 turns the cache off
+         * @return this builder
+         */
+        public Builder<I, O> localCache(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("local cache size must not be negative: " + size);
+            }
+            this.localCacheSize = size;
+            return this;
+        }
+
+        /**
+         * @param clock the clock for expiries
+         * @return this builder
+         */
+        public Builder<I, O> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @return the config */
+        public IdempotencyConfig<I, O> build() {
+            return new IdempotencyConfig<>(this);
+        }
+    }
+}

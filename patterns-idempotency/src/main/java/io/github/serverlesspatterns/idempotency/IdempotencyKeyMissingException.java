@@ -1,0 +1,24 @@
+package io.github.serverlesspatterns.idempotency;
+
+/**
+ * The key function returned no key (null or blank) for an input, and the config does not allow running unprotected.
+ */
+public class IdempotencyKeyMissingException extends IdempotencyException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what went wrong, naming the config, the key digest and the state
+     */
+    public IdempotencyKeyMissingException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what went wrong, naming the config, the key digest and the state
+     * @param cause   the underlying cause
+     */
+    public IdempotencyKeyMissingException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

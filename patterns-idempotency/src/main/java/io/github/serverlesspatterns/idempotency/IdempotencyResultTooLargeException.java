@@ -1,0 +1,24 @@
+package io.github.serverlesspatterns.idempotency;
+
+/**
+ * The handler's encoded result is larger than the store can keep (DynamoDB: 400 KB per item). The record was released, so a retry runs the handler again.
+ */
+public class IdempotencyResultTooLargeException extends IdempotencyException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what went wrong, naming the config, the key digest and the state
+     */
+    public IdempotencyResultTooLargeException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what went wrong, naming the config, the key digest and the state
+     * @param cause   the underlying cause
+     */
+    public IdempotencyResultTooLargeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.serverlesspatterns.idempotency;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Where idempotency records live. Implementations: {@link InMemoryIdempotencyStore} (one JVM),
+ * {@code dynamodb.DynamoDbIdempotencyStore} and {@code redis.RedisIdempotencyStore} (shared by
+ * every instance of a function). All pass the same contract test ({@code IdempotencyStoreContract}
+ * in this module's test-jar), which a custom store should pass too.
+ *
+ * <p>Each method is one round trip to the backend where the backend allows it: the decorator's
+ * first call costs {@code claim} + {@code complete}, a repeat costs one {@code claim}.
+ * Implementations must be thread-safe and atomic per key. A store throws any runtime
+ * exception when its backend fails; the decorator turns it into an
+ * {@link IdempotencyStoreException} naming the store and key.
+ */
+public interface IdempotencyStore {
+
+    /**
+     * Atomically writes {@code inProgress} unless a live record (not
+     * {@linkplain IdempotencyRecord#isExpired expired} at {@code now}) exists for its key.
+     *
+     * @param inProgress the IN_PROGRESS record to write
+     * @param now        the current time, by the decorator's clock
+     * @return claimed, or the live record that exists
+     */
+    ClaimResult claim(IdempotencyRecord inProgress, Instant now);
+
+    /**
+     * Replaces the record of {@code completed.key()} with the COMPLETED record.
+     *
+     * @param completed the COMPLETED record
+     * @param now       the current time, by the decorator's clock
+     * @throws IdempotencyResultTooLargeException if the backend cannot keep a result of this size
+     */
+    void complete(IdempotencyRecord completed, Instant now);
+
+    /**
+     * Deletes the record of a key (a failed call releases its claim so the retry runs again).
+     *
+     * @param key the stored key
+     */
+    void release(String key);
+
+    /**
+     * Reads a record, expired or not, with strong consistency.
+     *
+     * @param key the stored key
+     * @return the record, or empty
+     */
+    Optional<IdempotencyRecord> get(String key);
+
+    /** @return a short description for error messages, e.g. {@code DynamoDB table orders-idempotency} */
+    String describe();
+}

@@ -1,0 +1,244 @@
+package io.github.serverlesspatterns.idempotency.redis;
+
+import io.github.serverlesspatterns.idempotency.ClaimResult;
+import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
+import io.github.serverlesspatterns.idempotency.IdempotencyStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An {@link IdempotencyStore} in Redis (Lettuce), shared by every instance of a function.
+ *
+ * <p>Each record is a hash under {@code prefix + storedKey} with the fields {@code status},
+ * {@code exp} and {@code ipexp} (epoch ms by the decorator's clock), {@code val} (payload hash)
+ * and {@code data} (the encoded result), and a Redis TTL equal to the record's expiry, so Redis
+ * drops expired records itself.
+ *
+ * <p>Calls: a claim is one round trip (a Lua script that checks the live record and writes the
+ * IN_PROGRESS one atomically, taking over an expired record in the same step); completion is one
+ * round trip (a Lua script); release one {@code DEL}; get one {@code HGETALL}. Scripts run by
+ * {@code EVALSHA}, loaded on the first {@code NOSCRIPT}.
+ *
+ * <p>The store opens one connection (thread-safe in Lettuce) on first use from the client it is
+ * given; {@link #close()} closes that connection, not the client. Thread-safe.
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore, AutoCloseable {
+
+    /** Default key prefix: {@value}. */
+    public static final String DEFAULT_PREFIX = "idempotency:";
+    /** Default command timeout: 1 second. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final String CLAIM = String.join("\n",
+            "local cur = redis.call('HMGET', KEYS[1], 'status', 'exp', 'ipexp')",
+            "if cur[1] then",
+            "  local now = tonumber(ARGV[1])",
+            "  if tonumber(cur[2]) > now and (cur[1] == 'COMPLETED' or tonumber(cur[3]) > now) then",
+            "    return redis.call('HGETALL', KEYS[1])",
+            "  end",
+            "  redis.call('DEL', KEYS[1])",
+            "end",
+            "redis.call('HSET', KEYS[1], 'status', 'IN_PROGRESS', 'exp', ARGV[2], 'ipexp', ARGV[3])",
+            "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'val', ARGV[4]) end",
+            "redis.call('PEXPIRE', KEYS[1], ARGV[5])",
+            "return {}");
+
+    private static final String COMPLETE = String.join("\n",
+            "redis.call('HSET', KEYS[1], 'status', 'COMPLETED', 'exp', ARGV[1], 'ipexp', ARGV[2])",
+            "if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'val', ARGV[5]) end",
+            "if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'data', ARGV[4]) else redis.call('HDEL', KEYS[1], 'data') end",
+            "redis.call('PEXPIRE', KEYS[1], ARGV[6])",
+            "return 1");
+
+    private static final String CLAIM_SHA = sha1(CLAIM);
+    private static final String COMPLETE_SHA = sha1(COMPLETE);
+
+    private final RedisClient client;
+    private final String prefix;
+    private final Duration timeout;
+    private volatile StatefulRedisConnection<byte[], byte[]> connection;
+    private volatile boolean claimLoaded;
+    private volatile boolean completeLoaded;
+
+    private RedisIdempotencyStore(RedisClient client, String prefix, Duration timeout) {
+        this.client = client;
+        this.prefix = prefix;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param client a Lettuce client the caller built (and shuts down)
+     * @return a store with the default prefix and timeout
+     */
+    public static RedisIdempotencyStore create(RedisClient client) {
+        return create(client, DEFAULT_PREFIX, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param client  a Lettuce client the caller built (and shuts down)
+     * @param prefix  prefix of every Redis key (may be empty)
+     * @param timeout command timeout
+     * @return the store
+     */
+    public static RedisIdempotencyStore create(RedisClient client, String prefix, Duration timeout) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return new RedisIdempotencyStore(client, prefix, timeout);
+    }
+
+    private RedisCommands<byte[], byte[]> commands() {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (c == null || !c.isOpen()) {
+            synchronized (this) {
+                c = connection;
+                if (c == null || !c.isOpen()) {
+                    c = client.connect(ByteArrayCodec.INSTANCE);
+                    c.setTimeout(timeout);
+                    connection = c;
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    @Override
+    public ClaimResult claim(IdempotencyRecord inProgress, Instant now) {
+        long ttl = Math.max(1, inProgress.expiresAt().toEpochMilli() - now.toEpochMilli());
+        List<Object> existing = run(true, inProgress.key(),
+                bytes(now.toEpochMilli()), bytes(inProgress.expiresAt().toEpochMilli()),
+                bytes(inProgress.inProgressUntil().toEpochMilli()),
+                utf8(inProgress.payloadHash().orElse("")), bytes(ttl));
+        if (existing == null || existing.isEmpty()) {
+            return ClaimResult.claimed();
+        }
+        return ClaimResult.existing(toRecord(inProgress.key(), pairs(existing)));
+    }
+
+    @Override
+    public void complete(IdempotencyRecord completed, Instant now) {
+        Optional<byte[]> result = completed.result();
+        long ttl = Math.max(1, completed.expiresAt().toEpochMilli() - now.toEpochMilli());
+        run(false, completed.key(), bytes(completed.expiresAt().toEpochMilli()),
+                bytes(completed.inProgressUntil().toEpochMilli()), utf8(result.isPresent() ? "1" : "0"),
+                result.orElse(new byte[0]), utf8(completed.payloadHash().orElse("")), bytes(ttl));
+    }
+
+    @Override
+    public void release(String key) {
+        commands().del(redisKey(key));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> get(String key) {
+        Map<byte[], byte[]> fields = commands().hgetall(redisKey(key));
+        if (fields == null || fields.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> byName = new HashMap<>();
+        fields.forEach((k, v) -> byName.put(new String(k, StandardCharsets.UTF_8), v));
+        return Optional.of(toRecord(key, byName));
+    }
+
+    @Override
+    public String describe() {
+        return "Redis store (prefix '" + prefix + "')";
+    }
+
+    /** Closes the store's connection (not the client). */
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    private List<Object> run(boolean claim, String key, byte[]... args) {
+        RedisCommands<byte[], byte[]> commands = commands();
+        byte[][] keys = {redisKey(key)};
+        String script = claim ? CLAIM : COMPLETE;
+        ScriptOutputType type = claim ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
+        boolean loaded = claim ? claimLoaded : completeLoaded;
+        if (loaded) {
+            try {
+                return asList(commands.evalsha(claim ? CLAIM_SHA : COMPLETE_SHA, type, keys, args));
+            } catch (RedisNoScriptException e) {
+                // the server restarted or flushed its scripts: EVAL below loads it again
+            }
+        }
+        // EVAL runs the script and caches it on the server: still one round trip
+        List<Object> reply = asList(commands.eval(script, type, keys, args));
+        if (claim) {
+            claimLoaded = true;
+        } else {
+            completeLoaded = true;
+        }
+        return reply;
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object reply) {
+        return reply instanceof List ? (List<Object>) reply : null;
+    }
+
+    private static Map<String, byte[]> pairs(List<Object> flat) {
+        Map<String, byte[]> map = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(new String((byte[]) flat.get(i), StandardCharsets.UTF_8), (byte[]) flat.get(i + 1));
+        }
+        return map;
+    }
+
+    private static IdempotencyRecord toRecord(String key, Map<String, byte[]> fields) {
+        IdempotencyRecord.Status status = IdempotencyRecord.Status.valueOf(text(fields.get("status")));
+        Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(text(fields.get("exp"))));
+        byte[] ip = fields.get("ipexp");
+        Instant inProgressUntil = ip == null ? expiresAt : Instant.ofEpochMilli(Long.parseLong(text(ip)));
+        byte[] val = fields.get("val");
+        return IdempotencyRecord.of(key, status, expiresAt, inProgressUntil, val == null ? null : text(val), fields.get("data"));
+    }
+
+    private byte[] redisKey(String key) {
+        return utf8(prefix + key);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(long n) {
+        return utf8(Long.toString(n));
+    }
+}

@@ -1,0 +1,2 @@
+/** The Redis idempotency store (Lettuce is an optional dependency). */
+package io.github.serverlesspatterns.idempotency.redis;
