@@ -55,8 +55,6 @@ public final class Idempotency<I, O> implements Decorator<I, O> {
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final HexFormat HEX = HexFormat.of();
 
-    }
-
     private final IdempotencyStore store;
     private final IdempotencyConfig<I, O> config;
     private final LocalCache cache;
@@ -268,7 +266,5 @@ public final class Idempotency<I, O> implements Decorator<I, O> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
-    }
-
     }
 }
