@@ -1,0 +1,449 @@
+package io.github.serverlesspatterns.circuitbreaker;
+
+import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A circuit breaker whose state lives in a shared {@link CircuitStateStore}, so that every
+ * instance of a function opens together, probes together and backs off together.
+ *
+ * <pre>{@code
+ * CircuitBreaker breaker = CircuitBreaker.of("payments-api", RedisCircuitStateStore.create(redisClient),
+ *         CircuitBreakerConfig.builder().consecutiveFailures(5).waitInOpen(Duration.ofSeconds(30)).build());
+ * Handler<Charge, Receipt> guarded = Decorators.decorate(callPaymentsApi, breaker.decorator());
+ * }</pre>
+ *
+ * <p>How it talks to the store: the breaker keeps a local view of the shared state and writes
+ * every transition with one compare-and-set, so concurrent transitions are never lost and only
+ * one instance wins each HALF_OPEN probe slot. In CLOSED a call costs one round trip (made after
+ * the call: it writes the outcome when it changes the state, otherwise it re-reads the state), so
+ * an instance learns that another one opened the circuit within one call. A CLOSED view is
+ * trusted before a call for less than the wait in OPEN, so a stale view never bypasses the
+ * HALF_OPEN probe limit. With {@link CircuitBreakerConfig.Builder#localReadStaleness} successes
+ * are batched and a call costs a round trip only once per staleness period; failures are always
+ * written at once. No background threads or timers: transitions happen on calls.
+ *
+ * <p>Rejected calls get {@link CallNotPermittedException} (or the fallback's result); the user's
+ * own exceptions pass through unchanged. Store trouble is handled by the configured
+ * {@link CircuitBreakerConfig.StoreFailurePolicy}. Thread-safe; one instance per circuit per JVM.
+ */
+public final class CircuitBreaker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
+    private static final int MAX_ATTEMPTS = 16;
+
+    private final String name;
+    private final CircuitStateStore shared;
+    private final CircuitStateStore local = new InMemoryCircuitStateStore();
+    private final CircuitBreakerConfig config;
+    private final Transitions transitions;
+
+    private volatile View view;
+    private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
+    private final AtomicInteger pendingSuccesses = new AtomicInteger();
+
+    private final AtomicLong permitted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong successes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong slowCalls = new AtomicLong();
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final AtomicLong storeErrors = new AtomicLong();
+
+    /** The state as last read or written, with the time and store it came from. */
+    private static final class View {
+        final CircuitState state;
+        final long seenAt;
+        final CircuitStateStore store;
+
+        View(CircuitState state, long seenAt, CircuitStateStore store) {
+            this.state = state;
+            this.seenAt = seenAt;
+            this.store = store;
+        }
+    }
+
+    /** Per-call bookkeeping. */
+    private static final class Call {
+        boolean probe;
+        boolean roundTrip;
+    }
+
+    private CircuitBreaker(String name, CircuitStateStore store, CircuitBreakerConfig config) {
+        this.name = name;
+        this.shared = store;
+        this.config = config;
+        this.transitions = new Transitions(config);
+    }
+
+    /**
+     * @param name   the circuit's name, shared by every instance that guards the same downstream
+     *               (1 to 128 of {@code A-Z a-z 0-9 . _ - :})
+     * @param store  where the shared state lives
+     * @param config the configuration
+     * @return the breaker
+     */
+    public static CircuitBreaker of(String name, CircuitStateStore store, CircuitBreakerConfig config) {
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new IllegalArgumentException("circuit name must be 1 to 128 of A-Z a-z 0-9 . _ - : '" + name + "'");
+        }
+        return new CircuitBreaker(name, Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
+    }
+
+    /** @return the circuit's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the configuration */
+    public CircuitBreakerConfig config() {
+        return config;
+    }
+
+    /**
+     * A decorator that guards calls with this breaker; a rejected call throws
+     * {@link CallNotPermittedException}.
+     *
+     * @param <I> input type
+     * @param <O> output type
+     * @return the decorator
+     */
+    public <I, O> Decorator<I, O> decorator() {
+        return handler -> guard(handler, null);
+    }
+
+    /**
+     * A decorator that guards calls with this breaker; a rejected call returns the fallback's result.
+     *
+     * @param fallback what a rejected call returns
+     * @param <I>      input type
+     * @param <O>      output type
+     * @return the decorator
+     */
+    public <I, O> Decorator<I, O> decorator(Fallback<I, O> fallback) {
+        Objects.requireNonNull(fallback, "fallback");
+        return handler -> guard(handler, fallback);
+    }
+
+    private <I, O> Handler<I, O> guard(Handler<I, O> handler, Fallback<I, O> fallback) {
+        Objects.requireNonNull(handler, "handler");
+        return (input, invocation) -> call(handler, fallback, input, invocation);
+    }
+
+    private <I, O> O call(Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
+        Call call = new Call();
+        CallNotPermittedException rejection = acquire(call);
+        if (rejection != null) {
+            rejected.incrementAndGet();
+            notifyRejected(rejection);
+            if (fallback != null) {
+                return fallback.apply(input, invocation, rejection);
+            }
+            throw rejection;
+        }
+        permitted.incrementAndGet();
+        Instant start = config.clock().instant();
+        O result;
+        try {
+            result = handler.handle(input, invocation);
+        } catch (RuntimeException | Error e) {
+            Transitions.Outcome outcome = config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
+                    : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS;
+            record(call, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
+            throw e;
+        }
+        boolean failed = config.recordResult().test(result) || slow(start);
+        record(call, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
+        return result;
+    }
+
+    private boolean slow(Instant start) {
+        if (config.slowCallDuration() == null) {
+            return false;
+        }
+        boolean slow = Duration.between(start, config.clock().instant()).compareTo(config.slowCallDuration()) > 0;
+        if (slow) {
+            slowCalls.incrementAndGet();
+        }
+        return slow;
+    }
+
+    // ---- permission ------------------------------------------------------------------------
+
+    /** @return null when permitted (call.probe says whether as a probe), otherwise the rejection */
+    private CallNotPermittedException acquire(Call call) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            long now = config.clock().millis();
+            View v;
+            try {
+                v = viewForAcquire(now, call);
+            } catch (RuntimeException storeError) {
+                CallNotPermittedException verdict = storeFailed(storeError, true);
+                if (verdict != null) {
+                    return verdict;
+                }
+                continue; // now on the local fallback store
+            }
+            Transitions.Decision decision = transitions.acquire(v.state, now);
+            if (decision.kind == Transitions.Kind.PERMIT) {
+                return null;
+            }
+            if (decision.kind == Transitions.Kind.REJECT) {
+                return rejection(v.state);
+            }
+            Optional<CircuitState> conflict;
+            CircuitState next = decision.next.nextVersion();
+            try {
+                conflict = cas(v.store, v.state.version(), next, call);
+            } catch (RuntimeException storeError) {
+                CallNotPermittedException verdict = storeFailed(storeError, true);
+                if (verdict != null) {
+                    return verdict;
+                }
+                continue;
+            }
+            if (conflict.isEmpty()) {
+                view = new View(next, now, v.store);
+                transitioned(v.state.state(), next.state());
+                call.probe = true;
+                return null;
+            }
+            view = new View(conflict.get(), now, v.store);
+        }
+        LOG.warn("circuit '{}': permission still contended after {} attempts; rejecting this call", name, MAX_ATTEMPTS);
+        return rejection(view.state);
+    }
+
+    private View viewForAcquire(long now, Call call) {
+        CircuitStateStore store = activeStore(now);
+        View v = view;
+        if (v != null && v.store == store) {
+            long age = now - v.seenAt;
+            switch (v.state.state()) {
+                case CLOSED:
+                    long trust = config.localReadStaleness().isZero() ? config.waitInOpen().toMillis()
+                            : config.localReadStaleness().toMillis();
+                    if (age < trust) {
+                        return v;
+                    }
+                    break;
+                case OPEN:
+                    if (now < v.state.openUntilMillis()) {
+                        return v; // no probe before then, whoever asks
+                    }
+                    break;
+                case FORCED_OPEN:
+                case DISABLED:
+                    if (age < config.waitInOpen().toMillis()) {
+                        return v;
+                    }
+                    break;
+                default:
+                    break; // HALF_OPEN: probe slots change under us; read them
+            }
+        }
+        View loaded = new View(load(store, call), now, store);
+        view = loaded;
+        return loaded;
+    }
+
+    private CallNotPermittedException rejection(CircuitState s) {
+        Instant nextProbe = s.state() == CircuitState.State.OPEN ? Instant.ofEpochMilli(s.openUntilMillis()) : null;
+        String when = s.state() == CircuitState.State.OPEN ? "; next probe at " + nextProbe
+                : s.state() == CircuitState.State.HALF_OPEN ? "; all " + config.permittedProbes() + " probe slots are taken"
+                : s.state() == CircuitState.State.FORCED_OPEN ? "; forced open by hand until reset" : "";
+        return new CallNotPermittedException(name, s.state(), nextProbe,
+                "circuit '" + name + "' is " + s.state() + when + "; call not permitted");
+    }
+
+    // ---- outcomes ----------------------------------------------------------------------------
+
+    private void record(Call call, Transitions.Outcome outcome) {
+        if (outcome == Transitions.Outcome.SUCCESS) {
+            successes.incrementAndGet();
+        } else if (outcome == Transitions.Outcome.FAILURE) {
+            failures.incrementAndGet();
+        }
+        long now = config.clock().millis();
+        View v = view;
+        if (v == null) {
+            return;
+        }
+        if (!call.probe && outcome == Transitions.Outcome.SUCCESS && !config.localReadStaleness().isZero()
+                && v.state.state() == CircuitState.State.CLOSED && now - v.seenAt < config.localReadStaleness().toMillis()) {
+            pendingSuccesses.incrementAndGet(); // batched: written with the next round trip
+            return;
+        }
+        int batched = pendingSuccesses.getAndSet(0); // successes batched under the local read cache go first
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                CircuitState current = v.state;
+                CircuitState next = batched > 0
+                        ? transitions.onOutcome(current, Transitions.Outcome.SUCCESS, batched, false, now) : current;
+                next = transitions.onOutcome(next, outcome, 1, call.probe, now);
+                if (next.sameContent(current)) {
+                    if (!call.roundTrip) {
+                        view = new View(load(v.store, call), now, v.store); // learn what others did
+                    }
+                    return;
+                }
+                CircuitState written = next.nextVersion();
+                Optional<CircuitState> conflict = cas(v.store, current.version(), written, call);
+                if (conflict.isEmpty()) {
+                    view = new View(written, now, v.store);
+                    transitioned(current.state(), written.state());
+                    return;
+                }
+                v = new View(conflict.get(), now, v.store);
+                view = v;
+            }
+            pendingSuccesses.addAndGet(batched);
+            LOG.warn("circuit '{}': outcome {} not recorded after {} contended attempts", name, outcome, MAX_ATTEMPTS);
+        } catch (RuntimeException storeError) {
+            pendingSuccesses.addAndGet(batched);
+            storeFailed(storeError, false); // the call already ran: never fail it for the store
+        }
+    }
+
+    // ---- manual control ----------------------------------------------------------------------
+
+    /** Opens the circuit for every instance until {@link #reset()}. */
+    public void forceOpen() {
+        setByHand(CircuitState.State.FORCED_OPEN);
+    }
+
+    /** Lets every call through, counting nothing, for every instance until {@link #reset()}. */
+    public void disable() {
+        setByHand(CircuitState.State.DISABLED);
+    }
+
+    /** Closes the circuit with fresh counters (and a reset backoff) for every instance. */
+    public void reset() {
+        setByHand(CircuitState.State.CLOSED);
+    }
+
+    private void setByHand(CircuitState.State target) {
+        CircuitStateStore store = activeStore(config.clock().millis());
+        Call call = new Call();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            CircuitState current = load(store, call);
+            CircuitState next = current.with(target, 0, "", 0, 0, 0, 0, 0).nextVersion();
+            if (cas(store, current.version(), next, call).isEmpty()) {
+                view = new View(next, config.clock().millis(), store);
+                transitioned(current.state(), target);
+                return;
+            }
+        }
+        throw new IllegalStateException("circuit '" + name + "': could not set " + target + " after " + MAX_ATTEMPTS
+                + " contended attempts");
+    }
+
+    /**
+     * Reads the shared state now (one round trip).
+     *
+     * @return the current state
+     */
+    public CircuitState.State state() {
+        long now = config.clock().millis();
+        CircuitStateStore store = activeStore(now);
+        View v = new View(load(store, new Call()), now, store);
+        view = v;
+        return v.state.state();
+    }
+
+    /** @return this instance's counters and its latest view of the shared state (no round trip) */
+    public CircuitBreakerMetrics metrics() {
+        View v = view;
+        CircuitState s = v == null ? CircuitState.initial() : v.state;
+        return new CircuitBreakerMetrics(s.state(), s.failureRate(), permitted.get(), rejected.get(), successes.get(),
+                failures.get(), slowCalls.get(), roundTrips.get(), storeErrors.get());
+    }
+
+    // ---- store access ------------------------------------------------------------------------
+
+    private CircuitStateStore activeStore(long now) {
+        return now < sharedStoreDownUntil ? local : shared;
+    }
+
+    private CircuitState load(CircuitStateStore store, Call call) {
+        call.roundTrip = true;
+        roundTrips.incrementAndGet();
+        return store.load(name).orElseGet(CircuitState::initial);
+    }
+
+    private Optional<CircuitState> cas(CircuitStateStore store, long expected, CircuitState next, Call call) {
+        call.roundTrip = true;
+        roundTrips.incrementAndGet();
+        return store.compareAndSet(name, expected, next);
+    }
+
+    /** Applies the store-failure policy; returns a rejection, throws, or returns null to go on locally. */
+    private CallNotPermittedException storeFailed(RuntimeException error, boolean beforeCall) {
+        storeErrors.incrementAndGet();
+        View v = view;
+        if (v != null && v.store == local) {
+            throw error; // the in-memory store does not fail; this is a bug worth seeing
+        }
+        try {
+            config.listener().onStoreError(name, error);
+        } catch (RuntimeException listenerError) {
+            LOG.warn("circuit '{}': listener failed on store error", name, listenerError);
+        }
+        long now = config.clock().millis();
+        sharedStoreDownUntil = now + config.storeRetryInterval().toMillis();
+        view = null;
+        LOG.warn("circuit '{}': {} failed ({}); policy {} for the next {}", name, shared.describe(), error.toString(),
+                config.storeFailurePolicy(), config.storeRetryInterval());
+        if (!beforeCall) {
+            return null;
+        }
+        switch (config.storeFailurePolicy()) {
+            case REJECT:
+                sharedStoreDownUntil = Long.MIN_VALUE; // try the store again on the next call
+                return new CallNotPermittedException(name, null, null, "circuit '" + name + "': its store ("
+                        + shared.describe() + ") is unreachable and the policy is REJECT: " + error);
+            case THROW:
+                sharedStoreDownUntil = Long.MIN_VALUE;
+                throw new CircuitBreakerStoreException("circuit '" + name + "': its store (" + shared.describe()
+                        + ") failed: " + error, error);
+            default:
+                return null;
+        }
+    }
+
+    private void transitioned(CircuitState.State from, CircuitState.State to) {
+        if (from == to) {
+            return;
+        }
+        LOG.info("circuit '{}': {} -> {}", name, from, to);
+        try {
+            config.listener().onStateTransition(name, from, to);
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on transition {} -> {}", name, from, to, e);
+        }
+    }
+
+    private void notifyRejected(CallNotPermittedException rejection) {
+        try {
+            config.listener().onCallRejected(name, rejection.state(), rejection.nextProbeAt().orElse(null));
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on a rejected call", name, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker{" + name + ", " + shared.describe() + '}';
+    }
+}

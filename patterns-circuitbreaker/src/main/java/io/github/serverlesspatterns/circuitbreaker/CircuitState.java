@@ -1,0 +1,179 @@
+package io.github.serverlesspatterns.circuitbreaker;
+
+import java.util.Objects;
+
+/**
+ * The shared state of one circuit, as stores keep it: immutable, versioned, and encoded as one
+ * short string ({@link #encode()} / {@link #decode(String)}) so that every store can keep it in
+ * one value and replace it with one compare-and-set on {@link #version()}.
+ *
+ * <p>The count-based sliding window is kept as a string of outcomes, oldest first ({@code 1} a
+ * failure, {@code 0} a success), at most the configured window size long.
+ */
+public final class CircuitState {
+
+    /** The states of a circuit. */
+    public enum State {
+        /** Calls pass; outcomes are counted. */
+        CLOSED,
+        /** Calls are rejected until the open wait ends. */
+        OPEN,
+        /** A few probe calls pass; successes close the circuit, a failure re-opens it. */
+        HALF_OPEN,
+        /** Set by hand: every call is rejected. */
+        FORCED_OPEN,
+        /** Set by hand: every call passes and nothing is counted. */
+        DISABLED
+    }
+
+    private static final String FORMAT = "v1";
+
+    private final State state;
+    private final long version;
+    private final int consecutiveFailures;
+    private final String window;
+    private final long openUntilMillis;
+    private final int openCount;
+    private final int probesInFlight;
+    private final int probeSuccesses;
+    private final long lastProbeMillis;
+
+    private CircuitState(State state, long version, int consecutiveFailures, String window, long openUntilMillis,
+                         int openCount, int probesInFlight, int probeSuccesses, long lastProbeMillis) {
+        this.state = Objects.requireNonNull(state, "state");
+        this.version = version;
+        this.consecutiveFailures = consecutiveFailures;
+        this.window = Objects.requireNonNull(window, "window");
+        this.openUntilMillis = openUntilMillis;
+        this.openCount = openCount;
+        this.probesInFlight = probesInFlight;
+        this.probeSuccesses = probeSuccesses;
+        this.lastProbeMillis = lastProbeMillis;
+    }
+
+    /** @return a fresh CLOSED circuit at version 0 (what a store holds when it holds nothing) */
+    public static CircuitState initial() {
+        return new CircuitState(State.CLOSED, 0, 0, "", 0, 0, 0, 0, 0);
+    }
+
+    /** @return the state */
+    public State state() {
+        return state;
+    }
+
+    /** @return the version: 0 for a circuit never stored, then +1 on every stored change */
+    public long version() {
+        return version;
+    }
+
+    /** @return failures since the last success, in CLOSED */
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    /** @return recent outcomes, oldest first: {@code 1} failure, {@code 0} success */
+    public String window() {
+        return window;
+    }
+
+    /** @return epoch ms at which an OPEN circuit lets the first probe through */
+    public long openUntilMillis() {
+        return openUntilMillis;
+    }
+
+    /** @return how many times the circuit opened since it was last closed (the backoff exponent) */
+    public int openCount() {
+        return openCount;
+    }
+
+    /** @return probes admitted in HALF_OPEN and not finished yet */
+    public int probesInFlight() {
+        return probesInFlight;
+    }
+
+    /** @return successful probes in this HALF_OPEN period */
+    public int probeSuccesses() {
+        return probeSuccesses;
+    }
+
+    /** @return epoch ms of the last probe admitted */
+    public long lastProbeMillis() {
+        return lastProbeMillis;
+    }
+
+    /** @return the failure rate of the window in percent, or -1 when the window is empty */
+    public float failureRate() {
+        if (window.isEmpty()) {
+            return -1;
+        }
+        int failures = 0;
+        for (int i = 0; i < window.length(); i++) {
+            if (window.charAt(i) == '1') {
+                failures++;
+            }
+        }
+        return failures * 100f / window.length();
+    }
+
+    CircuitState with(State newState, int newConsecutiveFailures, String newWindow, long newOpenUntil, int newOpenCount,
+                      int newProbesInFlight, int newProbeSuccesses, long newLastProbe) {
+        return new CircuitState(newState, version, newConsecutiveFailures, newWindow, newOpenUntil, newOpenCount,
+                newProbesInFlight, newProbeSuccesses, newLastProbe);
+    }
+
+    /**
+     * @return this state with the next version, as a store writes it over version {@link #version()}
+     */
+    public CircuitState nextVersion() {
+        return new CircuitState(state, version + 1, consecutiveFailures, window, openUntilMillis, openCount, probesInFlight,
+                probeSuccesses, lastProbeMillis);
+    }
+
+    /** @return {@code true} if both have the same content, whatever their versions */
+    boolean sameContent(CircuitState o) {
+        return state == o.state && consecutiveFailures == o.consecutiveFailures && window.equals(o.window)
+                && openUntilMillis == o.openUntilMillis && openCount == o.openCount && probesInFlight == o.probesInFlight
+                && probeSuccesses == o.probeSuccesses && lastProbeMillis == o.lastProbeMillis;
+    }
+
+    /** @return the one-line encoding stores keep */
+    public String encode() {
+        return FORMAT + '|' + state + '|' + version + '|' + consecutiveFailures + '|' + window + '|' + openUntilMillis + '|'
+                + openCount + '|' + probesInFlight + '|' + probeSuccesses + '|' + lastProbeMillis;
+    }
+
+    /**
+     * @param encoded a string made by {@link #encode()}
+     * @return the state
+     * @throws IllegalArgumentException if the string is not an encoding of this format
+     */
+    public static CircuitState decode(String encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        String[] f = encoded.split("\\|", -1);
+        if (f.length != 10 || !FORMAT.equals(f[0])) {
+            throw new IllegalArgumentException("not a circuit state (expected " + FORMAT + " with 10 fields): '" + encoded + "'");
+        }
+        try {
+            return new CircuitState(State.valueOf(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), f[4],
+                    Long.parseLong(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]),
+                    Long.parseLong(f[9]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a circuit state: '" + encoded + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CircuitState && ((CircuitState) o).version == version && sameContent((CircuitState) o);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(state, version, window);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitState{" + encode() + '}';
+    }
+}

@@ -1,0 +1,38 @@
+package io.github.serverlesspatterns.circuitbreaker;
+
+import java.util.Optional;
+
+/**
+ * Where the shared state of circuits lives: {@link InMemoryCircuitStateStore} (one JVM),
+ * {@code redis.RedisCircuitStateStore} and {@code dynamodb.DynamoDbCircuitStateStore} (every
+ * instance of a function sees one state). All pass one contract test
+ * ({@code CircuitStateStoreContract}, in this module's test-jar).
+ *
+ * <p>The breaker computes transitions itself and writes them with {@link #compareAndSet}, one
+ * round trip that either stores the new state or returns the current one, so concurrent
+ * transitions from many instances are never lost. Implementations are thread-safe.
+ */
+public interface CircuitStateStore {
+
+    /**
+     * Reads a circuit's state.
+     *
+     * @param name the circuit name
+     * @return the state, or empty when none is stored (the circuit is then CLOSED at version 0)
+     */
+    Optional<CircuitState> load(String name);
+
+    /**
+     * Stores {@code next} (whose version must be {@code expectedVersion + 1}) if the stored
+     * version is {@code expectedVersion} (0: nothing stored), atomically.
+     *
+     * @param name            the circuit name
+     * @param expectedVersion the version the change was computed from
+     * @param next            the new state
+     * @return empty when stored; otherwise the state that is stored now (the caller recomputes)
+     */
+    Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next);
+
+    /** @return a short description for logs and errors */
+    String describe();
+}

@@ -1,0 +1,137 @@
+package io.github.serverlesspatterns.circuitbreaker.dynamodb;
+
+import io.github.serverlesspatterns.circuitbreaker.CircuitState;
+import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link CircuitStateStore} in a DynamoDB table: one item per circuit with the attributes
+ * {@code name} (S, partition key), {@code version} (N), {@code state} (S, the encoded state) and
+ * {@code expiration} (N, epoch seconds; enable TTL on it so unused circuits disappear).
+ *
+ * <p>Calls: {@code load} is one consistent {@code GetItem}; {@code compareAndSet} is one
+ * conditional {@code PutItem} on the version with {@code ReturnValuesOnConditionCheckFailure=ALL_OLD},
+ * so a lost race returns the winner's state in the same round trip (a consistent {@code GetItem}
+ * follows only if the service returns no item). Only one instance wins each transition, and
+ * so each HALF_OPEN probe slot. Uses the client it is given and never closes it. Thread-safe.
+ */
+public final class DynamoDbCircuitStateStore implements CircuitStateStore {
+
+    /** Default TTL of a circuit's item after its last write: 7 days. */
+    public static final Duration DEFAULT_TTL = Duration.ofDays(7);
+
+    private final DynamoDbClient client;
+    private final String tableName;
+    private final Duration ttl;
+    private final Clock clock;
+
+    private DynamoDbCircuitStateStore(DynamoDbClient client, String tableName, Duration ttl, Clock clock) {
+        this.client = client;
+        this.tableName = tableName;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /**
+     * @param client    a DynamoDB client the caller built (and closes)
+     * @param tableName the table
+     * @return a store with the default TTL
+     */
+    public static DynamoDbCircuitStateStore create(DynamoDbClient client, String tableName) {
+        return create(client, tableName, DEFAULT_TTL, Clock.systemUTC());
+    }
+
+    /**
+     * @param client    a DynamoDB client the caller built (and closes)
+     * @param tableName the table
+     * @param ttl       how long an item outlives its last write
+     * @param clock     clock for the TTL attribute
+     * @return the store
+     */
+    public static DynamoDbCircuitStateStore create(DynamoDbClient client, String tableName, Duration ttl, Clock clock) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(tableName, "tableName");
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(clock, "clock");
+        if (tableName.isBlank()) {
+            throw new IllegalArgumentException("tableName must not be blank");
+        }
+        if (ttl.toMillis() < 1000) {
+            throw new IllegalArgumentException("ttl must be at least 1 second: " + ttl);
+        }
+        return new DynamoDbCircuitStateStore(client, tableName, ttl, clock);
+    }
+
+    /** Creates the table (on-demand, TTL on {@code expiration}) if it does not exist, and waits for it. */
+    public void createTableIfMissing() {
+        try {
+            client.createTable(b -> b.tableName(tableName)
+                    .keySchema(KeySchemaElement.builder().attributeName("name").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("name")
+                            .attributeType(ScalarAttributeType.S).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (ResourceInUseException alreadyThere) {
+            return;
+        }
+        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        client.updateTimeToLive(b -> b.tableName(tableName)
+                .timeToLiveSpecification(t -> t.attributeName("expiration").enabled(true)));
+    }
+
+    @Override
+    public Optional<CircuitState> load(String name) {
+        Map<String, AttributeValue> item = client.getItem(b -> b.tableName(tableName)
+                .key(Map.of("name", AttributeValue.fromS(name))).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(CircuitState.decode(item.get("state").s()));
+    }
+
+    @Override
+    public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("name", AttributeValue.fromS(name));
+        item.put("version", AttributeValue.fromN(Long.toString(next.version())));
+        item.put("state", AttributeValue.fromS(next.encode()));
+        item.put("expiration", AttributeValue.fromN(Long.toString(clock.instant().plus(ttl).getEpochSecond())));
+        try {
+            if (expectedVersion == 0) {
+                client.putItem(b -> b.tableName(tableName).item(item)
+                        .conditionExpression("attribute_not_exists(#n)")
+                        .expressionAttributeNames(Map.of("#n", "name"))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            } else {
+                client.putItem(b -> b.tableName(tableName).item(item)
+                        .conditionExpression("#v = :expected")
+                        .expressionAttributeNames(Map.of("#v", "version"))
+                        .expressionAttributeValues(Map.of(":expected", AttributeValue.fromN(Long.toString(expectedVersion))))
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            }
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException e) {
+            if (e.hasItem() && e.item().containsKey("state")) {
+                return Optional.of(CircuitState.decode(e.item().get("state").s()));
+            }
+            return Optional.of(load(name).orElseGet(CircuitState::initial));
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "DynamoDB circuit table " + tableName;
+    }
+}

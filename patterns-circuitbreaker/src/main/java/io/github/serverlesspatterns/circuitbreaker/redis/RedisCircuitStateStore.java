@@ -1,0 +1,158 @@
+package io.github.serverlesspatterns.circuitbreaker.redis;
+
+import io.github.serverlesspatterns.circuitbreaker.CircuitState;
+import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link CircuitStateStore} in Redis (Lettuce): each circuit is one string key
+ * ({@code prefix + name}) holding {@link CircuitState#encode()}, with a TTL refreshed on every
+ * write so that the state of a circuit nobody uses any more disappears.
+ *
+ * <p>Calls: {@code load} is one {@code GET}; {@code compareAndSet} is one round trip, a Lua script
+ * that compares the stored version and writes atomically ({@code EVALSHA}, or {@code EVAL} the
+ * first time on a connection). The store opens one connection on first use from the client it
+ * is given; {@link #close()} closes that connection, not the client. Thread-safe.
+ */
+public final class RedisCircuitStateStore implements CircuitStateStore, AutoCloseable {
+
+    /** Default key prefix: {@value}. */
+    public static final String DEFAULT_PREFIX = "circuit:";
+    /** Default TTL of a circuit's state after its last write: 7 days. */
+    public static final Duration DEFAULT_TTL = Duration.ofDays(7);
+    /** Default command timeout: 500 ms (a breaker must not wait long on its own store). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+
+    private static final String CAS = String.join("\n",
+            "local cur = redis.call('GET', KEYS[1])",
+            "local v = 0",
+            "if cur then v = tonumber(string.match(cur, '^[^|]*|[^|]*|(%d+)|')) end",
+            "if v == tonumber(ARGV[1]) then",
+            "  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])",
+            "  return 'OK'",
+            "end",
+            "if cur then return cur end",
+            "return 'ABSENT'");
+    private static final String CAS_SHA = sha1(CAS);
+
+    private final RedisClient client;
+    private final String prefix;
+    private final Duration ttl;
+    private final Duration timeout;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile boolean scriptLoaded;
+
+    private RedisCircuitStateStore(RedisClient client, String prefix, Duration ttl, Duration timeout) {
+        this.client = client;
+        this.prefix = prefix;
+        this.ttl = ttl;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param client a Lettuce client the caller built (and shuts down)
+     * @return a store with the default prefix, TTL and timeout
+     */
+    public static RedisCircuitStateStore create(RedisClient client) {
+        return create(client, DEFAULT_PREFIX, DEFAULT_TTL, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param client  a Lettuce client the caller built (and shuts down)
+     * @param prefix  key prefix (may be empty)
+     * @param ttl     how long a circuit's state outlives its last write
+     * @param timeout command timeout; a slow store then counts as a store failure
+     * @return the store
+     */
+    public static RedisCircuitStateStore create(RedisClient client, String prefix, Duration ttl, Duration timeout) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(timeout, "timeout");
+        if (ttl.toMillis() < 1000) {
+            throw new IllegalArgumentException("ttl must be at least 1 second: " + ttl);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        return new RedisCircuitStateStore(client, prefix, ttl, timeout);
+    }
+
+    private RedisCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null || !c.isOpen()) {
+            synchronized (this) {
+                c = connection;
+                if (c == null || !c.isOpen()) {
+                    c = client.connect();
+                    c.setTimeout(timeout);
+                    connection = c;
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    @Override
+    public Optional<CircuitState> load(String name) {
+        String value = commands().get(prefix + name);
+        return value == null ? Optional.empty() : Optional.of(CircuitState.decode(value));
+    }
+
+    @Override
+    public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
+        RedisCommands<String, String> commands = commands();
+        String[] keys = {prefix + name};
+        String[] args = {Long.toString(expectedVersion), next.encode(), Long.toString(ttl.toMillis())};
+        String reply = null;
+        if (scriptLoaded) {
+            try {
+                reply = commands.evalsha(CAS_SHA, ScriptOutputType.VALUE, keys, args);
+            } catch (RedisNoScriptException e) {
+                reply = null; // the server restarted: EVAL below loads it again
+            }
+        }
+        if (reply == null) {
+            reply = commands.eval(CAS, ScriptOutputType.VALUE, keys, args);
+            scriptLoaded = true;
+        }
+        if ("OK".equals(reply)) {
+            return Optional.empty();
+        }
+        return Optional.of("ABSENT".equals(reply) ? CircuitState.initial() : CircuitState.decode(reply));
+    }
+
+    @Override
+    public String describe() {
+        return "Redis circuit store (prefix '" + prefix + "')";
+    }
+
+    /** Closes the store's connection (not the client). */
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+    }
+}
