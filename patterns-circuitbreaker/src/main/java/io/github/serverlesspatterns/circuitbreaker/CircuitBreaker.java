@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A circuit breaker whose state lives in a shared {@link CircuitStateStore}, so that every
@@ -48,7 +49,7 @@ public final class CircuitBreaker {
     private final CircuitBreakerConfig config;
     private final Transitions transitions;
 
-    private volatile View view;
+    private final AtomicReference<View> view = new AtomicReference<>();
     private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
     private final AtomicInteger pendingSuccesses = new AtomicInteger();
 
@@ -214,20 +215,21 @@ public final class CircuitBreaker {
                 continue;
             }
             if (conflict.isEmpty()) {
-                view = new View(next, now, v.store);
+                see(new View(next, now, v.store));
                 transitioned(v.state.state(), next.state());
                 call.probe = true;
                 return null;
             }
-            view = new View(conflict.get(), now, v.store);
+            see(new View(conflict.get(), now, v.store));
         }
         LOG.warn("circuit '{}': permission still contended after {} attempts; rejecting this call", name, MAX_ATTEMPTS);
-        return rejection(view.state);
+        View last = view.get();
+        return rejection(last == null ? CircuitState.initial() : last.state);
     }
 
     private View viewForAcquire(long now, Call call) {
         CircuitStateStore store = activeStore(now);
-        View v = view;
+        View v = view.get();
         if (v != null && v.store == store) {
             long age = now - v.seenAt;
             switch (v.state.state()) {
@@ -254,7 +256,7 @@ public final class CircuitBreaker {
             }
         }
         View loaded = new View(load(store, call), now, store);
-        view = loaded;
+        see(loaded);
         return loaded;
     }
 
@@ -276,7 +278,7 @@ public final class CircuitBreaker {
             failures.incrementAndGet();
         }
         long now = config.clock().millis();
-        View v = view;
+        View v = view.get();
         if (v == null) {
             return;
         }
@@ -294,19 +296,19 @@ public final class CircuitBreaker {
                 next = transitions.onOutcome(next, outcome, 1, call.probe, now);
                 if (next.sameContent(current)) {
                     if (!call.roundTrip) {
-                        view = new View(load(v.store, call), now, v.store); // learn what others did
+                        see(new View(load(v.store, call), now, v.store)); // learn what others did
                     }
                     return;
                 }
                 CircuitState written = next.nextVersion();
                 Optional<CircuitState> conflict = cas(v.store, current.version(), written, call);
                 if (conflict.isEmpty()) {
-                    view = new View(written, now, v.store);
+                    see(new View(written, now, v.store));
                     transitioned(current.state(), written.state());
                     return;
                 }
                 v = new View(conflict.get(), now, v.store);
-                view = v;
+                see(v);
             }
             pendingSuccesses.addAndGet(batched);
             LOG.warn("circuit '{}': outcome {} not recorded after {} contended attempts", name, outcome, MAX_ATTEMPTS);
@@ -340,7 +342,7 @@ public final class CircuitBreaker {
             CircuitState current = load(store, call);
             CircuitState next = current.with(target, 0, "", 0, 0, 0, 0, 0).nextVersion();
             if (cas(store, current.version(), next, call).isEmpty()) {
-                view = new View(next, config.clock().millis(), store);
+                see(new View(next, config.clock().millis(), store));
                 transitioned(current.state(), target);
                 return;
             }
@@ -358,19 +360,34 @@ public final class CircuitBreaker {
         long now = config.clock().millis();
         CircuitStateStore store = activeStore(now);
         View v = new View(load(store, new Call()), now, store);
-        view = v;
+        see(v);
         return v.state.state();
     }
 
     /** @return this instance's counters and its latest view of the shared state (no round trip) */
     public CircuitBreakerMetrics metrics() {
-        View v = view;
+        View v = view.get();
         CircuitState s = v == null ? CircuitState.initial() : v.state;
         return new CircuitBreakerMetrics(s.state(), s.failureRate(), permitted.get(), rejected.get(), successes.get(),
                 failures.get(), slowCalls.get(), roundTrips.get(), storeErrors.get());
     }
 
     // ---- store access ------------------------------------------------------------------------
+
+    /**
+     * Keeps the newest view: threads of one JVM finish their round trips out of order, and an
+     * older state must never replace a newer one (a stale CLOSED view would let calls through).
+     */
+    private void see(View seen) {
+        view.accumulateAndGet(seen, (current, candidate) -> {
+            if (current == null || current.store != candidate.store) {
+                return candidate;
+            }
+            long cv = current.state.version();
+            long nv = candidate.state.version();
+            return nv > cv || (nv == cv && candidate.seenAt >= current.seenAt) ? candidate : current;
+        });
+    }
 
     private CircuitStateStore activeStore(long now) {
         return now < sharedStoreDownUntil ? local : shared;
@@ -391,7 +408,7 @@ public final class CircuitBreaker {
     /** Applies the store-failure policy; returns a rejection, throws, or returns null to go on locally. */
     private CallNotPermittedException storeFailed(RuntimeException error, boolean beforeCall) {
         storeErrors.incrementAndGet();
-        View v = view;
+        View v = view.get();
         if (v != null && v.store == local) {
             throw error; // the in-memory store does not fail; this is a bug worth seeing
         }
@@ -402,7 +419,7 @@ public final class CircuitBreaker {
         }
         long now = config.clock().millis();
         sharedStoreDownUntil = now + config.storeRetryInterval().toMillis();
-        view = null;
+        view.set(null);
         LOG.warn("circuit '{}': {} failed ({}); policy {} for the next {}", name, shared.describe(), error.toString(),
                 config.storeFailurePolicy(), config.storeRetryInterval());
         if (!beforeCall) {
