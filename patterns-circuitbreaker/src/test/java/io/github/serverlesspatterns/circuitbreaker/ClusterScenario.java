@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The cluster scenario shared by the Redis and DynamoDB tests: 4 worker JVMs x 8 threads call a
  * local HTTP service through one shared circuit. The service fails (slowly: 300 ms, then 503)
- * until 4 s after the circuit first opened, then recovers.
+ * until three probe rounds have failed, then recovers.
  */
 public final class ClusterScenario {
 
@@ -69,7 +69,7 @@ public final class ClusterScenario {
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/partner";
             long startAt = System.currentTimeMillis() + 6000;
-            long endAt = startAt + 12_000;
+            long endAt = startAt + 16_000;
             String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
             List<Process> workers = new ArrayList<>();
             for (int i = 0; i < processes; i++) {
@@ -88,7 +88,17 @@ public final class ClusterScenario {
                 }
             }
             assertTrue(openedAt > 0, "the circuit never opened");
-            Thread.sleep(4000); // three probe rounds fail (after 0.4, 0.8 and 1.6 s), then the partner recovers
+            // let three probe rounds fail (after waits of 0.4, 0.8 and 1.6 s), then the partner recovers
+            long giveUpAt = System.currentTimeMillis() + 15_000;
+            while (System.currentTimeMillis() < giveUpAt) {
+                List<Hit> probes = hits.stream().filter(h -> h.failing() && h.stateAtArrival() == CircuitState.State.HALF_OPEN).toList();
+                long rounds = probes.stream().mapToInt(Hit::openCount).distinct().count();
+                long lastProbe = probes.stream().mapToLong(Hit::at).max().orElse(Long.MAX_VALUE);
+                if (rounds >= 3 && System.currentTimeMillis() - lastProbe > 200) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
             failing.set(false);
             long totalRejected = 0;
             for (Process p : workers) {
