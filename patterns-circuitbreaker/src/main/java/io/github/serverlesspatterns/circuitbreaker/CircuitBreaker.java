@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,19 +53,20 @@ public final class CircuitBreaker {
     private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
     private final AtomicInteger pendingSuccesses = new AtomicInteger();
 
-    private final AtomicLong permitted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong successes = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong slowCalls = new AtomicLong();
-    private final AtomicLong roundTrips = new AtomicLong();
-    private final AtomicLong storeErrors = new AtomicLong();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder successes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final LongAdder slowCalls = new LongAdder();
+    private final LongAdder roundTrips = new LongAdder();
+    private final LongAdder storeErrors = new LongAdder();
 
     /** The state as last read or written, with the time and store it came from. */
     private static final class View {
         final CircuitState state;
-        final long seenAt;
         final CircuitStateStore store;
+        /** Moves forward when a read finds this very version again (no new view is allocated then). */
+        volatile long seenAt;
 
         View(CircuitState state, long seenAt, CircuitStateStore store) {
             this.state = state;
@@ -74,11 +75,9 @@ public final class CircuitBreaker {
         }
     }
 
-    /** Per-call bookkeeping. */
-    private static final class Call {
-        boolean probe;
-        boolean roundTrip;
-    }
+    /** Permission flags, returned as cached Integers so the CLOSED path allocates nothing. */
+    private static final int PROBE = 1;
+    private static final int ROUND_TRIP = 2;
 
     private CircuitBreaker(String name, CircuitStateStore store, CircuitBreakerConfig config) {
         this.name = name;
@@ -143,29 +142,29 @@ public final class CircuitBreaker {
     }
 
     private <I, O> O call(Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
-        Call call = new Call();
-        CallNotPermittedException rejection = acquire(call);
-        if (rejection != null) {
-            rejected.incrementAndGet();
+        Object permission = acquire();
+        if (permission instanceof CallNotPermittedException) {
+            CallNotPermittedException rejection = (CallNotPermittedException) permission;
+            rejected.increment();
             notifyRejected(rejection);
             if (fallback != null) {
                 return fallback.apply(input, invocation, rejection);
             }
             throw rejection;
         }
-        permitted.incrementAndGet();
-        Instant start = config.clock().instant();
+        int flags = (Integer) permission;
+        Instant start = config.slowCallDuration() == null ? null : config.clock().instant();
         O result;
         try {
             result = handler.handle(input, invocation);
         } catch (RuntimeException | Error e) {
             Transitions.Outcome outcome = config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
                     : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS;
-            record(call, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
+            record(flags, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
             throw e;
         }
         boolean failed = config.recordResult().test(result) || slow(start);
-        record(call, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
+        record(flags, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
         return result;
     }
 
@@ -175,20 +174,25 @@ public final class CircuitBreaker {
         }
         boolean slow = Duration.between(start, config.clock().instant()).compareTo(config.slowCallDuration()) > 0;
         if (slow) {
-            slowCalls.incrementAndGet();
+            slowCalls.increment();
         }
         return slow;
     }
 
     // ---- permission ------------------------------------------------------------------------
 
-    /** @return null when permitted (call.probe says whether as a probe), otherwise the rejection */
-    private CallNotPermittedException acquire(Call call) {
+    /** @return the rejection, or the permission flags ({@link #PROBE}, {@link #ROUND_TRIP}) as an Integer */
+    private Object acquire() {
+        int flags = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long now = config.clock().millis();
             View v;
             try {
-                v = viewForAcquire(now, call);
+                View before = view.get();
+                v = viewForAcquire(now);
+                if (v != before) {
+                    flags |= ROUND_TRIP;
+                }
             } catch (RuntimeException storeError) {
                 CallNotPermittedException verdict = storeFailed(storeError, true);
                 if (verdict != null) {
@@ -198,7 +202,7 @@ public final class CircuitBreaker {
             }
             Transitions.Decision decision = transitions.acquire(v.state, now);
             if (decision.kind == Transitions.Kind.PERMIT) {
-                return null;
+                return flags;
             }
             if (decision.kind == Transitions.Kind.REJECT) {
                 return rejection(v.state);
@@ -206,7 +210,8 @@ public final class CircuitBreaker {
             Optional<CircuitState> conflict;
             CircuitState next = decision.next.nextVersion();
             try {
-                conflict = cas(v.store, v.state.version(), next, call);
+                flags |= ROUND_TRIP;
+                conflict = cas(v.store, v.state.version(), next);
             } catch (RuntimeException storeError) {
                 CallNotPermittedException verdict = storeFailed(storeError, true);
                 if (verdict != null) {
@@ -217,8 +222,7 @@ public final class CircuitBreaker {
             if (conflict.isEmpty()) {
                 see(new View(next, now, v.store));
                 transitioned(v.state.state(), next.state());
-                call.probe = true;
-                return null;
+                return flags | PROBE;
             }
             see(new View(conflict.get(), now, v.store));
         }
@@ -227,7 +231,7 @@ public final class CircuitBreaker {
         return rejection(last == null ? CircuitState.initial() : last.state);
     }
 
-    private View viewForAcquire(long now, Call call) {
+    private View viewForAcquire(long now) {
         CircuitStateStore store = activeStore(now);
         View v = view.get();
         if (v != null && v.store == store) {
@@ -255,7 +259,7 @@ public final class CircuitBreaker {
                     break; // HALF_OPEN: probe slots change under us; read them
             }
         }
-        View loaded = new View(load(store, call), now, store);
+        View loaded = new View(load(store), now, store);
         see(loaded);
         return loaded;
     }
@@ -271,18 +275,21 @@ public final class CircuitBreaker {
 
     // ---- outcomes ----------------------------------------------------------------------------
 
-    private void record(Call call, Transitions.Outcome outcome) {
+    private void record(int flags, Transitions.Outcome outcome) {
+        boolean probe = (flags & PROBE) != 0;
         if (outcome == Transitions.Outcome.SUCCESS) {
-            successes.incrementAndGet();
+            successes.increment();
         } else if (outcome == Transitions.Outcome.FAILURE) {
-            failures.incrementAndGet();
+            failures.increment();
+        } else {
+            ignored.increment();
         }
         long now = config.clock().millis();
         View v = view.get();
         if (v == null) {
             return;
         }
-        if (!call.probe && outcome == Transitions.Outcome.SUCCESS && !config.localReadStaleness().isZero()
+        if (!probe && outcome == Transitions.Outcome.SUCCESS && !config.localReadStaleness().isZero()
                 && v.state.state() == CircuitState.State.CLOSED && now - v.seenAt < config.localReadStaleness().toMillis()) {
             pendingSuccesses.incrementAndGet(); // batched: written with the next round trip
             return;
@@ -293,15 +300,22 @@ public final class CircuitBreaker {
                 CircuitState current = v.state;
                 CircuitState next = batched > 0
                         ? transitions.onOutcome(current, Transitions.Outcome.SUCCESS, batched, false, now) : current;
-                next = transitions.onOutcome(next, outcome, 1, call.probe, now);
+                next = transitions.onOutcome(next, outcome, 1, probe, now);
                 if (next.sameContent(current)) {
-                    if (!call.roundTrip) {
-                        see(new View(load(v.store, call), now, v.store)); // learn what others did
+                    if ((flags & ROUND_TRIP) == 0) {
+                        CircuitState stored = load(v.store); // learn what others did
+                        if (stored.version() == current.version() && view.get() == v) {
+                            if (now > v.seenAt) {
+                                v.seenAt = now; // unchanged: keep the view, trust it longer (one write per ms at most)
+                            }
+                        } else {
+                            see(new View(stored, now, v.store));
+                        }
                     }
                     return;
                 }
                 CircuitState written = next.nextVersion();
-                Optional<CircuitState> conflict = cas(v.store, current.version(), written, call);
+                Optional<CircuitState> conflict = cas(v.store, current.version(), written);
                 if (conflict.isEmpty()) {
                     see(new View(written, now, v.store));
                     transitioned(current.state(), written.state());
@@ -337,11 +351,10 @@ public final class CircuitBreaker {
 
     private void setByHand(CircuitState.State target) {
         CircuitStateStore store = activeStore(config.clock().millis());
-        Call call = new Call();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            CircuitState current = load(store, call);
+            CircuitState current = load(store);
             CircuitState next = current.with(target, 0, "", 0, 0, 0, 0, 0).nextVersion();
-            if (cas(store, current.version(), next, call).isEmpty()) {
+            if (cas(store, current.version(), next).isEmpty()) {
                 see(new View(next, config.clock().millis(), store));
                 transitioned(current.state(), target);
                 return;
@@ -359,7 +372,7 @@ public final class CircuitBreaker {
     public CircuitState.State state() {
         long now = config.clock().millis();
         CircuitStateStore store = activeStore(now);
-        View v = new View(load(store, new Call()), now, store);
+        View v = new View(load(store), now, store);
         see(v);
         return v.state.state();
     }
@@ -368,8 +381,10 @@ public final class CircuitBreaker {
     public CircuitBreakerMetrics metrics() {
         View v = view.get();
         CircuitState s = v == null ? CircuitState.initial() : v.state;
-        return new CircuitBreakerMetrics(s.state(), s.failureRate(), permitted.get(), rejected.get(), successes.get(),
-                failures.get(), slowCalls.get(), roundTrips.get(), storeErrors.get());
+        long ok = successes.sum();
+        long failed = failures.sum();
+        return new CircuitBreakerMetrics(s.state(), s.failureRate(), ok + failed + ignored.sum(), rejected.sum(), ok, failed,
+                slowCalls.sum(), roundTrips.sum(), storeErrors.sum());
     }
 
     // ---- store access ------------------------------------------------------------------------
@@ -393,21 +408,19 @@ public final class CircuitBreaker {
         return now < sharedStoreDownUntil ? local : shared;
     }
 
-    private CircuitState load(CircuitStateStore store, Call call) {
-        call.roundTrip = true;
-        roundTrips.incrementAndGet();
+    private CircuitState load(CircuitStateStore store) {
+        roundTrips.increment();
         return store.load(name).orElseGet(CircuitState::initial);
     }
 
-    private Optional<CircuitState> cas(CircuitStateStore store, long expected, CircuitState next, Call call) {
-        call.roundTrip = true;
-        roundTrips.incrementAndGet();
+    private Optional<CircuitState> cas(CircuitStateStore store, long expected, CircuitState next) {
+        roundTrips.increment();
         return store.compareAndSet(name, expected, next);
     }
 
     /** Applies the store-failure policy; returns a rejection, throws, or returns null to go on locally. */
     private CallNotPermittedException storeFailed(RuntimeException error, boolean beforeCall) {
-        storeErrors.incrementAndGet();
+        storeErrors.increment();
         View v = view.get();
         if (v != null && v.store == local) {
             throw error; // the in-memory store does not fail; this is a bug worth seeing
