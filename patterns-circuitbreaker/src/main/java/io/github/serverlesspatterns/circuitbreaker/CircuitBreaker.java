@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -48,6 +49,7 @@ public final class CircuitBreaker {
     private final CircuitStateStore local = new InMemoryCircuitStateStore();
     private final CircuitBreakerConfig config;
     private final Transitions transitions;
+    private final LongSupplier millis;
 
     private final AtomicReference<View> view = new AtomicReference<>();
     private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
@@ -84,6 +86,7 @@ public final class CircuitBreaker {
         this.shared = store;
         this.config = config;
         this.transitions = new Transitions(config);
+        this.millis = () -> config.clock().millis();
     }
 
     /**
@@ -183,6 +186,13 @@ public final class CircuitBreaker {
 
     /** @return the rejection, or the permission flags ({@link #PROBE}, {@link #ROUND_TRIP}) as an Integer */
     private Object acquire() {
+        if (shared.isLocal()) {
+            // an in-memory store: reading the state is cheaper than reading the clock to trust a view
+            CircuitState.State state = shared.load(name).orElse(CircuitState.initial()).state();
+            if (state == CircuitState.State.CLOSED || state == CircuitState.State.DISABLED) {
+                return ROUND_TRIP;
+            }
+        }
         int flags = 0;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             long now = config.clock().millis();
@@ -284,6 +294,10 @@ public final class CircuitBreaker {
         } else {
             ignored.increment();
         }
+        if (!probe && shared.isLocal()) {
+            recordLocally(outcome);
+            return;
+        }
         long now = config.clock().millis();
         View v = view.get();
         if (v == null) {
@@ -299,8 +313,8 @@ public final class CircuitBreaker {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 CircuitState current = v.state;
                 CircuitState next = batched > 0
-                        ? transitions.onOutcome(current, Transitions.Outcome.SUCCESS, batched, false, now) : current;
-                next = transitions.onOutcome(next, outcome, 1, probe, now);
+                        ? transitions.onOutcome(current, Transitions.Outcome.SUCCESS, batched, false, millis) : current;
+                next = transitions.onOutcome(next, outcome, 1, probe, millis);
                 if (next.sameContent(current)) {
                     if ((flags & ROUND_TRIP) == 0) {
                         CircuitState stored = load(v.store); // learn what others did
@@ -330,6 +344,24 @@ public final class CircuitBreaker {
             pendingSuccesses.addAndGet(batched);
             storeFailed(storeError, false); // the call already ran: never fail it for the store
         }
+    }
+
+    /** The outcome of a non-probe call on an in-memory store: no view, no clock unless the state changes. */
+    private void recordLocally(Transitions.Outcome outcome) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            CircuitState current = shared.load(name).orElse(CircuitState.initial());
+            CircuitState next = transitions.onOutcome(current, outcome, 1, false, millis);
+            if (next.sameContent(current)) {
+                return;
+            }
+            CircuitState written = next.nextVersion();
+            if (shared.compareAndSet(name, current.version(), written).isEmpty()) {
+                see(new View(written, config.clock().millis(), shared));
+                transitioned(current.state(), written.state());
+                return;
+            }
+        }
+        LOG.warn("circuit '{}': outcome {} not recorded after {} contended attempts", name, outcome, MAX_ATTEMPTS);
     }
 
     // ---- manual control ----------------------------------------------------------------------

@@ -51,9 +51,11 @@ public final class CircuitState {
         this.lastProbeMillis = lastProbeMillis;
     }
 
+    private static final CircuitState INITIAL = new CircuitState(State.CLOSED, 0, 0, "", 0, 0, 0, 0, 0);
+
     /** @return a fresh CLOSED circuit at version 0 (what a store holds when it holds nothing) */
     public static CircuitState initial() {
-        return new CircuitState(State.CLOSED, 0, 0, "", 0, 0, 0, 0, 0);
+        return INITIAL;
     }
 
     /** @return the state */

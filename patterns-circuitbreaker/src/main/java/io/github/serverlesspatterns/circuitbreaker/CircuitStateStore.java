@@ -33,6 +33,17 @@ public interface CircuitStateStore {
      */
     Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next);
 
+    /**
+     * Whether this store lives in this JVM's memory. The breaker then reads the state on every
+     * call (cheaper than reading the clock to decide whether a view is fresh) instead of trusting
+     * a local view for a while.
+     *
+     * @return {@code false} by default
+     */
+    default boolean isLocal() {
+        return false;
+    }
+
     /** @return a short description for logs and errors */
     String describe();
 }

@@ -39,6 +39,12 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
         return Optional.ofNullable(conflict[0]);
     }
 
+    /** @return {@code true}: the state is in this JVM */
+    @Override
+    public boolean isLocal() {
+        return true;
+    }
+
     @Override
     public String describe() {
         return "in-memory circuit store";

@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The breaker's state machine as pure functions of (state, event, now). The breaker computes
@@ -67,9 +68,9 @@ final class Transitions {
     /**
      * The state after {@code count} outcomes of one kind. Outcomes of calls that were not probes
      * are ignored unless the circuit is CLOSED (a call let through on a stale view must not count
-     * as a probe).
+     * as a probe). The clock is read only when the circuit opens.
      */
-    CircuitState onOutcome(CircuitState s, Outcome outcome, int count, boolean probe, long now) {
+    CircuitState onOutcome(CircuitState s, Outcome outcome, int count, boolean probe, LongSupplier now) {
         switch (s.state()) {
             case CLOSED:
                 return probe || outcome == Outcome.IGNORED ? s : closedOutcome(s, outcome, count, now);
@@ -83,7 +84,7 @@ final class Transitions {
                             s.probeSuccesses(), s.lastProbeMillis());
                 }
                 if (outcome == Outcome.FAILURE) {
-                    return open(s, s.openCount() + 1, now);
+                    return open(s, s.openCount() + 1, now.getAsLong());
                 }
                 int successes = s.probeSuccesses() + 1;
                 if (successes >= config.successesToClose()) {
@@ -96,13 +97,13 @@ final class Transitions {
         }
     }
 
-    private CircuitState closedOutcome(CircuitState s, Outcome outcome, int count, long now) {
+    private CircuitState closedOutcome(CircuitState s, Outcome outcome, int count, LongSupplier now) {
         if (config.failureDetection() == CircuitBreakerConfig.FailureDetection.CONSECUTIVE_FAILURES) {
             if (outcome == Outcome.SUCCESS) {
                 return s.consecutiveFailures() == 0 ? s : s.with(CircuitState.State.CLOSED, 0, "", 0, 0, 0, 0, 0);
             }
             int failures = s.consecutiveFailures() + count;
-            return failures >= config.failureThreshold() ? open(s, 1, now)
+            return failures >= config.failureThreshold() ? open(s, 1, now.getAsLong())
                     : s.with(CircuitState.State.CLOSED, failures, "", 0, 0, 0, 0, 0);
         }
         StringBuilder window = new StringBuilder(s.window());
@@ -115,7 +116,7 @@ final class Transitions {
         }
         CircuitState next = s.with(CircuitState.State.CLOSED, 0, window.toString(), 0, 0, 0, 0, 0);
         if (window.length() >= config.minimumCalls() && next.failureRate() >= config.failureRateThreshold()) {
-            return open(s, 1, now);
+            return open(s, 1, now.getAsLong());
         }
         return next;
     }
