@@ -1,0 +1,251 @@
+package io.github.serverlesspatterns.fifo;
+
+import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.CodecException;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The catalogue's FIFOer: a function started by a schedule, with reserved concurrency 1, that
+ * drains a FIFO queue in order and re-invokes itself asynchronously while messages remain.
+ *
+ * <p>Each round receives up to 10 messages, processes each group's messages in order, and deletes
+ * what succeeded in one {@code DeleteMessageBatch}; a failed message and the rest of its group are
+ * left for redelivery (SQS then holds the group back), so no message is deleted before it is
+ * processed and order within a group is kept. Rounds go on while the invocation has more than
+ * the safety margin left (and up to a batch limit); if the queue still had messages, the loop
+ * invokes its own function ({@code Event}) before returning. Thread-safe; a handler of
+ * {@code Map<String, Object>} (the scheduled event) to {@link DrainResult}.
+ *
+ * @param <T> the message body type
+ */
+public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, DrainResult> {
+
+    /** Default time kept in hand before the deadline: 5 seconds. */
+    public static final Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(5);
+    /** Default batches per invocation: 100. */
+    public static final int DEFAULT_MAX_BATCHES = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(FifoDrainLoop.class);
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final LambdaClient lambda;
+    private final Codec<T> bodyCodec;
+    private final Handler<T, ?> handler;
+    private final Duration safetyMargin;
+    private final int maxBatches;
+    private final DeadLetterQueue deadLetterQueue;
+
+    private FifoDrainLoop(Builder<T> b) {
+        this.sqs = b.sqs;
+        this.queueUrl = b.queueUrl;
+        this.lambda = b.lambda;
+        this.bodyCodec = b.bodyCodec;
+        this.handler = b.handler;
+        this.safetyMargin = b.safetyMargin;
+        this.maxBatches = b.maxBatches;
+        this.deadLetterQueue = b.deadLetterQueue;
+    }
+
+    /**
+     * @param sqs       the SQS client
+     * @param queueUrl  the FIFO queue
+     * @param lambda    the Lambda client used to re-invoke this function
+     * @param bodyCodec decodes message bodies (a body it rejects is poison)
+     * @param handler   processes one message body
+     * @param <T>       the body type
+     * @return a builder
+     */
+    public static <T> Builder<T> builder(SqsClient sqs, String queueUrl, LambdaClient lambda, Codec<T> bodyCodec,
+                                         Handler<T, ?> handler) {
+        return new Builder<>(sqs, queueUrl, lambda, bodyCodec, handler);
+    }
+
+    @Override
+    public DrainResult handle(Map<String, Object> event, Invocation invocation) {
+        int processed = 0;
+        int failed = 0;
+        int batches = 0;
+        String stop;
+        while (true) {
+            if (invocation.remainingTime().compareTo(safetyMargin) <= 0) {
+                stop = "deadline";
+                break;
+            }
+            if (batches >= maxBatches) {
+                stop = "batch-limit";
+                break;
+            }
+            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
+            if (messages.isEmpty()) {
+                stop = "empty";
+                break;
+            }
+            batches++;
+            List<Message> done = new ArrayList<>();
+            Set<String> blockedGroups = new HashSet<>();
+            for (Message m : messages) {
+                String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+                if (group != null && blockedGroups.contains(group)) {
+                    failed++; // a later message of a failed group: leave it, so order holds
+                    continue;
+                }
+                if (process(m, invocation)) {
+                    done.add(m);
+                } else {
+                    failed++;
+                    if (group != null) {
+                        blockedGroups.add(group);
+                    }
+                }
+            }
+            processed += delete(done);
+        }
+        boolean reinvoke = !stop.equals("empty");
+        if (reinvoke) {
+            lambda.invoke(b -> b.functionName(invocation.functionName()).invocationType(InvocationType.EVENT)
+                    .payload(SdkBytes.fromString("{\"source\":\"fifo-drain-loop\",\"continue\":true}", StandardCharsets.UTF_8)));
+        }
+        DrainResult result = new DrainResult(processed, failed, batches, reinvoke, stop);
+        LOG.info("drain loop on {}: {}", queueUrl, result);
+        return result;
+    }
+
+    private boolean process(Message m, Invocation invocation) {
+        T body;
+        try {
+            body = bodyCodec.decode(m.body().getBytes(StandardCharsets.UTF_8));
+        } catch (CodecException | IllegalArgumentException e) {
+            return poison(m, new PoisonMessageException("body cannot be decoded: " + e.getMessage(), e));
+        }
+        try {
+            handler.handle(body, invocation);
+            return true;
+        } catch (PoisonMessageException e) {
+            return poison(m, e);
+        } catch (RuntimeException e) {
+            LOG.warn("message {} failed; its group waits for redelivery: {}", m.messageId(), e.toString());
+            return false;
+        }
+    }
+
+    private boolean poison(Message m, Throwable reason) {
+        if (deadLetterQueue == null) {
+            LOG.error("message {} is poison ({}) and no dead-letter queue is configured: left for the queue's redrive policy",
+                    m.messageId(), reason.toString());
+            return false;
+        }
+        try {
+            deadLetterQueue.send(m.messageId(), m.body(), m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID),
+                    queueUrl, Map.of(), reason);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("message {} is poison but the dead-letter queue refused it; left in the queue", m.messageId(), e);
+            return false;
+        }
+    }
+
+    private int delete(List<Message> done) {
+        if (done.isEmpty()) {
+            return 0;
+        }
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(done.get(i).receiptHandle()).build());
+        }
+        DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+        if (response.hasFailed() && !response.failed().isEmpty()) {
+            LOG.warn("drain loop: {} deletes failed (the messages will be redelivered; make the handler idempotent): {}",
+                    response.failed().size(), response.failed());
+        }
+        return response.successful().size();
+    }
+
+    /**
+     * Builder of {@link FifoDrainLoop}. Not thread-safe.
+     *
+     * @param <T> the body type
+     */
+    public static final class Builder<T> {
+        private final SqsClient sqs;
+        private final String queueUrl;
+        private final LambdaClient lambda;
+        private final Codec<T> bodyCodec;
+        private final Handler<T, ?> handler;
+        private Duration safetyMargin = DEFAULT_SAFETY_MARGIN;
+        private int maxBatches = DEFAULT_MAX_BATCHES;
+        private DeadLetterQueue deadLetterQueue;
+
+        private Builder(SqsClient sqs, String queueUrl, LambdaClient lambda, Codec<T> bodyCodec, Handler<T, ?> handler) {
+            this.sqs = Objects.requireNonNull(sqs, "sqs");
+            Objects.requireNonNull(queueUrl, "queueUrl");
+            if (!queueUrl.endsWith(".fifo")) {
+                throw new IllegalArgumentException("the drain loop keeps FIFO order: queueUrl must name a .fifo queue: " + queueUrl);
+            }
+            this.queueUrl = queueUrl;
+            this.lambda = Objects.requireNonNull(lambda, "lambda");
+            this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /**
+         * @param margin time kept in hand before the deadline: no new batch starts with less left
+         * @return this builder
+         */
+        public Builder<T> safetyMargin(Duration margin) {
+            Objects.requireNonNull(margin, "margin");
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("safety margin must not be negative: " + margin);
+            }
+            this.safetyMargin = margin;
+            return this;
+        }
+
+        /**
+         * @param maxBatches batches per invocation before it re-invokes itself (1 is the catalogue's shape)
+         * @return this builder
+         */
+        public Builder<T> maxBatchesPerInvocation(int maxBatches) {
+            if (maxBatches < 1) {
+                throw new IllegalArgumentException("maxBatches must be at least 1: " + maxBatches);
+            }
+            this.maxBatches = maxBatches;
+            return this;
+        }
+
+        /**
+         * @param deadLetterQueue where poison messages go (then deleted from the queue)
+         * @return this builder
+         */
+        public Builder<T> deadLetterQueue(DeadLetterQueue deadLetterQueue) {
+            this.deadLetterQueue = Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
+            return this;
+        }
+
+        /** @return the drain loop */
+        public FifoDrainLoop<T> build() {
+            return new FifoDrainLoop<>(this);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.github.serverlesspatterns.fifo;
+
+import io.github.serverlesspatterns.core.Codec;
+
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Immutable configuration of an {@link SqsBatchHandler}. Defaults: sequential processing
+ * (parallelism 1), FIFO detected from the event source ARN ({@code .fifo}), only
+ * {@link PoisonMessageException} counts as poison, and no dead-letter queue (poison messages
+ * are then reported as failures, so the queue's own redrive policy applies).
+ *
+ * @param <T> the message body type
+ */
+public final class SqsBatchConfig<T> {
+
+    /** Whether the queue is FIFO. */
+    public enum QueueType {
+        /** Decide per batch from the event source ARN (a name ending in {@code .fifo}). */
+        DETECT,
+        /** A standard queue: every message on its own. */
+        STANDARD,
+        /** A FIFO queue: each message group in order. */
+        FIFO
+    }
+
+    private final Codec<T> bodyCodec;
+    private final int parallelism;
+    private final QueueType queueType;
+    private final Predicate<Throwable> nonRetryable;
+    private final DeadLetterQueue deadLetterQueue;
+
+    private SqsBatchConfig(Builder<T> b) {
+        this.bodyCodec = b.bodyCodec;
+        this.parallelism = b.parallelism;
+        this.queueType = b.queueType;
+        this.nonRetryable = b.nonRetryable;
+        this.deadLetterQueue = b.deadLetterQueue;
+    }
+
+    /**
+     * @param bodyCodec decodes each message body (a body it rejects is poison)
+     * @param <T>       the body type
+     * @return a builder with the defaults
+     */
+    public static <T> Builder<T> builder(Codec<T> bodyCodec) {
+        return new Builder<>(bodyCodec);
+    }
+
+    /** @return the body codec */
+    public Codec<T> bodyCodec() {
+        return bodyCodec;
+    }
+
+    /** @return messages (standard) or groups (FIFO) processed at once; default 1 */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** @return the queue type; default {@link QueueType#DETECT} */
+    public QueueType queueType() {
+        return queueType;
+    }
+
+    /** @return which handler exceptions make a message poison; default {@link PoisonMessageException} */
+    public Predicate<Throwable> nonRetryable() {
+        return nonRetryable;
+    }
+
+    /** @return the dead-letter queue for poison messages, or {@code null} (the default) */
+    public DeadLetterQueue deadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    /**
+     * Builder of {@link SqsBatchConfig}. Not thread-safe.
+     *
+     * @param <T> the body type
+     */
+    public static final class Builder<T> {
+        private final Codec<T> bodyCodec;
+        private int parallelism = 1;
+        private QueueType queueType = QueueType.DETECT;
+        private Predicate<Throwable> nonRetryable = e -> e instanceof PoisonMessageException;
+        private DeadLetterQueue deadLetterQueue;
+
+        private Builder(Codec<T> bodyCodec) {
+            this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
+        }
+
+        /**
+         * @param parallelism messages (standard queue) or message groups (FIFO) processed at once,
+         *                    1 to 64; each FIFO group stays sequential
+         * @return this builder
+         */
+        public Builder<T> parallelism(int parallelism) {
+            if (parallelism < 1 || parallelism > 64) {
+                throw new IllegalArgumentException("parallelism must be 1 to 64: " + parallelism);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * @param queueType FIFO, standard, or detect from the event
+         * @return this builder
+         */
+        public Builder<T> queueType(QueueType queueType) {
+            this.queueType = Objects.requireNonNull(queueType, "queueType");
+            return this;
+        }
+
+        /**
+         * @param predicate which handler exceptions mean the message can never succeed (besides
+         *                  {@link PoisonMessageException}, which always does)
+         * @return this builder
+         */
+        public Builder<T> nonRetryable(Predicate<Throwable> predicate) {
+            Objects.requireNonNull(predicate, "predicate");
+            this.nonRetryable = e -> e instanceof PoisonMessageException || predicate.test(e);
+            return this;
+        }
+
+        /**
+         * @param deadLetterQueue where poison messages go at once (then acknowledged)
+         * @return this builder
+         */
+        public Builder<T> deadLetterQueue(DeadLetterQueue deadLetterQueue) {
+            this.deadLetterQueue = Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
+            return this;
+        }
+
+        /** @return the config */
+        public SqsBatchConfig<T> build() {
+            return new SqsBatchConfig<>(this);
+        }
+    }
+}

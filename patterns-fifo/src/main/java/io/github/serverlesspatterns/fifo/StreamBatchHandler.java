@@ -1,0 +1,110 @@
+package io.github.serverlesspatterns.fifo;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Handles Kinesis and DynamoDB Streams batches in order, with {@code ReportBatchItemFailures}:
+ * records run one after another; at the first failure the batch stops and that record's sequence
+ * number is reported, so Lambda retries from it (the records after it are not run, so order
+ * holds and nothing is skipped). A record whose handler throws {@link PoisonMessageException}
+ * goes to the dead-letter queue (when one is configured) and the batch goes on.
+ *
+ * <pre>{@code
+ * RequestHandler<DynamodbEvent, StreamsEventResponse> replicate =
+ *         LambdaAdapters.toRequestHandler(StreamBatchHandler.dynamodb(copyToReportingDb));
+ * }</pre>
+ *
+ * @param <E> the event type
+ * @param <R> the record type
+ */
+public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBatchHandler.class);
+
+    private final Function<E, List<R>> records;
+    private final Function<R, String> sequenceNumber;
+    private final Handler<R, ?> handler;
+    private final DeadLetterQueue deadLetterQueue;
+    private final String kind;
+
+    private StreamBatchHandler(String kind, Function<E, List<R>> records, Function<R, String> sequenceNumber,
+                               Handler<R, ?> handler, DeadLetterQueue deadLetterQueue) {
+        this.kind = kind;
+        this.records = records;
+        this.sequenceNumber = sequenceNumber;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.deadLetterQueue = deadLetterQueue;
+    }
+
+    /**
+     * @param handler handles one Kinesis record
+     * @return the batch handler
+     */
+    public static StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> kinesis(
+            Handler<KinesisEvent.KinesisEventRecord, ?> handler) {
+        return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(), handler, null);
+    }
+
+    /**
+     * @param handler handles one DynamoDB stream record
+     * @return the batch handler
+     */
+    public static StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> dynamodb(
+            Handler<DynamodbEvent.DynamodbStreamRecord, ?> handler) {
+        return new StreamBatchHandler<>("DynamoDB stream", DynamodbEvent::getRecords, r -> r.getDynamodb().getSequenceNumber(),
+                handler, null);
+    }
+
+    /**
+     * @param deadLetterQueue where poison records go (their JSON form, with the reason)
+     * @return a handler like this one that sends poison records there and goes on
+     */
+    public StreamBatchHandler<E, R> withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, handler, Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"));
+    }
+
+    @Override
+    public StreamsEventResponse handle(E event, Invocation invocation) {
+        List<R> batch = event == null ? null : records.apply(event);
+        if (batch == null) {
+            throw new IllegalArgumentException("malformed " + kind + " event: " + (event == null ? "null event" : "no Records"));
+        }
+        for (R record : batch) {
+            String sequence = sequenceNumber.apply(record);
+            if (sequence == null) {
+                throw new IllegalArgumentException("malformed " + kind + " event: a record has no sequence number");
+            }
+            try {
+                handler.handle(record, invocation);
+            } catch (PoisonMessageException poison) {
+                if (deadLetterQueue == null) {
+                    return failAt(sequence, poison);
+                }
+                try {
+                    deadLetterQueue.send(sequence, String.valueOf(record), null, kind, java.util.Map.of(), poison);
+                } catch (RuntimeException sendFailure) {
+                    LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);
+                    return failAt(sequence, poison);
+                }
+            } catch (RuntimeException e) {
+                return failAt(sequence, e);
+            }
+        }
+        return new StreamsEventResponse(List.of());
+    }
+
+    private StreamsEventResponse failAt(String sequence, RuntimeException e) {
+        LOG.warn("{} record {} failed; the batch is retried from it: {}", kind, sequence, e.toString());
+        return new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence)));
+    }
+}
