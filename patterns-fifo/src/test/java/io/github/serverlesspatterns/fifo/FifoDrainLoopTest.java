@@ -1,0 +1,95 @@
+package io.github.serverlesspatterns.fifo;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.jackson.JacksonCodec;
+import io.github.serverlesspatterns.testing.FunctionConfig;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.SqsService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The FIFOer on a real FIFO queue, re-invoking itself through the kit's Lambda endpoint. */
+@ExtendWith(LocalServicesExtension.class)
+class FifoDrainLoopTest {
+
+    @Test
+    void drainsFiveHundredMessagesInOrder_throughSelfReinvocations_withConcurrencyOne_beforeEachDeadline(
+            SqsService sqs, LambdaService lambda) {
+        String queue = sqs.createQueue("drain-loop.fifo", Map.of(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT, "30"));
+        for (int start = 0; start < 500; start += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = start; i < start + 10; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageGroupId("g" + (i % 5))
+                        .messageDeduplicationId("m" + i).messageBody("g" + (i % 5) + ":" + i).build());
+            }
+            sqs.client().sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+        }
+        Map<String, List<Integer>> effects = new ConcurrentHashMap<>();
+        List<DrainResult> results = new CopyOnWriteArrayList<>();
+        FifoDrainLoop<String> loop = FifoDrainLoop.builder(sqs.client(), queue, lambda.client(), Codecs.utf8(), (body, inv) -> {
+            try {
+                Thread.sleep(5); // an I/O-bound write per message
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String[] parts = body.split(":");
+            effects.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
+            return null;
+        }).safetyMargin(Duration.ofMillis(500)).build();
+        ObjectMapper mapper = new ObjectMapper();
+        lambda.register(FunctionConfig.builder("fifoer", LocalFunction.fromHandler(
+                        JacksonCodec.of(mapper, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(mapper, DrainResult.class),
+                        (event, inv) -> {
+                            DrainResult r = loop.handle(event, inv);
+                            results.add(r);
+                            return r;
+                        }))
+                .reservedConcurrency(1).timeout(Duration.ofMillis(1500)).build());
+
+        // the scheduled rule's first kick
+        lambda.client().invoke(b -> b.functionName("fifoer").invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String("{\"source\":\"aws.events\"}")));
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(90)), "the loop finished");
+
+        LambdaService.FunctionStats stats = lambda.stats("fifoer");
+        System.out.printf("drain loop: %d invocations, results %s%n", stats.invocations(), results);
+        assertEquals(0, sqs.approximateDepth(queue), "queue emptied");
+        assertEquals(500, effects.values().stream().mapToInt(List::size).sum());
+        effects.forEach((group, order) -> {
+            List<Integer> sorted = new ArrayList<>(order);
+            sorted.sort(Integer::compare);
+            assertEquals(sorted, order, group + " in send order");
+        });
+        assertTrue(stats.invocations() >= 3, "re-invoked itself: " + stats.invocations());
+        assertEquals(1, stats.maxConcurrency(), "concurrency 1");
+        assertEquals(0, stats.timeouts(), "every invocation stopped before its deadline");
+        assertEquals("empty", results.get(results.size() - 1).getStopReason());
+        assertTrue(results.stream().limit(results.size() - 1).allMatch(r -> r.isReinvoked() && r.getStopReason().equals("deadline")));
+    }
+
+    @Test
+    void aStandardQueue_isRefused_sinceOrderCannotBeKept(SqsService sqs, LambdaService lambda) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FifoDrainLoop.builder(sqs.client(),
+                "http://127.0.0.1/000000000000/orders", lambda.client(), Codecs.utf8(), (b, i) -> null));
+        assertTrue(e.getMessage().contains("must name a .fifo queue"));
+    }
+}
