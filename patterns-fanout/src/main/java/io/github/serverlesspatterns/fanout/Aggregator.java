@@ -1,0 +1,248 @@
+package io.github.serverlesspatterns.fanout;
+
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.PatternsException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The catalogue's Aggregator: calls K downstreams in parallel, each with its own timeout and all
+ * within the invocation's remaining time (minus a margin), then merges their answers.
+ *
+ * <pre>{@code
+ * Aggregator<String, Profile> profile = Aggregator.<String, Profile>builder(results -> Profile.merge(results))
+ *         .downstream("orders", ordersInvoker::call, Duration.ofSeconds(2))
+ *         .downstream("reviews", Decorators.decorate(reviewsInvoker::call, breaker.decorator()), Duration.ofSeconds(1))
+ *         .policy(Aggregator.Policy.BEST_EFFORT)
+ *         .build();
+ * }</pre>
+ *
+ * Under {@link Policy#FAIL_FAST} the first failure or timeout cancels the rest and raises
+ * {@link AggregationException} naming the downstream; under {@link Policy#BEST_EFFORT} the merge
+ * function gets every downstream's {@link Result} (a value or an error). Either way the call
+ * returns before the invocation's deadline. Each downstream is any {@link Handler}, so it can be
+ * wrapped by a circuit breaker. Thread-safe; the pool uses daemon threads.
+ *
+ * @param <I> the request type every downstream takes
+ * @param <R> the merged response type
+ */
+public final class Aggregator<I, R> implements Handler<I, R> {
+
+    /** Time kept before the invocation's deadline by default: 200 ms. */
+    public static final Duration DEFAULT_MARGIN = Duration.ofMillis(200);
+
+    /** What a downstream failure does. */
+    public enum Policy {
+        /** The first failure or timeout fails the whole call (the default). */
+        FAIL_FAST,
+        /** Every downstream's outcome goes to the merge function. */
+        BEST_EFFORT
+    }
+
+    /**
+     * One downstream's outcome.
+     *
+     * @param name  the downstream
+     * @param value its value, when it succeeded
+     * @param error its error (a timeout is a {@link TimeoutException}), when it did not
+     */
+    public record Result(String name, Object value, Throwable error) {
+        /** @return whether it succeeded */
+        public boolean ok() {
+            return error == null;
+        }
+
+        /**
+         * @param type the expected value type
+         * @param <T>  the type
+         * @return the value, if it succeeded
+         */
+        public <T> Optional<T> value(Class<T> type) {
+            return ok() ? Optional.ofNullable(type.cast(value)) : Optional.empty();
+        }
+    }
+
+    private record Downstream<I>(String name, Handler<I, ?> handler, Duration timeout) {
+    }
+
+    private final List<Downstream<I>> downstreams;
+    private final Function<Map<String, Result>, R> merge;
+    private final Policy policy;
+    private final Duration margin;
+    private final ExecutorService pool;
+
+    private Aggregator(Builder<I, R> b) {
+        this.downstreams = List.copyOf(b.downstreams);
+        this.merge = b.merge;
+        this.policy = b.policy;
+        this.margin = b.margin;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "aggregator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * @param merge turns the downstreams' results (by name, in declaration order) into the response
+     * @param <I>   request type
+     * @param <R>   response type
+     * @return a builder
+     */
+    public static <I, R> Builder<I, R> builder(Function<Map<String, Result>, R> merge) {
+        return new Builder<>(merge);
+    }
+
+    @Override
+    public R handle(I request, Invocation invocation) {
+        long start = System.nanoTime();
+        long budget = invocation.remainingTime().minus(margin).toNanos();
+        List<Future<?>> futures = new ArrayList<>();
+        for (Downstream<I> d : downstreams) {
+            futures.add(pool.submit(() -> d.handler().handle(request, invocation)));
+        }
+        Map<String, Result> results = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < downstreams.size(); i++) {
+                Downstream<I> d = downstreams.get(i);
+                long elapsed = System.nanoTime() - start;
+                long wait = Math.min(d.timeout().toNanos() - elapsed, budget - elapsed);
+                Result result;
+                try {
+                    if (wait <= 0) {
+                        throw new TimeoutException();
+                    }
+                    result = new Result(d.name(), futures.get(i).get(wait, TimeUnit.NANOSECONDS), null);
+                } catch (TimeoutException e) {
+                    futures.get(i).cancel(true);
+                    boolean deadline = d.timeout().toNanos() > budget;
+                    result = new Result(d.name(), null, new TimeoutException("downstream '" + d.name() + "' did not answer within "
+                            + (deadline ? "the invocation's remaining time" : d.timeout())));
+                } catch (ExecutionException e) {
+                    result = new Result(d.name(), null, e.getCause());
+                } catch (CancellationException e) {
+                    result = new Result(d.name(), null, e);
+                }
+                if (!result.ok() && policy == Policy.FAIL_FAST) {
+                    throw new AggregationException("aggregator: downstream '" + d.name() + "' failed: " + result.error(), d.name(),
+                            result.error());
+                }
+                results.put(d.name(), result);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PatternsException("aggregator interrupted", e);
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+        }
+        return merge.apply(results);
+    }
+
+    /** One downstream failed under {@link Policy#FAIL_FAST}. */
+    public static class AggregationException extends PatternsException {
+        private static final long serialVersionUID = 1L;
+        private final String downstream;
+
+        /**
+         * @param message    names the downstream and its error
+         * @param downstream the downstream
+         * @param cause      its error
+         */
+        public AggregationException(String message, String downstream, Throwable cause) {
+            super(message, cause);
+            this.downstream = downstream;
+        }
+
+        /** @return the downstream that failed */
+        public String downstream() {
+            return downstream;
+        }
+    }
+
+    /**
+     * Builder of {@link Aggregator}. Not thread-safe.
+     *
+     * @param <I> request type
+     * @param <R> response type
+     */
+    public static final class Builder<I, R> {
+        private final Function<Map<String, Result>, R> merge;
+        private final List<Downstream<I>> downstreams = new ArrayList<>();
+        private Policy policy = Policy.FAIL_FAST;
+        private Duration margin = DEFAULT_MARGIN;
+
+        private Builder(Function<Map<String, Result>, R> merge) {
+            this.merge = Objects.requireNonNull(merge, "merge");
+        }
+
+        /**
+         * @param name    unique name
+         * @param handler the downstream call (e.g. an invoker's {@code call}, maybe behind a breaker)
+         * @param timeout its own timeout
+         * @return this builder
+         */
+        public Builder<I, R> downstream(String name, Handler<I, ?> handler, Duration timeout) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(handler, "handler");
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout of '" + name + "' must be positive: " + timeout);
+            }
+            if (downstreams.stream().anyMatch(d -> d.name().equals(name))) {
+                throw new IllegalArgumentException("downstream '" + name + "' is declared twice");
+            }
+            downstreams.add(new Downstream<>(name, handler, timeout));
+            return this;
+        }
+
+        /**
+         * @param policy what a failure does
+         * @return this builder
+         */
+        public Builder<I, R> policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param margin time kept before the invocation's deadline (for merging and answering)
+         * @return this builder
+         */
+        public Builder<I, R> margin(Duration margin) {
+            Objects.requireNonNull(margin, "margin");
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("margin must not be negative: " + margin);
+            }
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * @return the aggregator
+         * @throws IllegalStateException without downstreams
+         */
+        public Aggregator<I, R> build() {
+            if (downstreams.isEmpty()) {
+                throw new IllegalStateException("an aggregator needs at least one downstream");
+            }
+            return new Aggregator<>(this);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.serverlesspatterns.fanout;
+
+import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Handler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The fan-in half: a worker-side decorator that records each task's result under (job, task),
+ * counts the task at most once even when the worker runs twice or concurrently, and fires the
+ * completion callback exactly once, in the worker that finds the last task counted. A worker
+ * that throws records nothing (its exception passes through unchanged, so Lambda retries it and
+ * then sends the task, job id included, to the worker's on-failure destination).
+ *
+ * <p>Store calls per task: 2 ({@code TransactWriteItems} to record and count, one conditional
+ * {@code UpdateItem} to claim the completion). Thread-safe.
+ *
+ * @param <T> payload type
+ * @param <R> result type
+ */
+public final class FanIn<T, R> implements Decorator<Task<T>, R> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FanIn.class);
+
+    private final DynamoDbJobStore store;
+    private final Codec<R> resultCodec;
+    private final Consumer<String> onComplete;
+
+    private FanIn(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
+        this.store = store;
+        this.resultCodec = resultCodec;
+        this.onComplete = onComplete;
+    }
+
+    /**
+     * @param store       the job store
+     * @param resultCodec encodes task results
+     * @param onComplete  called once per job, with the job id, when its last task lands
+     * @param <T>         payload type
+     * @param <R>         result type
+     * @return the decorator
+     */
+    public static <T, R> FanIn<T, R> of(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
+        return new FanIn<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(resultCodec, "resultCodec"),
+                Objects.requireNonNull(onComplete, "onComplete"));
+    }
+
+    @Override
+    public Handler<Task<T>, R> decorate(Handler<Task<T>, R> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return (task, invocation) -> {
+            if (task == null) {
+                throw new IllegalArgumentException("fan-in: the worker got no task");
+            }
+            R result = handler.handle(task, invocation);
+            boolean counted = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
+            if (!counted) {
+                LOG.info("fan-in job '{}' task {} was already counted (duplicate delivery)", task.jobId(), task.taskId());
+            }
+            if (store.claimCompletion(task.jobId())) {
+                onComplete.accept(task.jobId());
+            }
+            return result;
+        };
+    }
+}
