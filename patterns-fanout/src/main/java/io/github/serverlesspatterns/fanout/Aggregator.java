@@ -126,10 +126,8 @@ public final class Aggregator<I, R> implements Handler<I, R> {
                 long wait = Math.min(d.timeout().toNanos() - elapsed, budget - elapsed);
                 Result result;
                 try {
-                    if (wait <= 0) {
-                        throw new TimeoutException();
-                    }
-                    result = new Result(d.name(), futures.get(i).get(wait, TimeUnit.NANOSECONDS), null);
+                    // with no time left, a downstream that already answered still counts
+                    result = new Result(d.name(), futures.get(i).get(Math.max(0, wait), TimeUnit.NANOSECONDS), null);
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
                     boolean deadline = d.timeout().toNanos() > budget;

@@ -1,0 +1,98 @@
+package io.github.serverlesspatterns.fanout;
+
+import io.github.serverlesspatterns.circuitbreaker.CallNotPermittedException;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
+import io.github.serverlesspatterns.circuitbreaker.InMemoryCircuitStateStore;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AggregatorTest {
+
+    private static final Handler<String, String> FAST = (in, inv) -> "profile of " + in;
+    private static final Handler<String, String> SLOW = (in, inv) -> {
+        try {
+            Thread.sleep(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "late";
+    };
+    private static final Handler<String, String> FAILING = (in, inv) -> {
+        throw new IllegalStateException("reviews service down");
+    };
+
+    private static Map<String, String> summary(Map<String, Aggregator.Result> results) {
+        Map<String, String> out = new TreeMap<>();
+        results.forEach((name, r) -> out.put(name, r.ok() ? String.valueOf(r.value()) : r.error().getClass().getSimpleName()));
+        return out;
+    }
+
+    private static Invocation withDeadlineIn(Duration d) {
+        return Invocation.builder().timeout(d).build();
+    }
+
+    @Test
+    void bestEffort_mergesWhatArrived_withPerDownstreamErrors_beforeTheDeadline() {
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("profile", FAST, Duration.ofSeconds(5))
+                .downstream("orders", SLOW, Duration.ofSeconds(5))
+                .downstream("reviews", FAILING, Duration.ofSeconds(5))
+                .policy(Aggregator.Policy.BEST_EFFORT).margin(Duration.ofMillis(100)).build();
+        Invocation invocation = withDeadlineIn(Duration.ofMillis(800));
+        Map<String, String> merged = aggregator.handle("ann", invocation);
+        assertTrue(invocation.remainingTime().compareTo(Duration.ZERO) > 0, "answered before the deadline");
+        assertEquals(Map.of("profile", "profile of ann", "orders", "TimeoutException", "reviews", "IllegalStateException"), merged);
+    }
+
+    @Test
+    void failFast_raisesNamingTheFailedDownstream_beforeTheDeadline() {
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("orders", SLOW, Duration.ofMillis(300))
+                .downstream("reviews", FAILING, Duration.ofSeconds(5)).build();
+        Invocation invocation = withDeadlineIn(Duration.ofSeconds(2));
+        Aggregator.AggregationException e = assertThrows(Aggregator.AggregationException.class, () -> aggregator.handle("ann", invocation));
+        assertEquals("orders", e.downstream(), "its own 300 ms timeout ran out first");
+        assertInstanceOf(TimeoutException.class, e.getCause());
+        assertTrue(invocation.remainingTime().compareTo(Duration.ZERO) > 0);
+
+        Aggregator<String, Map<String, String>> failing = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("profile", FAST, Duration.ofSeconds(1)).downstream("reviews", FAILING, Duration.ofSeconds(1)).build();
+        Aggregator.AggregationException e2 = assertThrows(Aggregator.AggregationException.class,
+                () -> failing.handle("ann", withDeadlineIn(Duration.ofSeconds(2))));
+        assertEquals("reviews", e2.downstream());
+        assertTrue(e2.getMessage().contains("reviews service down"), e2.getMessage());
+    }
+
+    @Test
+    void aDownstreamBehindACircuitBreaker_isRejectedAtOnceOnceItsCircuitIsOpen() {
+        CircuitBreaker breaker = CircuitBreaker.of("reviews", new InMemoryCircuitStateStore(),
+                CircuitBreakerConfig.builder().consecutiveFailures(1).build());
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("profile", FAST, Duration.ofSeconds(1))
+                .downstream("reviews", Decorators.decorate(FAILING, breaker.decorator()), Duration.ofSeconds(1))
+                .policy(Aggregator.Policy.BEST_EFFORT).build();
+        assertEquals("IllegalStateException", aggregator.handle("a", withDeadlineIn(Duration.ofSeconds(2))).get("reviews"));
+        assertEquals(CallNotPermittedException.class.getSimpleName(), aggregator.handle("a", withDeadlineIn(Duration.ofSeconds(2))).get("reviews"));
+    }
+
+    @Test
+    void config_isValidated() {
+        assertThrows(IllegalStateException.class, () -> Aggregator.<String, String>builder(r -> "").build());
+        assertThrows(IllegalArgumentException.class, () -> Aggregator.<String, String>builder(r -> "")
+                .downstream("a", FAST, Duration.ofSeconds(1)).downstream("a", FAST, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> Aggregator.<String, String>builder(r -> "").downstream("a", FAST, Duration.ZERO));
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.serverlesspatterns.fanout;
+
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The invoker against the kit's Lambda Invoke endpoint (the real LambdaClient). */
+@ExtendWith(LocalServicesExtension.class)
+class LambdaInvokerTest {
+
+    private final Invocation invocation = Invocation.builder().requestId("caller-1").build();
+
+    @Test
+    void call_returnsTheTypedResponse_alsoThroughAQualifier(LambdaService lambda) {
+        lambda.register("inv-echo", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> "echo:" + in));
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-echo", Codecs.utf8(), Codecs.utf8());
+        assertEquals("echo:hi", invoker.call("hi", invocation));
+        assertEquals("echo:v2", invoker.withQualifier("live").call("v2", invocation));
+    }
+
+    @Test
+    void functionError_becomesARemoteFunctionException_withTheRemoteTypeAndMessage(LambdaService lambda) {
+        lambda.register("inv-fail", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+            throw new IllegalStateException("stock service said \"no\"");
+        }));
+        RemoteFunctionException e = assertThrows(RemoteFunctionException.class,
+                () -> LambdaInvoker.of(lambda.client(), "inv-fail", Codecs.utf8(), Codecs.utf8()).call("x", invocation));
+        assertEquals("inv-fail", e.function());
+        assertEquals("java.lang.IllegalStateException", e.errorType());
+        assertEquals("stock service said \"no\"", e.errorMessage());
+    }
+
+    @Test
+    void oversizePayload_isRejectedBeforeSending(LambdaService lambda) {
+        lambda.register("inv-big", (payload, ctx) -> payload);
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-big", Codecs.utf8(), Codecs.utf8())
+                .withLimits(1000, 100);
+        PayloadTooLargeException sync = assertThrows(PayloadTooLargeException.class, () -> invoker.call("x".repeat(1001), invocation));
+        assertTrue(sync.getMessage().contains("1001 bytes encoded, over the 1000 byte synchronous limit"), sync.getMessage());
+        assertThrows(PayloadTooLargeException.class, () -> invoker.send("x".repeat(101), invocation));
+        assertEquals(0, lambda.stats("inv-big").invocations(), "nothing was sent");
+        assertThrows(PayloadTooLargeException.class, () -> LambdaInvoker.of(lambda.client(), "inv-big", Codecs.utf8(), Codecs.utf8())
+                .send("x".repeat(LambdaInvoker.DEFAULT_ASYNC_LIMIT + 1), invocation));
+    }
+
+    @Test
+    void send_handsTheEventOver_andTheCalleeRunsLater(LambdaService lambda) {
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        lambda.register("inv-handoff", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+            got.add(in);
+            return null;
+        }));
+        LambdaInvoker.of(lambda.client(), "inv-handoff", Codecs.utf8(), Codecs.utf8()).send("order-7", invocation);
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
+        assertEquals(Set.of("order-7"), got);
+    }
+}
