@@ -6,14 +6,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,20 +25,27 @@ import java.util.function.BiConsumer;
 
 /**
  * Fan-out/fan-in bookkeeping in one DynamoDB table: partition key {@code job} (S), sort key
- * {@code item} (S). The job record ({@code item = "#job"}) holds {@code expected},
- * {@code completed}, {@code deadline} and {@code callbackFired}; each task's result is its own item
- * ({@code item = "task#0000000042"}), so a job of any size works (10,000 tasks and more) and
- * results are read back a page at a time. TTL on {@code expiration}.
+ * {@code item} (S). The job record ({@code item = "#job"}) holds {@code expected}, {@code shards},
+ * {@code deadline}, {@code fullShards} (a number set) and {@code callbackFired}; each task's
+ * result is its own item ({@code item = "task#0000000042"}), so a job of any size works (10,000
+ * tasks and more) and results are read back a page at a time; tasks are tracked in shards of
+ * {@value #SHARD_SIZE} ({@code item = "shard#0000"}, a number set {@code done} and its {@code size}).
+ * TTL on {@code expiration}.
  *
- * <p>Recording a result is one {@code TransactWriteItems}: put the result if absent and add 1 to
- * {@code completed}, so a task counts at most once however often or concurrently its worker runs.
- * Claiming the completion is one conditional {@code UpdateItem} ({@code completed = expected},
- * callback not fired yet), so exactly one worker fires the callback. Thread-safe.
+ * <p>Every write is a single-item, idempotent operation, so a task counts once however often
+ * or concurrently its worker runs, and a worker that dies half-way is made good by its retry:
+ * recording a result is a conditional {@code PutItem} (a repeat changes nothing) and an
+ * {@code ADD} of the task id to its shard's set (adding a member twice is a no-op). When a shard
+ * fills, its number is added to the job's {@code fullShards} set the same way; when that set is
+ * complete, one conditional {@code UpdateItem} ({@code callbackFired} absent) lets exactly one
+ * worker fire the completion callback. No transaction is used. Thread-safe.
  */
 public final class DynamoDbJobStore {
 
     /** DynamoDB's item limit, less room for the keys: a task result may be at most this large. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
+    /** Tasks tracked per shard item: {@value}. */
+    public static final int SHARD_SIZE = 1000;
     private static final String JOB = "#job";
 
     private final DynamoDbClient client;
@@ -113,55 +118,73 @@ public final class DynamoDbJobStore {
         if (expected < 1) {
             throw new IllegalArgumentException("a job needs at least one task: " + expected);
         }
+        int shards = (expected + SHARD_SIZE - 1) / SHARD_SIZE;
         try {
             client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(JOB),
-                            "expected", AttributeValue.fromN(Integer.toString(expected)), "completed", AttributeValue.fromN("0"),
+                            "expected", AttributeValue.fromN(Integer.toString(expected)),
+                            "shards", AttributeValue.fromN(Integer.toString(shards)),
                             "deadline", AttributeValue.fromN(Long.toString(deadline.toEpochMilli())), "expiration", expiration()))
                     .conditionExpression("attribute_not_exists(job)"));
         } catch (ConditionalCheckFailedException e) {
             throw new IllegalStateException("fan-out job '" + jobId + "' already exists", e);
         }
+        for (int shard = 0; shard < shards; shard++) {
+            int size = Math.min(SHARD_SIZE, expected - shard * SHARD_SIZE);
+            String item = shardItem(shard);
+            client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(item),
+                    "size", AttributeValue.fromN(Integer.toString(size)), "expiration", expiration())));
+        }
+    }
+
+    private static String shardItem(int shard) {
+        return String.format("shard#%04d", shard);
     }
 
     /**
-     * Records a task's result and counts the task, at most once.
+     * Records a task's result and marks the task done; idempotent.
      *
      * @param jobId  the job
      * @param taskId the task
      * @param result the encoded result
-     * @return {@code true} if counted now, {@code false} if it was counted before (a duplicate run)
-     * @throws PatternsException if the job is unknown or the result is too large
+     * @return {@code true} if, after this call, every task of the job is done (then try
+     *         {@link #claimCompletion}); may be true for more than one caller
+     * @throws PatternsException if the job or task is unknown, or the result is too large
      */
     public boolean recordResult(String jobId, int taskId, byte[] result) {
         if (result.length > MAX_RESULT_BYTES) {
             throw new PatternsException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
                     + " bytes, over the " + MAX_RESULT_BYTES + " bytes a DynamoDB item can hold; store it in S3 and return the key");
         }
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(table)
-                .item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(taskItem(taskId)),
-                        "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration()))
-                .conditionExpression("attribute_not_exists(job)")).build();
-        TransactWriteItem count = TransactWriteItem.builder().update(u -> u.tableName(table).key(key(jobId, JOB))
-                .updateExpression("SET completed = completed + :one")
-                .conditionExpression("attribute_exists(job)")
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
         try {
-            client.transactWriteItems(b -> b.transactItems(put, count));
-            return true;
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                throw new PatternsException("fan-in: job '" + jobId + "' is unknown (task " + taskId + ")", e);
-            }
-            if (reasons.isEmpty() || "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return false; // the result is already there: counted before
-            }
-            throw e;
+            client.putItem(b -> b.tableName(table)
+                    .item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(taskItem(taskId)),
+                            "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration()))
+                    .conditionExpression("attribute_not_exists(job)"));
+        } catch (ConditionalCheckFailedException duplicate) {
+            // recorded before: go on, the steps below are idempotent and finish what a dead worker left
         }
+        int shard = taskId / SHARD_SIZE;
+        Map<String, AttributeValue> shardItem;
+        try {
+            shardItem = client.updateItem(b -> b.tableName(table).key(key(jobId, shardItem(shard)))
+                    .updateExpression("ADD done :task").conditionExpression("attribute_exists(job)")
+                    .expressionAttributeValues(Map.of(":task", AttributeValue.fromNs(List.of(Integer.toString(taskId)))))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+        } catch (ConditionalCheckFailedException e) {
+            throw new PatternsException("fan-in: job '" + jobId + "' has no task " + taskId + " (unknown job or task id)", e);
+        }
+        if (shardItem.get("done").ns().size() < Integer.parseInt(shardItem.get("size").n())) {
+            return false;
+        }
+        Map<String, AttributeValue> job = client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
+                .updateExpression("ADD fullShards :shard")
+                .expressionAttributeValues(Map.of(":shard", AttributeValue.fromNs(List.of(Integer.toString(shard)))))
+                .returnValues(ReturnValue.ALL_NEW)).attributes();
+        return job.get("fullShards").ns().size() >= Integer.parseInt(job.get("shards").n());
     }
 
     /**
-     * Claims the job's completion: succeeds for exactly one caller, once every task is counted.
+     * Claims the job's completion: succeeds for exactly one caller, once every task is done.
      *
      * @param jobId the job
      * @return {@code true} for the one caller that must fire the completion callback
@@ -169,7 +192,7 @@ public final class DynamoDbJobStore {
     public boolean claimCompletion(String jobId) {
         try {
             client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("SET callbackFired = :yes")
-                    .conditionExpression("completed = expected AND attribute_not_exists(callbackFired)")
+                    .conditionExpression("attribute_exists(fullShards) AND size(fullShards) = shards AND attribute_not_exists(callbackFired)")
                     .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true))));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -202,13 +225,20 @@ public final class DynamoDbJobStore {
             throw new PatternsException("fan-out job '" + jobId + "' is unknown");
         }
         int expected = Integer.parseInt(job.get("expected").n());
+        int shards = Integer.parseInt(job.get("shards").n());
+        int completed = 0;
+        for (int shard = 0; shard < shards; shard++) {
+            String item = shardItem(shard);
+            AttributeValue done = client.getItem(b -> b.tableName(table).key(key(jobId, item)).consistentRead(true)).item().get("done");
+            completed += done == null ? 0 : done.ns().size();
+        }
         TreeSet<Integer> missing = new TreeSet<>();
         for (int i = 0; i < expected; i++) {
             missing.add(i);
         }
         results(jobId, (taskId, result) -> missing.remove(taskId));
         AttributeValue fired = job.get("callbackFired");
-        return new JobStatus(jobId, expected, Integer.parseInt(job.get("completed").n()),
+        return new JobStatus(jobId, expected, completed,
                 Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n())), new ArrayList<>(missing),
                 fired != null && Boolean.TRUE.equals(fired.bool()));
     }

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * that throws records nothing (its exception passes through unchanged, so Lambda retries it and
  * then sends the task, job id included, to the worker's on-failure destination).
  *
- * <p>Store calls per task: 2 ({@code TransactWriteItems} to record and count, one conditional
- * {@code UpdateItem} to claim the completion). Thread-safe.
+ * <p>Store calls per task: 2 (a conditional {@code PutItem} of the result and an {@code ADD} to its
+ * shard's set), plus one per filled shard of 1,000 tasks and one completion claim. Thread-safe.
  *
  * @param <T> payload type
  * @param <R> result type
@@ -57,11 +57,9 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
                 throw new IllegalArgumentException("fan-in: the worker got no task");
             }
             R result = handler.handle(task, invocation);
-            boolean counted = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
-            if (!counted) {
-                LOG.info("fan-in job '{}' task {} was already counted (duplicate delivery)", task.jobId(), task.taskId());
-            }
-            if (store.claimCompletion(task.jobId())) {
+            boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
+            if (allDone && store.claimCompletion(task.jobId())) {
+                LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
                 onComplete.accept(task.jobId());
             }
             return result;
