@@ -1,0 +1,447 @@
+package io.github.serverlesspatterns.cache;
+
+import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Cache-aside over Redis around a loader (a {@link Handler} from key to value, e.g. a database
+ * query): the catalogue's Read Heavy Reporting Engine.
+ *
+ * <pre>{@code
+ * CacheAside<String, Report> cache = CacheAside.create(redisClient,
+ *         CacheConfig.builder("reports", id -> id, JacksonCodec.of(mapper, Report.class))
+ *                 .ttl(Duration.ofMinutes(10), 0.1).nearCache(1_000, Duration.ofSeconds(5)).build());
+ * Handler<String, Report> reports = Decorators.decorate(loadReportFromRds, cache);
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Values go through the codec; each write's TTL gets random jitter; an absent value (the
+ *       loader returned {@code null}) is cached for the shorter negative TTL.</li>
+ *   <li>Concurrent misses on a key in one JVM share one load. Across instances: a short Redis lock
+ *       ({@code SET NX PX}) lets one instance load while the others wait for its value, or XFetch
+ *       refreshes a key early with a probability that rises as expiry nears.</li>
+ *   <li>Optional near cache (bounded, with TTL) in front of Redis; {@link #invalidate} deletes the
+ *       key and broadcasts over Redis pub/sub so that every instance's near cache drops it.</li>
+ *   <li>Redis trouble never fails a call: on an error (or a timeout, default 500 ms) the loader
+ *       answers, the error is counted and logged, and Redis is skipped for a while so that a dead
+ *       Redis does not add a timeout to every call; it is tried again after the retry interval.</li>
+ * </ul>
+ * The loader's own exceptions pass through. Thread-safe; connections are opened lazily from the
+ * client you pass and closed by {@link #close()}.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheAside.class);
+    private static final byte VALUE = 'V';
+    private static final byte ABSENT = 'N';
+    private static final int HEADER = 1 + 8 + 4;
+
+    private final RedisClient client;
+    private final CacheConfig<K, V> config;
+    private final String prefix;
+    private final String channel;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
+    private final NearCache near;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile StatefulRedisPubSubConnection<String, String> subscription;
+    private volatile long redisDownUntil = Long.MIN_VALUE;
+
+    private final LongAdder nearHits = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder loads = new LongAdder();
+    private final LongAdder loadNanos = new LongAdder();
+    private final LongAdder redisErrors = new LongAdder();
+    private final LongAdder redisSkipped = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+
+    /** A decoded cache entry: a value or an absence, with its logical expiry and load time. */
+    private record Entry(Object value, boolean absent, long expiresAt, int deltaMillis) {
+    }
+
+    private CacheAside(RedisClient client, CacheConfig<K, V> config) {
+        this.client = client;
+        this.config = config;
+        this.prefix = "cache:" + config.name() + ":";
+        this.channel = "cache-invalidate:" + config.name();
+        this.near = config.nearCacheSize() > 0 ? new NearCache(config.nearCacheSize()) : null;
+    }
+
+    /**
+     * @param client a Lettuce client the caller built (and shuts down)
+     * @param config the configuration
+     * @param <K>    key type
+     * @param <V>    value type
+     * @return the cache
+     */
+    public static <K, V> CacheAside<K, V> create(RedisClient client, CacheConfig<K, V> config) {
+        return new CacheAside<>(Objects.requireNonNull(client, "client"), Objects.requireNonNull(config, "config"));
+    }
+
+    @Override
+    public Handler<K, V> decorate(Handler<K, V> loader) {
+        Objects.requireNonNull(loader, "loader");
+        return (key, invocation) -> get(key, loader, invocation);
+    }
+
+    @SuppressWarnings("unchecked")
+    private V get(K key, Handler<K, V> loader, Invocation invocation) {
+        String redisKey = prefix + Objects.requireNonNull(config.keyToString().apply(key), "key string");
+        long now = config.clock().millis();
+        if (near != null) {
+            Entry e = near.get(redisKey, now);
+            if (e != null) {
+                nearHits.increment();
+                return e.absent() ? null : (V) e.value();
+            }
+        }
+        if (now < redisDownUntil) {
+            redisSkipped.increment();
+            return (V) load(key, redisKey, loader, invocation, false).value();
+        }
+        Entry cached;
+        try {
+            byte[] raw = commands().get(redisKey);
+            cached = raw == null ? null : decode(raw);
+        } catch (RuntimeException e) {
+            redisFailed(e);
+            return (V) load(key, redisKey, loader, invocation, false).value();
+        }
+        if (cached != null && !recomputeEarly(cached, now)) {
+            hits.increment();
+            remember(redisKey, cached, now);
+            return cached.absent() ? null : (V) cached.value();
+        }
+        misses.increment();
+        return (V) load(key, redisKey, loader, invocation, true).value();
+    }
+
+    /** XFetch: recompute when now - delta * beta * ln(random) reaches the expiry. */
+    private boolean recomputeEarly(Entry e, long now) {
+        if (config.stampede() != CacheConfig.StampedeProtection.XFETCH || e.absent()) {
+            return false;
+        }
+        double r = ThreadLocalRandom.current().nextDouble();
+        return now - e.deltaMillis() * config.xfetchBeta() * Math.log(r == 0 ? Double.MIN_VALUE : r) >= e.expiresAt();
+    }
+
+    /** One load per key per JVM at a time; the others get the same result. */
+    private Entry load(K key, String redisKey, Handler<K, V> loader, Invocation invocation, boolean useRedis) {
+        CompletableFuture<Entry> mine = new CompletableFuture<>();
+        CompletableFuture<Entry> running = inFlight.putIfAbsent(redisKey, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // the shared load failed: give each waiter the loader's own exception, unwrapped
+                if (e.getCause() instanceof RuntimeException) {
+                    throw (RuntimeException) e.getCause();
+                }
+                if (e.getCause() instanceof Error) {
+                    throw (Error) e.getCause();
+                }
+                throw e;
+            }
+        }
+        try {
+            Entry e = useRedis && config.stampede() == CacheConfig.StampedeProtection.LOCK
+                    ? loadUnderLock(key, redisKey, loader, invocation) : loadAndStore(key, redisKey, loader, invocation, useRedis);
+            mine.complete(e);
+            return e;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(redisKey, mine);
+        }
+    }
+
+    private Entry loadUnderLock(K key, String redisKey, Handler<K, V> loader, Invocation invocation) {
+        String lockKey = redisKey + ":lock";
+        boolean locked;
+        try {
+            locked = "OK".equals(commands().set(lockKey, instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    SetArgs.Builder.nx().px(config.lockLease().toMillis())));
+        } catch (RuntimeException e) {
+            redisFailed(e);
+            return loadAndStore(key, redisKey, loader, invocation, false);
+        }
+        if (locked) {
+            try {
+                return loadAndStore(key, redisKey, loader, invocation, true);
+            } finally {
+                try {
+                    commands().del(lockKey);
+                } catch (RuntimeException e) {
+                    redisFailed(e); // the lease ends it anyway
+                }
+            }
+        }
+        // another instance is loading: wait for its value, within the lock wait and the invocation's time
+        long until = Math.min(System.nanoTime() + config.lockWait().toNanos(),
+                System.nanoTime() + invocation.remainingTime().toNanos());
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(20);
+                byte[] raw = commands().get(redisKey);
+                if (raw != null) {
+                    Entry e = decode(raw);
+                    remember(redisKey, e, config.clock().millis());
+                    return e;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                redisFailed(e);
+                break;
+            }
+        }
+        LOG.debug("cache '{}': no value for {} after waiting for another instance's load; loading here", config.name(), redisKey);
+        return loadAndStore(key, redisKey, loader, invocation, true);
+    }
+
+    private Entry loadAndStore(K key, String redisKey, Handler<K, V> loader, Invocation invocation, boolean useRedis) {
+        long t0 = System.nanoTime();
+        V value = loader.handle(key, invocation);
+        long took = System.nanoTime() - t0;
+        loads.increment();
+        loadNanos.add(took);
+        long now = config.clock().millis();
+        boolean absent = value == null;
+        long ttl = absent ? config.negativeTtl().toMillis() : jittered(config.ttl().toMillis());
+        Entry entry = new Entry(value, absent, now + ttl, (int) Math.min(Integer.MAX_VALUE, took / 1_000_000));
+        if (useRedis && ttl > 0 && now >= redisDownUntil) {
+            try {
+                commands().set(redisKey, encode(entry), SetArgs.Builder.px(ttl));
+            } catch (RuntimeException e) {
+                redisFailed(e);
+            }
+        }
+        if (ttl > 0) {
+            remember(redisKey, entry, now);
+        }
+        return entry;
+    }
+
+    private long jittered(long ttl) {
+        if (config.jitter() == 0) {
+            return ttl;
+        }
+        return Math.max(1, Math.round(ttl * (1 + config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1))));
+    }
+
+    private void remember(String redisKey, Entry e, long now) {
+        if (near != null) {
+            near.put(redisKey, e, Math.min(e.expiresAt(), now + config.nearCacheTtl().toMillis()));
+        }
+    }
+
+    /**
+     * Deletes a key from Redis and from every instance's near cache (over Redis pub/sub).
+     *
+     * @param key the key
+     */
+    public void invalidate(K key) {
+        String redisKey = prefix + config.keyToString().apply(key);
+        if (near != null) {
+            near.remove(redisKey);
+        }
+        invalidations.increment();
+        try {
+            commands().del(redisKey);
+            commands().publish(channel, (instanceId + " " + redisKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            redisFailed(e);
+            throw e; // an invalidation that did not happen must not look as if it did
+        }
+    }
+
+    /**
+     * Reads many keys in one round trip ({@code MGET}); the misses are loaded one by one.
+     *
+     * @param keys       the keys
+     * @param loader     the loader
+     * @param invocation the invocation
+     * @return key to value (absent keys map to {@code null}), in the order given
+     */
+    @SuppressWarnings("unchecked")
+    public Map<K, V> getAll(List<K> keys, Handler<K, V> loader, Invocation invocation) {
+        Map<K, V> out = new LinkedHashMap<>();
+        List<String> redisKeys = new ArrayList<>();
+        for (K k : keys) {
+            redisKeys.add(prefix + config.keyToString().apply(k));
+        }
+        List<byte[]> raw = null;
+        if (config.clock().millis() >= redisDownUntil && !keys.isEmpty()) {
+            try {
+                raw = new ArrayList<>();
+                for (var kv : commands().mget(redisKeys.toArray(new String[0]))) {
+                    raw.add(kv.hasValue() ? kv.getValue() : null);
+                }
+            } catch (RuntimeException e) {
+                redisFailed(e);
+                raw = null;
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] r = raw == null ? null : raw.get(i);
+            if (r != null) {
+                hits.increment();
+                Entry e = decode(r);
+                out.put(keys.get(i), e.absent() ? null : (V) e.value());
+            } else {
+                out.put(keys.get(i), get(keys.get(i), loader, invocation));
+            }
+        }
+        return out;
+    }
+
+    /** @return this instance's counters */
+    public CacheMetrics metrics() {
+        return new CacheMetrics(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadNanos.sum(), redisErrors.sum(),
+                redisSkipped.sum(), invalidations.sum());
+    }
+
+    private void redisFailed(RuntimeException e) {
+        redisErrors.increment();
+        redisDownUntil = config.clock().millis() + config.redisRetry().toMillis();
+        LOG.warn("cache '{}': Redis failed ({}); the loader answers alone for {}", config.name(), e.toString(), config.redisRetry());
+    }
+
+    private RedisCommands<String, byte[]> commands() {
+        StatefulRedisConnection<String, byte[]> c = connection;
+        if (c == null || !c.isOpen()) {
+            synchronized (this) {
+                c = connection;
+                if (c == null || !c.isOpen()) {
+                    c = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                    c.setTimeout(config.commandTimeout());
+                    connection = c;
+                    if (near != null) {
+                        subscribe();
+                    }
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    private void subscribe() {
+        StatefulRedisPubSubConnection<String, String> s = client.connectPubSub();
+        s.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, String message) {
+                int space = message.indexOf(' ');
+                if (space > 0 && !message.substring(0, space).equals(instanceId)) {
+                    near.remove(message.substring(space + 1));
+                    invalidations.increment();
+                }
+            }
+        });
+        s.sync().subscribe(channel);
+        subscription = s;
+    }
+
+    private byte[] encode(Entry e) {
+        byte[] payload = e.absent() ? new byte[0] : config.codec().encode(castValue(e));
+        return ByteBuffer.allocate(HEADER + payload.length).put(e.absent() ? ABSENT : VALUE).putLong(e.expiresAt())
+                .putInt(e.deltaMillis()).put(payload).array();
+    }
+
+    @SuppressWarnings("unchecked")
+    private V castValue(Entry e) {
+        return (V) e.value();
+    }
+
+    private Entry decode(byte[] raw) {
+        if (raw.length < HEADER || (raw[0] != VALUE && raw[0] != ABSENT)) {
+            throw new IllegalStateException("cache '" + config.name() + "': a Redis value is not in this cache's format ("
+                    + raw.length + " bytes); another program writes under the prefix " + prefix);
+        }
+        ByteBuffer b = ByteBuffer.wrap(raw);
+        boolean absent = b.get() == ABSENT;
+        long expiresAt = b.getLong();
+        int delta = b.getInt();
+        byte[] payload = new byte[b.remaining()];
+        b.get(payload);
+        return new Entry(absent ? null : config.codec().decode(payload), absent, expiresAt, delta);
+    }
+
+    /** Closes this cache's connections (not the client). */
+    @Override
+    public synchronized void close() {
+        if (subscription != null) {
+            subscription.close();
+            subscription = null;
+        }
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
+    /** A bounded LRU with per-entry expiry; one lock, since entries are tiny and hits short. */
+    private static final class NearCache {
+        private final Map<String, Object[]> entries;
+
+        NearCache(int size) {
+            this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Object[]> eldest) {
+                    return size() > size;
+                }
+            };
+        }
+
+        synchronized Entry get(String key, long now) {
+            Object[] slot = entries.get(key);
+            if (slot == null) {
+                return null;
+            }
+            if ((Long) slot[1] <= now) {
+                entries.remove(key);
+                return null;
+            }
+            return (Entry) slot[0];
+        }
+
+        synchronized void put(String key, Entry e, long until) {
+            entries.put(key, new Object[] {e, until});
+        }
+
+        synchronized void remove(String key) {
+            entries.remove(key);
+        }
+    }
+}
