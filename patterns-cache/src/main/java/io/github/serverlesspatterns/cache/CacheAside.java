@@ -286,6 +286,33 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
     }
 
     /**
+     * A ready handler that turns change events into invalidations, so reports drop stale data
+     * when the source changes: wire it to an SQS queue, an SNS subscription or a DynamoDB stream
+     * and say which keys an event touches.
+     *
+     * <pre>{@code
+     * Handler<SQSEvent, Integer> onChange = cache.invalidationHandler(
+     *         event -> event.getRecords().stream().map(m -> m.getBody()).toList());
+     * }</pre>
+     *
+     * @param keysOf the keys an event makes stale
+     * @param <E>    the event type
+     * @return a handler returning how many keys it invalidated; a Redis failure is thrown, so the
+     *         event is retried rather than lost
+     */
+    public <E> Handler<E, Integer> invalidationHandler(java.util.function.Function<E, ? extends java.util.Collection<K>> keysOf) {
+        Objects.requireNonNull(keysOf, "keysOf");
+        return (event, invocation) -> {
+            java.util.Collection<K> keys = keysOf.apply(event);
+            if (keys == null) {
+                throw new IllegalArgumentException("cache '" + config.name() + "': the change event named no keys (null)");
+            }
+            keys.forEach(this::invalidate);
+            return keys.size();
+        };
+    }
+
+    /**
      * Reads many keys in one round trip ({@code MGET}); the misses are loaded one by one.
      *
      * @param keys       the keys

@@ -193,6 +193,21 @@ class CacheAsideTest {
     }
 
     @Test
+    void changeEvents_becomeInvalidations_soTheNextReadSeesTheNewData() throws Exception {
+        String key = newKey();
+        put(key, "before");
+        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("changes", (String k) -> k, Codecs.utf8()).build())) {
+            Handler<String, String> h = Decorators.decorate(query(0), cache);
+            assertEquals("before", h.handle(key, invocation));
+            put(key, "after");
+            Handler<List<String>, Integer> onChange = cache.invalidationHandler((List<String> changedIds) -> changedIds);
+            assertEquals(1, onChange.handle(List.of(key), invocation));
+            assertEquals("after", h.handle(key, invocation));
+            assertThrows(IllegalArgumentException.class, () -> cache.invalidationHandler((String e) -> null).handle("x", invocation));
+        }
+    }
+
+    @Test
     void redisStoppedMidTest_callsKeepSucceedingThroughTheLoader_andCachingResumesWhenItReturns() throws Exception {
         String key = newKey();
         put(key, "steady");
