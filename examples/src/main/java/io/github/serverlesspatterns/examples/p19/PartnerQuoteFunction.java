@@ -1,0 +1,77 @@
+package io.github.serverlesspatterns.examples.p19;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
+import io.github.serverlesspatterns.circuitbreaker.dynamodb.DynamoDbCircuitStateStore;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.LambdaAdapters;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Pattern 19, Circuit Breaker: quotes come from a flaky third-party HTTP API, called through a
+ * breaker whose state lives in DynamoDB so that every instance of the function sees it. While the
+ * circuit is open the function answers at once with a fallback instead of waiting on the partner.
+ */
+public final class PartnerQuoteFunction implements RequestHandler<Map<String, String>, Map<String, String>> {
+
+    private final RequestHandler<Map<String, String>, Map<String, String>> handler;
+
+    /** Lambda's constructor: {@code PARTNER_URL} and {@code CIRCUIT_TABLE} from the template. */
+    public PartnerQuoteFunction() {
+        this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+                Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"),
+                URI.create(Objects.requireNonNull(System.getenv("PARTNER_URL"), "PARTNER_URL is not set")),
+                CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofSeconds(30)).build());
+    }
+
+    /**
+     * @param dynamo  DynamoDB client
+     * @param table   the circuit table
+     * @param partner the partner API
+     * @param config  the breaker's configuration
+     */
+    public PartnerQuoteFunction(DynamoDbClient dynamo, String table, URI partner, CircuitBreakerConfig config) {
+        CircuitBreaker breaker = CircuitBreaker.of("partner-quotes", DynamoDbCircuitStateStore.create(dynamo, table), config);
+        Handler<Map<String, String>, Map<String, String>> callPartner = (request, invocation) -> {
+            String product = request == null ? null : request.get("product");
+            if (product == null || !product.matches("[A-Za-z0-9-]{1,64}")) {
+                throw new IllegalArgumentException("'product' must be 1 to 64 letters, digits or '-'");
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) partner.resolve("/quote?product=" + product).toURL().openConnection();
+                c.setConnectTimeout(1000);
+                c.setReadTimeout((int) Math.max(100, Math.min(3000, invocation.remainingTime().toMillis() - 200)));
+                int status = c.getResponseCode();
+                if (status != 200) {
+                    throw new IllegalStateException("partner answered HTTP " + status);
+                }
+                try (InputStream in = c.getInputStream()) {
+                    return Map.of("product", product, "price", new String(in.readAllBytes(), StandardCharsets.UTF_8), "source", "partner");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("partner unreachable: " + e.getMessage(), e);
+            }
+        };
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(callPartner, breaker.decorator(
+                (request, invocation, rejected) -> Map.of("product", String.valueOf(request.get("product")), "price", "unavailable",
+                        "source", "circuit " + rejected.state()))));
+    }
+
+    @Override
+    public Map<String, String> handleRequest(Map<String, String> request, Context context) {
+        return handler.handleRequest(request, context);
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.serverlesspatterns.examples;
+
+import io.github.serverlesspatterns.testing.LocalServices;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One end-to-end test per example pattern, on the kit's local services. */
+@ExtendWith(LocalServicesExtension.class)
+class ExamplesEndToEndTest {
+
+    @Test
+    void pattern01_simpleWebService_storesAndReadsItemsThroughDynamoDb(LocalServices services) {
+        assertTrue(PatternScenarios.simpleWebService(services).contains("round-tripped"));
+    }
+
+    @Test
+    void pattern08_fifoer_drainsTheQueueInOrderThroughSelfReinvocations(LocalServices services) {
+        assertTrue(PatternScenarios.fifoer(services).contains("posted in order"));
+    }
+
+    @Test
+    void pattern19_circuitBreaker_opensOnAFailingPartnerAndRecovers(LocalServices services) {
+        assertTrue(PatternScenarios.circuitBreaker(services).contains("closed after recovery"));
+    }
+}

@@ -1,0 +1,205 @@
+package io.github.serverlesspatterns.examples;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
+import io.github.serverlesspatterns.circuitbreaker.dynamodb.DynamoDbCircuitStateStore;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.jackson.JacksonCodec;
+import io.github.serverlesspatterns.examples.p01.SimpleWebServiceFunction;
+import io.github.serverlesspatterns.examples.p08.FifoerFunction;
+import io.github.serverlesspatterns.examples.p19.PartnerQuoteFunction;
+import io.github.serverlesspatterns.fifo.DrainResult;
+import io.github.serverlesspatterns.testing.FunctionConfig;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServices;
+import io.github.serverlesspatterns.testing.MotoService;
+import io.github.serverlesspatterns.testing.SqsService;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Each example pattern run end to end on local services, wired the way its template wires it.
+ * Shared by {@link ExamplesEndToEndTest} and the main job ({@link RunPatterns}). A scenario
+ * returns a one-line result and throws {@link AssertionError} when the outcome is wrong.
+ */
+public final class PatternScenarios {
+
+    /** One runnable pattern. */
+    public record Scenario(String number, String name, java.util.function.Function<LocalServices, String> run) {
+    }
+
+    /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
+    public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "04 Internal API",
+            "05 Internal Handoff", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
+            "12 Router", "13 Robust API", "14 Frugal Consumer", "15 Read Heavy Reporting Engine", "16 Fan-Out/Fan-In",
+            "17 Eventually Consistent", "18 Distributed Trigger");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PatternScenarios() {
+    }
+
+    /** @return the scenarios that exist, in catalogue order */
+    public static List<Scenario> all() {
+        return List.of(new Scenario("01", "Simple Web Service", PatternScenarios::simpleWebService),
+                new Scenario("08", "FIFOer", PatternScenarios::fifoer),
+                new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
+    }
+
+    private static void createTable(MotoService moto, String table, String key) {
+        try {
+            moto.dynamoDb().createTable(b -> b.tableName(table)
+                    .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(key).attributeType(ScalarAttributeType.S).build())
+                    .billingMode(BillingMode.PAY_PER_REQUEST));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceInUseException exists) {
+            // a previous run in this JVM made it
+        }
+    }
+
+    static String simpleWebService(LocalServices services) {
+        MotoService moto = services.moto();
+        String table = "p01-items";
+        createTable(moto, table, "id");
+        SimpleWebServiceFunction fn = new SimpleWebServiceFunction(moto.dynamoDb(), table);
+        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ItemsFunction").build());
+        APIGatewayProxyResponseEvent put = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("PUT")
+                .withPathParameters(Map.of("id", "42")).withBody("{\"name\":\"first\"}"), context);
+        APIGatewayProxyResponseEvent get = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
+                .withPathParameters(Map.of("id", "42")), context);
+        APIGatewayProxyResponseEvent missing = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
+                .withPathParameters(Map.of("id", "nope")), context);
+        APIGatewayProxyResponseEvent bad = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("PUT")
+                .withPathParameters(Map.of("id", "43")).withBody(""), context);
+        check(put.getStatusCode() == 200, "PUT answered " + put.getStatusCode());
+        check(get.getStatusCode() == 200 && get.getBody().equals("{\"name\":\"first\"}"), "GET answered " + get);
+        check(missing.getStatusCode() == 404, "unknown item answered " + missing.getStatusCode());
+        check(bad.getStatusCode() == 400 && bad.getBody().contains("body must be"), "empty body answered " + bad);
+        return "PUT then GET /items/42 round-tripped through DynamoDB; unknown id 404, empty body 400";
+    }
+
+    static String fifoer(LocalServices services) {
+        SqsService sqs = services.sqs();
+        LambdaService lambda = services.lambda();
+        MotoService moto = services.moto();
+        String table = "p08-ledger-" + System.nanoTime();
+        createTable(moto, table, "account");
+        String dlq = sqs.createQueue("p08-ledger-dlq-" + System.nanoTime() + ".fifo");
+        String queue = sqs.createQueue("p08-ledger-" + System.nanoTime() + ".fifo", Map.of(
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "30"));
+        for (int i = 0; i < 60; i++) {
+            int n = i;
+            sqs.client().sendMessage(b -> b.queueUrl(queue).messageGroupId("acct-" + (n % 3)).messageBody("acct-" + (n % 3) + ":" + n));
+        }
+        sqs.client().sendMessage(b -> b.queueUrl(queue).messageGroupId("acct-0").messageBody("garbage"));
+        String name = "p08-fifoer-" + System.nanoTime() % 100000;
+        FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(300));
+        lambda.register(FunctionConfig.builder(name, LocalFunction.fromRequestHandler(
+                        JacksonCodec.of(JSON, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(JSON, DrainResult.class), fn))
+                .reservedConcurrency(1).timeout(Duration.ofMillis(800)).build());
+        lambda.client().invoke(b -> b.functionName(name).invocationType(InvocationType.EVENT)
+                .payload(SdkBytes.fromUtf8String("{\"source\":\"aws.events\"}")));
+        check(lambda.awaitIdle(Duration.ofSeconds(60)), "the FIFOer did not finish");
+        LambdaService.FunctionStats stats = lambda.stats(name);
+        for (int account = 0; account < 3; account++) {
+            String acct = "acct-" + account;
+            List<AttributeValue> entries = moto.dynamoDb().getItem(b -> b.tableName(table)
+                    .key(Map.of("account", AttributeValue.fromS(acct)))).item().get("entries").l();
+            List<Integer> amounts = new ArrayList<>();
+            entries.forEach(e -> amounts.add(Integer.parseInt(e.n())));
+            List<Integer> expected = new ArrayList<>();
+            for (int i = account; i < 60; i += 3) {
+                expected.add(i);
+            }
+            check(amounts.equals(expected), acct + " ledger out of order or incomplete: " + amounts);
+        }
+        check(sqs.approximateDepth(queue) == 0, "queue not empty");
+        check(sqs.approximateDepth(dlq) == 1, "the malformed message is not in the DLQ");
+        check(stats.maxConcurrency() == 1 && stats.timeouts() == 0, "concurrency/deadline: " + stats);
+        return "60 messages in 3 groups posted in order by " + stats.invocations() + " invocations (concurrency 1, "
+                + "no timeouts), 1 malformed message in the DLQ";
+    }
+
+    static String circuitBreaker(LocalServices services) {
+        MotoService moto = services.moto();
+        String table = "p19-circuits";
+        DynamoDbCircuitStateStore.create(moto.dynamoDb(), table).createTableIfMissing();
+        AtomicBoolean partnerUp = new AtomicBoolean(false);
+        AtomicInteger partnerCalls = new AtomicInteger();
+        HttpServer partner;
+        try {
+            partner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start the local partner API", e);
+        }
+        partner.createContext("/quote", exchange -> {
+            partnerCalls.incrementAndGet();
+            byte[] body = (partnerUp.get() ? "9.99" : "busy").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(partnerUp.get() ? 200 : 503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        partner.start();
+        try {
+            PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
+                    URI.create("http://127.0.0.1:" + partner.getAddress().getPort()),
+                    CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofMillis(300)).build());
+            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("QuoteFunction").build());
+            for (int i = 0; i < 3; i++) {
+                try {
+                    fn.handleRequest(Map.of("product", "p-1"), context);
+                    throw new AssertionError("a failing partner must fail the call while CLOSED");
+                } catch (IllegalStateException expected) {
+                    // the partner's 503
+                }
+            }
+            Map<String, String> open = fn.handleRequest(Map.of("product", "p-1"), context);
+            check(open.get("source").equals("circuit OPEN") && partnerCalls.get() == 3, "not open after 3 failures: " + open);
+            partnerUp.set(true);
+            sleep(350);
+            Map<String, String> probe = fn.handleRequest(Map.of("product", "p-1"), context);
+            Map<String, String> closed = fn.handleRequest(Map.of("product", "p-1"), context);
+            check(probe.get("source").equals("partner") && closed.get("price").equals("9.99"), "did not recover: " + probe + closed);
+            return "opened after 3 failures of the local partner (fallback answered without calling it), closed after recovery";
+        } finally {
+            partner.stop(0);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

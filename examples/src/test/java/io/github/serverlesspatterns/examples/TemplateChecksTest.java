@@ -1,0 +1,101 @@
+package io.github.serverlesspatterns.examples;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Offline checks of every example's SAM template: it validates against the SAM JSON schema, each
+ * function's {@code Handler} names a class that exists and implements {@code RequestHandler}, and
+ * every environment variable the handler reads is set in the template. ({@code .ci/run} also
+ * runs cfn-lint on every template.)
+ */
+class TemplateChecksTest {
+
+    private static final Pattern HANDLER = Pattern.compile("Handler:\\s*([\\w.]+)::handleRequest");
+    private static final Pattern GETENV = Pattern.compile("System\\.getenv\\(\"([A-Z0-9_]+)\"\\)");
+    private static Schema schema;
+
+    @BeforeAll
+    static void loadSchema() throws IOException {
+        try (InputStream in = TemplateChecksTest.class.getResourceAsStream("/schema/sam.schema.json")) {
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                    .getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
+        }
+    }
+
+    static List<Path> templates() throws IOException {
+        try (Stream<Path> dirs = Files.list(Path.of("."))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d\\d-.+")).map(d -> d.resolve("template.yaml"))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void everyExampleFolder_hasATemplateAndAReadme() throws IOException {
+        List<Path> templates = templates();
+        assertFalse(templates.isEmpty());
+        for (Path t : templates) {
+            assertTrue(Files.exists(t), "missing " + t);
+            assertTrue(Files.exists(t.resolveSibling("README.md")), "missing README beside " + t);
+        }
+    }
+
+    @Test
+    void everyTemplate_validatesAgainstTheSamSchema() throws IOException {
+        for (Path t : templates()) {
+            List<Error> errors = schema.validate(Files.readString(t), InputFormat.YAML);
+            assertEquals(List.of(), errors.stream().map(Error::toString).toList(), t + " against the SAM schema");
+        }
+    }
+
+    @Test
+    void theSchemaCheck_catchesAMisspelledProperty() {
+        String bad = "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+                + "    Properties:\n      Handler: a.B::handleRequest\n      Runtme: java21\n      CodeUri: .\n";
+        assertFalse(schema.validate(bad, InputFormat.YAML).isEmpty(), "the check is able to fail");
+    }
+
+    @Test
+    void everyHandler_existsAndImplementsRequestHandler_andItsEnvironmentIsSet() throws Exception {
+        for (Path t : templates()) {
+            String template = Files.readString(t);
+            Matcher m = HANDLER.matcher(template);
+            List<String> handlers = new ArrayList<>();
+            while (m.find()) {
+                handlers.add(m.group(1));
+            }
+            assertFalse(handlers.isEmpty(), t + " has no function handler");
+            for (String handler : handlers) {
+                Class<?> type = Class.forName(handler);
+                assertTrue(RequestHandler.class.isAssignableFrom(type), handler + " implements RequestHandler");
+                Path source = Path.of("src/main/java", handler.replace('.', '/') + ".java");
+                Matcher env = GETENV.matcher(Files.readString(source));
+                while (env.find()) {
+                    assertTrue(Pattern.compile("\\n\\s+" + env.group(1) + ":").matcher(template).find(),
+                            handler + " reads " + env.group(1) + " but " + t + " does not set it");
+                }
+            }
+        }
+    }
+}
