@@ -17,8 +17,23 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern04_internalApi_callsThePricingFunctionSynchronously(LocalServices services) {
+        assertTrue(PatternScenarios.internalApi(services).contains("750 cents"));
+    }
+
+    @Test
+    void pattern05_internalHandoff_shipsOnceAndSendsFailuresToTheDestination(LocalServices services) {
+        assertTrue(PatternScenarios.internalHandoff(services).contains("shipped it once"));
+    }
+
+    @Test
     void pattern08_fifoer_drainsTheQueueInOrderThroughSelfReinvocations(LocalServices services) {
         assertTrue(PatternScenarios.fifoer(services).contains("posted in order"));
+    }
+
+    @Test
+    void pattern15_readHeavy_servesFromRedis_andChangeEventsInvalidate(LocalServices services) {
+        assertTrue(PatternScenarios.readHeavy(services).contains("250 was read"));
     }
 
     @Test

@@ -52,9 +52,8 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "04 Internal API",
-            "05 Internal Handoff", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
-            "12 Router", "13 Robust API", "14 Frugal Consumer", "15 Read Heavy Reporting Engine", "16 Fan-Out/Fan-In",
+    public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
+            "12 Router", "13 Robust API", "14 Frugal Consumer", "16 Fan-Out/Fan-In",
             "17 Eventually Consistent", "18 Distributed Trigger");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +64,10 @@ public final class PatternScenarios {
     /** @return the scenarios that exist, in catalogue order */
     public static List<Scenario> all() {
         return List.of(new Scenario("01", "Simple Web Service", PatternScenarios::simpleWebService),
+                new Scenario("04", "Internal API", PatternScenarios::internalApi),
+                new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
+                new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
     }
 
@@ -105,6 +107,86 @@ public final class PatternScenarios {
         check(missing.getStatusCode() == 404, "unknown item answered " + missing.getStatusCode());
         check(bad.getStatusCode() == 400 && bad.getBody().contains("body must be"), "empty body answered " + bad);
         return "PUT then GET /items/42 round-tripped through DynamoDB; unknown id 404, empty body 400";
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() { };
+
+    static String internalApi(LocalServices services) {
+        LambdaService lambda = services.lambda();
+        var map = JacksonCodec.of(JSON, MAP_TYPE);
+        lambda.register("p04-pricing", LocalFunction.fromRequestHandler(map, map, new io.github.serverlesspatterns.examples.p04.PricingFunction()));
+        var checkout = new io.github.serverlesspatterns.examples.p04.CheckoutFunction(lambda.client(), "p04-pricing");
+        lambda.register("p04-checkout", LocalFunction.fromRequestHandler(map, map, checkout));
+        Map<String, Object> priced = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
+                .payload(SdkBytes.fromUtf8String("{\"product\":\"p-1\",\"quantity\":3}"))).payload().asByteArray());
+        Map<String, Object> rejected = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
+                .payload(SdkBytes.fromUtf8String("{\"product\":\"p-1\",\"quantity\":0}"))).payload().asByteArray());
+        check(priced.get("totalCents").equals(750), "priced " + priced);
+        check(rejected.get("status").equals("rejected") && String.valueOf(rejected.get("reason")).contains("quantity"),
+                "the pricing error was not surfaced: " + rejected);
+        check(lambda.stats("p04-pricing").invocations() == 2, "pricing called " + lambda.stats("p04-pricing").invocations());
+        return "checkout -> pricing over the Invoke API: 3 x p-1 = 750 cents; pricing's error surfaced to the caller";
+    }
+
+    static String internalHandoff(LocalServices services) {
+        LambdaService lambda = services.lambda();
+        MotoService moto = services.moto();
+        SqsService sqs = services.sqs();
+        createTable(moto, "p05-shipments", "orderId");
+        io.github.serverlesspatterns.idempotency.dynamodb.DynamoDbIdempotencyStore.builder(moto.dynamoDb(), "p05-idempotency").build()
+                .createTableIfMissing();
+        String failures = sqs.createQueue("p05-shipping-failures");
+        var map = JacksonCodec.of(JSON, MAP_TYPE);
+        var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency");
+        lambda.register(FunctionConfig.builder("p05-shipping", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), shipping))
+                .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failures).build());
+        var order = new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping");
+        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("OrderFunction").build());
+        String orderId = "o-" + System.nanoTime();
+        for (int i = 0; i < 3; i++) { // a client retry and Lambda's own duplicates: the same order handed off 3 times
+            order.handleRequest(Map.of("orderId", orderId, "address", "1 Main St"), context);
+        }
+        order.handleRequest(Map.of("orderId", orderId + "-bad"), context);
+        check(lambda.awaitIdle(Duration.ofSeconds(30)), "handoffs did not finish");
+        String shipments = moto.dynamoDb().getItem(b -> b.tableName("p05-shipments")
+                .key(Map.of("orderId", AttributeValue.fromS(orderId)))).item().get("shipments").n();
+        check(shipments.equals("1"), "shipped " + shipments + " times");
+        var failed = sqs.client().receiveMessage(b -> b.queueUrl(failures).waitTimeSeconds(2)).messages();
+        check(failed.size() == 1 && failed.get(0).body().contains(orderId + "-bad"), "on-failure destination: " + failed);
+        return "3 handoffs of one order shipped it once (idempotent callee); an order without address reached the "
+                + "on-failure queue after 3 attempts";
+    }
+
+    static String readHeavy(LocalServices services) {
+        var postgres = services.postgres();
+        var redis = services.redis();
+        String id = "r-" + System.nanoTime();
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("create table if not exists report_totals (id text primary key, total text)");
+            s.execute("insert into report_totals values ('" + id + "', '100')");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("cannot prepare the reporting database", e);
+        }
+        var report = new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(), postgres.jdbcUrl(), postgres.user(),
+                postgres.password());
+        var invalidate = new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client());
+        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ReportFunction").build());
+        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("100"), "first read");
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("update report_totals set total = '250' where id = '" + id + "'");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("100"), "second read must come from Redis");
+        var change = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        var message = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+        message.setMessageId("m-1");
+        message.setBody(id);
+        change.setRecords(List.of(message));
+        check(invalidate.handleRequest(change, context) == 1, "one key invalidated");
+        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("250"), "after the change event");
+        check(report.handleRequest(Map.of("reportId", "missing-" + id), context).get("status").equals("not found"), "absent report");
+        return "read 100 from PostgreSQL, then from Redis while the row changed; the change event invalidated it and 250 was read";
     }
 
     static String fifoer(LocalServices services) {

@@ -19,8 +19,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * DynamoDB, DynamoDB Streams, SNS and Kinesis on a moto server run as a child process
- * ({@code moto_server}, or {@code python3 -m moto.server}), or on an external endpoint.
+ * DynamoDB, DynamoDB Streams, SNS and Kinesis on a moto server run as a child process (moto's
+ * application served on one thread by {@code python3}; {@code moto_server} or
+ * {@code python3 -m moto.server} when that is not possible), or on an external endpoint.
  *
  * <p>moto supports condition expressions, {@code ReturnValuesOnConditionCheckFailure=ALL_OLD},
  * transactions and streams. Do not use it for SQS (it breaks FIFO group order after a visibility
@@ -115,9 +116,22 @@ public final class MotoService implements AutoCloseable {
         return new MotoService(Objects.requireNonNull(endpoint, "endpoint"), null);
     }
 
+    /**
+     * moto's own server answers on many threads, and its DynamoDB backend then lets two
+     * conditional writes on one item both succeed now and then (seen with 64 threads): a race
+     * real DynamoDB never has. So the kit serves moto's app on one thread: requests are applied
+     * one at a time, as DynamoDB applies writes to an item, while clients still race each other.
+     */
+    private static final String SERIALIZED = String.join("\n",
+            "import sys",
+            "from werkzeug.serving import run_simple",
+            "from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app",
+            "run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False, use_reloader=False)");
+
     private static List<List<String>> candidates(int port) {
         String p = Integer.toString(port);
         List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of("python3", "-c", SERIALIZED, "127.0.0.1", p));
         commands.add(List.of("moto_server", "-H", "127.0.0.1", "-p", p));
         String home = System.getProperty("user.home");
         File shim = new File(home, ".pyenv/shims/moto_server");
