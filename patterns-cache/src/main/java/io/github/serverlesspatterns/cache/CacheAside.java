@@ -242,6 +242,11 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
         if (useRedis && ttl > 0 && now >= redisDownUntil) {
             try {
                 commands().set(redisKey, encode(entry), SetArgs.Builder.px(ttl));
+                for (String tag : config.tags().apply(key)) {
+                    String tagKey = prefix + "tag:" + tag;
+                    commands().sadd(tagKey, redisKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    commands().pexpire(tagKey, 2 * config.ttl().toMillis()); // outlives every member's TTL
+                }
             } catch (RuntimeException e) {
                 redisFailed(e);
             }
@@ -279,6 +284,35 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
         try {
             commands().del(redisKey);
             commands().publish(channel, (instanceId + " " + redisKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            redisFailed(e);
+            throw e; // an invalidation that did not happen must not look as if it did
+        }
+    }
+
+    /**
+     * Deletes every key written with this tag (see {@link CacheConfig.Builder#tags}) from Redis and
+     * from every instance's near cache.
+     *
+     * @param tag the tag
+     * @return how many keys were dropped
+     */
+    public int invalidateTag(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        String tagKey = prefix + "tag:" + tag;
+        try {
+            java.util.Set<byte[]> members = commands().smembers(tagKey);
+            for (byte[] member : members) {
+                String redisKey = new String(member, java.nio.charset.StandardCharsets.UTF_8);
+                if (near != null) {
+                    near.remove(redisKey);
+                }
+                commands().del(redisKey);
+                commands().publish(channel, (instanceId + " " + redisKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            commands().del(tagKey);
+            invalidations.add(members.size());
+            return members.size();
         } catch (RuntimeException e) {
             redisFailed(e);
             throw e; // an invalidation that did not happen must not look as if it did

@@ -57,6 +57,7 @@ public final class CacheConfig<K, V> {
     private final Duration commandTimeout;
     private final Duration redisRetry;
     private final Clock clock;
+    private final Function<K, java.util.Set<String>> tags;
 
     private CacheConfig(Builder<K, V> b) {
         this.name = b.name;
@@ -74,6 +75,7 @@ public final class CacheConfig<K, V> {
         this.commandTimeout = b.commandTimeout;
         this.redisRetry = b.redisRetry;
         this.clock = b.clock;
+        this.tags = b.tags;
     }
 
     /**
@@ -163,6 +165,11 @@ public final class CacheConfig<K, V> {
         return clock;
     }
 
+    /** @return the tags of a key (for {@link CacheAside#invalidateTag}); default none */
+    public Function<K, java.util.Set<String>> tags() {
+        return tags;
+    }
+
     /**
      * Builder of {@link CacheConfig}. Not thread-safe.
      *
@@ -185,6 +192,7 @@ public final class CacheConfig<K, V> {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration redisRetry = DEFAULT_REDIS_RETRY;
         private Clock clock = Clock.systemUTC();
+        private Function<K, java.util.Set<String>> tags = k -> java.util.Set.of();
 
         private Builder(String name, Function<K, String> keyToString, Codec<V> codec) {
             Objects.requireNonNull(name, "name");
@@ -285,6 +293,16 @@ public final class CacheConfig<K, V> {
         public Builder<K, V> redisTrouble(Duration commandTimeout, Duration retry) {
             this.commandTimeout = positive(commandTimeout, "commandTimeout");
             this.redisRetry = positive(retry, "retry");
+            return this;
+        }
+
+        /**
+         * @param tags the tags of a key (e.g. its customer), so that {@link CacheAside#invalidateTag}
+         *             drops every key with a tag at once
+         * @return this builder
+         */
+        public Builder<K, V> tags(Function<K, java.util.Set<String>> tags) {
+            this.tags = Objects.requireNonNull(tags, "tags");
             return this;
         }
 

@@ -208,6 +208,28 @@ class CacheAsideTest {
     }
 
     @Test
+    void invalidatingATag_dropsEveryKeyWithIt_andOnlyThose() throws Exception {
+        String a = newKey();
+        String b = newKey();
+        String c = newKey();
+        for (String k : List.of(a, b, c)) {
+            put(k, "v1");
+        }
+        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("tags", (String k) -> k, Codecs.utf8())
+                .tags(k -> k.equals(c) ? java.util.Set.of("customer-2") : java.util.Set.of("customer-1")).build())) {
+            Handler<String, String> h = Decorators.decorate(query(0), cache);
+            List.of(a, b, c).forEach(k -> h.handle(k, invocation));
+            for (String k : List.of(a, b, c)) {
+                put(k, "v2");
+            }
+            assertEquals(2, cache.invalidateTag("customer-1"));
+            assertEquals("v2", h.handle(a, invocation));
+            assertEquals("v2", h.handle(b, invocation));
+            assertEquals("v1", h.handle(c, invocation), "other tags keep their cached values");
+        }
+    }
+
+    @Test
     void redisStoppedMidTest_callsKeepSucceedingThroughTheLoader_andCachingResumesWhenItReturns() throws Exception {
         String key = newKey();
         put(key, "steady");
