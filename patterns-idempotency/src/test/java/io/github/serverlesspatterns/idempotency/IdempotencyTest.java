@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.testing.MutableClock;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
