@@ -37,6 +37,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern16_fanOutFanIn_sumsEveryResultOnce(LocalServices services) {
+        assertTrue(PatternScenarios.fanOutFanIn(services).contains("once"));
+    }
+
+    @Test
     void pattern19_circuitBreaker_opensOnAFailingPartnerAndRecovers(LocalServices services) {
         assertTrue(PatternScenarios.circuitBreaker(services).contains("closed after recovery"));
     }

@@ -53,7 +53,7 @@ public final class PatternScenarios {
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
     public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
-            "12 Router", "13 Robust API", "14 Frugal Consumer", "16 Fan-Out/Fan-In",
+            "12 Router", "13 Robust API", "14 Frugal Consumer",
             "17 Eventually Consistent", "18 Distributed Trigger");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +68,7 @@ public final class PatternScenarios {
                 new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
+                new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
                 new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
     }
 
@@ -187,6 +188,38 @@ public final class PatternScenarios {
         check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("250"), "after the change event");
         check(report.handleRequest(Map.of("reportId", "missing-" + id), context).get("status").equals("not found"), "absent report");
         return "read 100 from PostgreSQL, then from Redis while the row changed; the change event invalidated it and 250 was read";
+    }
+
+    static String fanOutFanIn(LocalServices services) {
+        LambdaService lambda = services.lambda();
+        MotoService moto = services.moto();
+        String table = "p16-jobs";
+        io.github.serverlesspatterns.fanout.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
+                .createTableIfMissing();
+        var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
+        lambda.register(FunctionConfig.builder("p16-worker", LocalFunction.fromRequestHandler(tasks, io.github.serverlesspatterns.core.Codecs.utf8(),
+                new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Worker(moto.dynamoDb(), table))).reservedConcurrency(8).build());
+        var splitter = new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), table, "p16-worker");
+        String jobId = "job-" + System.nanoTime();
+        List<Integer> numbers = new ArrayList<>();
+        long expected = 0;
+        for (int i = 1; i <= 200; i++) {
+            numbers.add(i);
+            expected += (long) i * i;
+        }
+        splitter.handleRequest(Map.of("jobId", jobId, "numbers", numbers), LambdaAdapters.contextOf(Invocation.builder().build()));
+        var worker = io.github.serverlesspatterns.fanout.LambdaInvoker.of(lambda.client(), "p16-worker", tasks,
+                io.github.serverlesspatterns.core.Codecs.utf8());
+        for (int i = 0; i < 200; i += 10) { // Lambda's at-least-once: 10% of the tasks run twice
+            worker.send(new io.github.serverlesspatterns.fanout.Task<>(jobId, i, i + 1), Invocation.builder().build());
+        }
+        check(lambda.awaitIdle(Duration.ofSeconds(120)), "workers did not finish");
+        var summary = moto.dynamoDb().getItem(b -> b.tableName(table).key(Map.of("job", AttributeValue.fromS(jobId),
+                "item", AttributeValue.fromS("#summary")))).item();
+        check(summary != null && !summary.isEmpty() && summary.get("sum").n().equals(Long.toString(expected)),
+                "summary " + summary + ", expected sum " + expected);
+        return "200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "
+                + expected + " once";
     }
 
     static String fifoer(LocalServices services) {

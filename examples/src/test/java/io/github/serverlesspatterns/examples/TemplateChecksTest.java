@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TemplateChecksTest {
 
-    private static final Pattern HANDLER = Pattern.compile("Handler:\\s*([\\w.]+)::handleRequest");
+    private static final Pattern HANDLER = Pattern.compile("Handler:\\s*([\\w.$]+)::handleRequest");
     private static final Pattern GETENV = Pattern.compile("System\\.getenv\\(\"([A-Z0-9_]+)\"\\)");
     private static Schema schema;
 
@@ -89,7 +89,8 @@ class TemplateChecksTest {
             for (String handler : handlers) {
                 Class<?> type = Class.forName(handler);
                 assertTrue(RequestHandler.class.isAssignableFrom(type), handler + " implements RequestHandler");
-                Path source = Path.of("src/main/java", handler.replace('.', '/') + ".java");
+                String outer = handler.contains("$") ? handler.substring(0, handler.indexOf('$')) : handler;
+                Path source = Path.of("src/main/java", outer.replace('.', '/') + ".java");
                 Matcher env = GETENV.matcher(Files.readString(source));
                 while (env.find()) {
                     assertTrue(Pattern.compile("\\n\\s+" + env.group(1) + ":").matcher(template).find(),
