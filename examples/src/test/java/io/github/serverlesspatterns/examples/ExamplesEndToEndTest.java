@@ -32,6 +32,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern12_router_sendsEachEventToItsTaskFunction_andUnroutableOnesToAQueue(LocalServices services) {
+        assertTrue(PatternScenarios.router(services).contains("unroutable queue"));
+    }
+
+    @Test
     void pattern15_readHeavy_servesFromRedis_andChangeEventsInvalidate(LocalServices services) {
         assertTrue(PatternScenarios.readHeavy(services).contains("250 was read"));
     }

@@ -53,7 +53,7 @@ public final class PatternScenarios {
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
     public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
-            "12 Router", "13 Robust API", "14 Frugal Consumer",
+            "13 Robust API", "14 Frugal Consumer",
             "17 Eventually Consistent", "18 Distributed Trigger");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +67,7 @@ public final class PatternScenarios {
                 new Scenario("04", "Internal API", PatternScenarios::internalApi),
                 new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
+                new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
                 new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
@@ -220,6 +221,35 @@ public final class PatternScenarios {
                 "summary " + summary + ", expected sum " + expected);
         return "200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "
                 + expected + " once";
+    }
+
+    static String router(LocalServices services) {
+        LambdaService lambda = services.lambda();
+        SqsService sqs = services.sqs();
+        var map = JacksonCodec.of(JSON, MAP_TYPE);
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (String fn : List.of("p12-refunds", "p12-invoices")) {
+            lambda.register(fn, LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), (event, ctx) -> {
+                String line = new io.github.serverlesspatterns.examples.p12.TaskFunction().handleRequest(event, ctx);
+                handled.add(line);
+                return line;
+            }));
+        }
+        String unroutable = sqs.createQueue("p12-unroutable");
+        var router = new io.github.serverlesspatterns.examples.p12.RouterFunction(lambda.client(), sqs.client(), "p12-refunds",
+                "p12-invoices", unroutable);
+        lambda.register("p12-router", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), router));
+        for (String event : List.of("{\"type\":\"refund\",\"id\":\"r-1\"}", "{\"type\":\"invoice\",\"id\":\"i-1\"}",
+                "{\"type\":\"chargeback\",\"id\":\"c-1\"}")) {
+            lambda.client().invoke(b -> b.functionName("p12-router").invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String(event)));
+        }
+        check(lambda.awaitIdle(Duration.ofSeconds(30)), "routing did not finish");
+        check(handled.size() == 2 && handled.stream().anyMatch(l -> l.startsWith("p12-refunds handled refund r-1 routed at 20"))
+                && handled.stream().anyMatch(l -> l.startsWith("p12-invoices handled invoice i-1")), "handled " + handled);
+        var dead = sqs.client().receiveMessage(b -> b.queueUrl(unroutable).waitTimeSeconds(2)).messages();
+        check(dead.size() == 1 && dead.get(0).body().contains("chargeback"), "unroutable " + dead);
+        return "refund and invoice reached their task functions (enriched with the routing time); the chargeback went to the "
+                + "unroutable queue";
     }
 
     static String fifoer(LocalServices services) {
