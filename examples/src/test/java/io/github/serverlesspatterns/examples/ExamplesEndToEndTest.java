@@ -27,6 +27,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern06_aggregator_mergesWhatArrivesBeforeTheDeadline_andOpensTheBreaker(LocalServices services) {
+        assertTrue(PatternScenarios.aggregator(services).contains("circuit opened"));
+    }
+
+    @Test
     void pattern08_fifoer_drainsTheQueueInOrderThroughSelfReinvocations(LocalServices services) {
         assertTrue(PatternScenarios.fifoer(services).contains("posted in order"));
     }

@@ -52,7 +52,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "06 Aggregator", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
+    public static final List<String> PENDING = List.of("02 Scalable Webhook", "03 Gatekeeper", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
             "13 Robust API", "14 Frugal Consumer",
             "17 Eventually Consistent", "18 Distributed Trigger");
 
@@ -66,6 +66,7 @@ public final class PatternScenarios {
         return List.of(new Scenario("01", "Simple Web Service", PatternScenarios::simpleWebService),
                 new Scenario("04", "Internal API", PatternScenarios::internalApi),
                 new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
+                new Scenario("06", "Aggregator", PatternScenarios::aggregator),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
@@ -221,6 +222,38 @@ public final class PatternScenarios {
                 "summary " + summary + ", expected sum " + expected);
         return "200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "
                 + expected + " once";
+    }
+
+    static String aggregator(LocalServices services) {
+        LambdaService lambda = services.lambda();
+        MotoService moto = services.moto();
+        DynamoDbCircuitStateStore.create(moto.dynamoDb(), "p06-circuits").createTableIfMissing();
+        var utf8 = io.github.serverlesspatterns.core.Codecs.utf8();
+        lambda.register("p06-orders", LocalFunction.fromRequestHandler(utf8, utf8, new io.github.serverlesspatterns.examples.p06.PartFunction()));
+        lambda.register("p06-reviews", LocalFunction.fromRequestHandler(utf8, utf8, (String c, com.amazonaws.services.lambda.runtime.Context ctx) -> {
+            throw new IllegalStateException("reviews database down");
+        }));
+        lambda.register("p06-recommendations", LocalFunction.fromRequestHandler(utf8, utf8, (String c, com.amazonaws.services.lambda.runtime.Context ctx) -> {
+            sleep(3000);
+            return "late";
+        }));
+        var profile = new io.github.serverlesspatterns.examples.p06.ProfileFunction(lambda.client(), moto.dynamoDb(), "p06-orders",
+                "p06-reviews", "p06-recommendations", "p06-circuits");
+        long t0 = System.nanoTime();
+        Map<String, String> first = profile.handleRequest(Map.of("customerId", "c-1"),
+                LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
+        long firstMillis = (System.nanoTime() - t0) / 1_000_000;
+        check(first.get("orders").equals("p06-orders for c-1"), "orders: " + first);
+        check(first.get("reviews").equals("unavailable (RemoteFunctionException)"), "reviews: " + first);
+        check(first.get("recommendations").equals("unavailable (TimeoutException)"), "recommendations: " + first);
+        check(firstMillis < 3000, "answered after " + firstMillis + " ms, past the 3 s deadline");
+        profile.handleRequest(Map.of("customerId", "c-1"), LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
+        Map<String, String> third = profile.handleRequest(Map.of("customerId", "c-1"),
+                LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
+        check(third.get("reviews").equals("unavailable (CallNotPermittedException)"), "breaker: " + third);
+        check(lambda.stats("p06-reviews").invocations() == 2, "reviews called " + lambda.stats("p06-reviews").invocations() + " times");
+        return "merged orders, failed reviews and a late recommendation in " + firstMillis + " ms (deadline 3 s); "
+                + "the reviews circuit opened after 2 failures";
     }
 
     static String router(LocalServices services) {
