@@ -17,6 +17,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern02_scalableWebhook_queuesThenWritesEachEventOnce_andInvalidOnesToTheDlq(LocalServices services) {
+        assertTrue(PatternScenarios.scalableWebhook(services).contains("written to PostgreSQL once each"));
+    }
+
+    @Test
     void pattern04_internalApi_callsThePricingFunctionSynchronously(LocalServices services) {
         assertTrue(PatternScenarios.internalApi(services).contains("750 cents"));
     }
