@@ -57,6 +57,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern17_eventuallyConsistent_copiesTheStreamInOrder_andRejectsStaleChanges(LocalServices services) {
+        assertTrue(PatternScenarios.eventuallyConsistent(services).contains("did not overwrite"));
+    }
+
+    @Test
     void pattern19_circuitBreaker_opensOnAFailingPartnerAndRecovers(LocalServices services) {
         assertTrue(PatternScenarios.circuitBreaker(services).contains("closed after recovery"));
     }

@@ -54,7 +54,7 @@ public final class PatternScenarios {
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
     public static final List<String> PENDING = List.of("03 Gatekeeper", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
             "13 Robust API", "14 Frugal Consumer",
-            "17 Eventually Consistent", "18 Distributed Trigger");
+            "18 Distributed Trigger");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +72,7 @@ public final class PatternScenarios {
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
+                new Scenario("17", "Eventually Consistent", PatternScenarios::eventuallyConsistent),
                 new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
     }
 
@@ -394,6 +395,72 @@ public final class PatternScenarios {
         check(stats.maxConcurrency() == 1 && stats.timeouts() == 0, "concurrency/deadline: " + stats);
         return "60 messages in 3 groups posted in order by " + stats.invocations() + " invocations (concurrency 1, "
                 + "no timeouts), 1 malformed message in the DLQ";
+    }
+
+    static String eventuallyConsistent(LocalServices services) {
+        MotoService moto = services.moto();
+        var postgres = services.postgres();
+        String table = "p17-customers-" + System.nanoTime();
+        moto.dynamoDb().createTable(b -> b.tableName(table)
+                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES)));
+        String[][] writes = {{"c-1", "1", "Ann"}, {"c-1", "2", "Ann Lee"}, {"c-2", "1", "Bo"}};
+        for (String[] w : writes) {
+            moto.dynamoDb().putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS(w[0]),
+                    "last_updated", AttributeValue.fromN(w[1]), "name", AttributeValue.fromS(w[2]))));
+        }
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("create table if not exists customers_replica (id text primary key, last_updated bigint, name text)");
+            s.execute("delete from customers_replica");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        String streamArn = moto.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        var streams = moto.dynamoDbStreams();
+        String shard = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
+        String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.dynamodb.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        List<com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        for (var r : streams.getRecords(b -> b.shardIterator(iterator)).records()) {
+            var record = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord();
+            record.setEventID(r.eventID());
+            record.setEventName(r.eventNameAsString());
+            record.setDynamodb(new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord()
+                    .withSequenceNumber(r.dynamodb().sequenceNumber()).withKeys(image(r.dynamodb().keys()))
+                    .withNewImage(image(r.dynamodb().newImage())));
+            records.add(record);
+        }
+        check(records.size() == 3, records.size() + " stream records");
+        var replica = new io.github.serverlesspatterns.examples.p17.ReplicaFunction(postgres.jdbcUrl(), postgres.user(), postgres.password());
+        var context = LambdaAdapters.contextOf(Invocation.builder().build());
+        var event = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent();
+        event.setRecords(records);
+        check(replica.handleRequest(event, context).getBatchItemFailures().isEmpty(), "batch failed");
+        var replay = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent();
+        replay.setRecords(List.of(records.get(0))); // an old change delivered again
+        check(replica.handleRequest(replay, context).getBatchItemFailures().isEmpty(), "replay failed");
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("select id, last_updated, name from customers_replica order by id")) {
+            List<String> rows = new ArrayList<>();
+            while (r.next()) {
+                rows.add(r.getString(1) + "@" + r.getLong(2) + "=" + r.getString(3));
+            }
+            check(rows.equals(List.of("c-1@2=Ann Lee", "c-2@1=Bo")), "replica rows " + rows);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        return "3 stream changes copied in order; a replayed stale change (c-1 v1) did not overwrite c-1 v2";
+    }
+
+    private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image(
+            Map<String, AttributeValue> sdk) {
+        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new java.util.HashMap<>();
+        sdk.forEach((k, v) -> out.put(k, v.s() != null
+                ? new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(v.s())
+                : new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withN(v.n())));
+        return out;
     }
 
     static String circuitBreaker(LocalServices services) {
