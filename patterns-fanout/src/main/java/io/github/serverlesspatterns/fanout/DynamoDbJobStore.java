@@ -207,7 +207,7 @@ public final class DynamoDbJobStore {
      * @param consumer gets (task id, encoded result)
      */
     public void results(String jobId, BiConsumer<Integer, byte[]> consumer) {
-        client.queryPaginator(b -> b.tableName(table).consistentRead(true)
+        client.queryPaginator(b -> b.tableName(table).consistentRead(true).limit(1000) // bounded pages, whatever the backend
                         .keyConditionExpression("job = :job AND begins_with(item, :task)")
                         .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId), ":task", AttributeValue.fromS("task#"))))
                 .items().forEach(item -> consumer.accept(Integer.parseInt(item.get("item").s().substring(5)),
