@@ -47,6 +47,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern14_frugalConsumer_drainsTheQueueIntoPostgresOnce_andInvalidReadingsToTheDlq(LocalServices services) {
+        assertTrue(PatternScenarios.frugalConsumer(services).contains("30 rows written once"));
+    }
+
+    @Test
     void pattern15_readHeavy_servesFromRedis_andChangeEventsInvalidate(LocalServices services) {
         assertTrue(PatternScenarios.readHeavy(services).contains("250 was read"));
     }

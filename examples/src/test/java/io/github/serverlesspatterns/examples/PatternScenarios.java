@@ -53,7 +53,7 @@ public final class PatternScenarios {
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
     public static final List<String> PENDING = List.of("03 Gatekeeper", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
-            "13 Robust API", "14 Frugal Consumer",
+            "13 Robust API",
             "18 Distributed Trigger");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,6 +70,7 @@ public final class PatternScenarios {
                 new Scenario("06", "Aggregator", PatternScenarios::aggregator),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("12", "Router", PatternScenarios::router),
+                new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
                 new Scenario("17", "Eventually Consistent", PatternScenarios::eventuallyConsistent),
@@ -228,6 +229,64 @@ public final class PatternScenarios {
         check(failed.size() == 1 && failed.get(0).body().contains(orderId + "-bad"), "on-failure destination: " + failed);
         return "3 handoffs of one order shipped it once (idempotent callee); an order without address reached the "
                 + "on-failure queue after 3 attempts";
+    }
+
+    static String frugalConsumer(LocalServices services) {
+        SqsService sqs = services.sqs();
+        var postgres = services.postgres();
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("create table if not exists meter_readings (message_id text primary key, meter text, kwh int)");
+            s.execute("delete from meter_readings");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        String dlq = sqs.createQueue("p14-readings-dlq");
+        String queue = sqs.createQueue("p14-readings", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+        for (int i = 0; i < 30; i++) { // two producers
+            int n = i;
+            sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m-" + (n % 2) + ":" + n));
+        }
+        sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m-9:lots"));
+        var consumer = new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq, postgres.jdbcUrl(),
+                postgres.user(), postgres.password());
+        var context = LambdaAdapters.contextOf(Invocation.builder().build());
+        int batches = 0;
+        boolean redelivered = false;
+        for (int round = 0; round < 50 && sqs.approximateDepth(queue) > 0; round++) {
+            var received = sqs.client().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            if (received.isEmpty()) {
+                continue;
+            }
+            batches++;
+            var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+            List<com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage> messages = new ArrayList<>();
+            for (var m : received) {
+                var sm = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+                sm.setMessageId(m.messageId());
+                sm.setBody(m.body());
+                messages.add(sm);
+            }
+            event.setRecords(messages);
+            check(consumer.handleRequest(event, context).getBatchItemFailures().isEmpty(), "unexpected failures");
+            for (var m : received) {
+                if (!redelivered) {
+                    redelivered = true; // a lost delete: SQS delivers this one again
+                    continue;
+                }
+                sqs.client().deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
+            }
+        }
+        try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("select count(*), sum(kwh) from meter_readings")) {
+            r.next();
+            check(r.getLong(1) == 30 && r.getLong(2) == 435, "rows " + r.getLong(1) + ", kwh " + r.getLong(2));
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)).messages();
+        check(dead.size() == 1 && dead.get(0).body().equals("m-9:lots"), "DLQ " + dead);
+        return "31 readings from 2 producers drained in " + batches + " batches: 30 rows written once (one redelivered), the "
+                + "invalid one in the DLQ";
     }
 
     static String readHeavy(LocalServices services) {
