@@ -148,17 +148,7 @@ public final class PatternScenarios {
             if (received.isEmpty()) {
                 continue;
             }
-            var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
-            List<com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage> messages = new ArrayList<>();
-            for (var m : received) {
-                var sm = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-                sm.setMessageId(m.messageId());
-                sm.setBody(m.body());
-                sm.setEventSourceArn("arn:aws:sqs:us-east-1:000000000000:p02-webhook");
-                messages.add(sm);
-            }
-            event.setRecords(messages);
-            var failures = consumer.handleRequest(event, context).getBatchItemFailures();
+            var failures = consumer.handleRequest(sqsEvent(received), context).getBatchItemFailures();
             check(failures.isEmpty(), "unexpected failures " + failures);
             for (var m : received) {
                 if (!lostOnce) {
@@ -183,6 +173,21 @@ public final class PatternScenarios {
                 "DLQ " + dead);
         return "20 webhooks queued (202) and written to PostgreSQL once each (one redelivered); the invalid one in the DLQ with its "
                 + "reason; a non-JSON body got 400";
+    }
+
+    /** The event Lambda's SQS event source mapping would deliver for messages received from a queue. */
+    private static com.amazonaws.services.lambda.runtime.events.SQSEvent sqsEvent(
+            List<software.amazon.awssdk.services.sqs.model.Message> received) {
+        List<com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage> messages = new ArrayList<>();
+        for (var m : received) {
+            var sm = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
+            sm.setMessageId(m.messageId());
+            sm.setBody(m.body());
+            messages.add(sm);
+        }
+        var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
+        event.setRecords(messages);
+        return event;
     }
 
     static String internalApi(LocalServices services) {
@@ -258,16 +263,7 @@ public final class PatternScenarios {
                 continue;
             }
             batches++;
-            var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
-            List<com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage> messages = new ArrayList<>();
-            for (var m : received) {
-                var sm = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-                sm.setMessageId(m.messageId());
-                sm.setBody(m.body());
-                messages.add(sm);
-            }
-            event.setRecords(messages);
-            check(consumer.handleRequest(event, context).getBatchItemFailures().isEmpty(), "unexpected failures");
+            check(consumer.handleRequest(sqsEvent(received), context).getBatchItemFailures().isEmpty(), "unexpected failures");
             for (var m : received) {
                 if (!redelivered) {
                     redelivered = true; // a lost delete: SQS delivers this one again
