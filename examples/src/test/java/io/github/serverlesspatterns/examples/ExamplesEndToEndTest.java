@@ -37,6 +37,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern07_notifier_deliversEachEventToEverySubscriberWhoseFilterMatches(LocalServices services) {
+        assertTrue(PatternScenarios.notifier(services).contains("shipping's filter"));
+    }
+
+    @Test
     void pattern08_fifoer_drainsTheQueueInOrderThroughSelfReinvocations(LocalServices services) {
         assertTrue(PatternScenarios.fifoer(services).contains("posted in order"));
     }

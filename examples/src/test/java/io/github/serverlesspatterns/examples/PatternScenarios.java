@@ -52,7 +52,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("03 Gatekeeper", "07 Notifier", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
+    public static final List<String> PENDING = List.of("03 Gatekeeper", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
             "13 Robust API",
             "18 Distributed Trigger");
 
@@ -68,6 +68,7 @@ public final class PatternScenarios {
                 new Scenario("04", "Internal API", PatternScenarios::internalApi),
                 new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
                 new Scenario("06", "Aggregator", PatternScenarios::aggregator),
+                new Scenario("07", "Notifier", PatternScenarios::notifier),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
@@ -562,6 +563,66 @@ public final class PatternScenarios {
         } finally {
             partner.stop(0);
         }
+    }
+
+    static String notifier(LocalServices services) {
+        MotoService moto = services.moto();
+        String topic = moto.sns().createTopic(b -> b.name("p07-order-events")).topicArn();
+        // moto delivers SNS only to its own SQS; the subscriber queues live there (standard queues)
+        try (var motoSqs = io.github.serverlesspatterns.testing.AwsClients.configure(
+                software.amazon.awssdk.services.sqs.SqsClient.builder(), moto.endpoint()).build()) {
+            String shipping = motoSqs.createQueue(b -> b.queueName("p07-shipping-" + System.nanoTime())).queueUrl();
+            String analytics = motoSqs.createQueue(b -> b.queueName("p07-analytics-" + System.nanoTime())).queueUrl();
+            for (var q : List.of(shipping, analytics)) {
+                String arn = motoSqs.getQueueAttributes(b -> b.queueUrl(q).attributeNames(QueueAttributeName.QUEUE_ARN))
+                        .attributes().get(QueueAttributeName.QUEUE_ARN);
+                Map<String, String> attributes = new java.util.HashMap<>(Map.of("RawMessageDelivery", "true"));
+                if (q.equals(shipping)) { // the template's filter policy
+                    attributes.put("FilterPolicy", "{\"eventType\":[\"order.placed\",\"order.cancelled\"]}");
+                }
+                moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn).attributes(attributes));
+            }
+            var publisher = new io.github.serverlesspatterns.examples.p07.PublisherFunction(moto.sns(), topic);
+            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("PublisherFunction").build());
+            for (String type : List.of("order.placed", "order.shipped", "order.cancelled")) {
+                publisher.handleRequest(Map.of("eventType", type, "orderId", "o-7"), context);
+            }
+            String refused;
+            try {
+                publisher.handleRequest(Map.of("eventType", "order.exploded", "orderId", "o-8"), context);
+                throw new AssertionError("an unknown event type was published");
+            } catch (IllegalArgumentException expected) {
+                refused = expected.getMessage();
+            }
+            check(refused.contains("eventType must be one of"), "refusal: " + refused);
+            List<String> toShipping = drainTypes(motoSqs, shipping);
+            List<String> toAnalytics = drainTypes(motoSqs, analytics);
+            // a standard topic and queues promise no order: compare sorted
+            check(toShipping.stream().sorted().toList().equals(List.of("order.cancelled", "order.placed")), "shipping got " + toShipping);
+            check(toAnalytics.stream().sorted().toList().equals(List.of("order.cancelled", "order.placed", "order.shipped")),
+                    "analytics got " + toAnalytics);
+            return "3 events published once to the topic; analytics' queue got all 3, shipping's filter let placed and cancelled "
+                    + "through; an unknown eventType was refused before publishing";
+        }
+    }
+
+    private static List<String> drainTypes(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue) {
+        List<String> types = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            var messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            if (messages.isEmpty() && !types.isEmpty()) {
+                break;
+            }
+            for (var m : messages) {
+                try {
+                    types.add(String.valueOf(JSON.readValue(m.body(), MAP_TYPE).get("eventType")));
+                } catch (java.io.IOException e) {
+                    throw new AssertionError("subscriber got a non-JSON message: " + m.body(), e);
+                }
+                sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
+            }
+        }
+        return types;
     }
 
     private static void sleep(long millis) {
