@@ -72,6 +72,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern18_distributedTrigger_turnsLogEventsIntoAlertsForSubscribers_andCorruptPayloadsReachTheDlq(LocalServices services) {
+        assertTrue(PatternScenarios.distributedTrigger(services).contains("after 3 attempts"));
+    }
+
+    @Test
     void pattern19_circuitBreaker_opensOnAFailingPartnerAndRecovers(LocalServices services) {
         assertTrue(PatternScenarios.circuitBreaker(services).contains("closed after recovery"));
     }

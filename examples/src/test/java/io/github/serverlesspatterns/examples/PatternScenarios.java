@@ -53,8 +53,7 @@ public final class PatternScenarios {
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
     public static final List<String> PENDING = List.of("03 Gatekeeper", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
-            "13 Robust API",
-            "18 Distributed Trigger");
+            "13 Robust API");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,6 +74,7 @@ public final class PatternScenarios {
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
                 new Scenario("17", "Eventually Consistent", PatternScenarios::eventuallyConsistent),
+                new Scenario("18", "Distributed Trigger", PatternScenarios::distributedTrigger),
                 new Scenario("19", "Circuit Breaker", PatternScenarios::circuitBreaker));
     }
 
@@ -603,6 +603,77 @@ public final class PatternScenarios {
                     "analytics got " + toAnalytics);
             return "3 events published once to the topic; analytics' queue got all 3, shipping's filter let placed and cancelled "
                     + "through; an unknown eventType was refused before publishing";
+        }
+    }
+
+    static String distributedTrigger(LocalServices services) {
+        MotoService moto = services.moto();
+        LambdaService lambda = services.lambda();
+        SqsService sqs = services.sqs();
+        String topic = moto.sns().createTopic(b -> b.name("p18-alerts")).topicArn();
+        String failed = sqs.createQueue("p18-trigger-dlq");
+        try (var motoSqs = io.github.serverlesspatterns.testing.AwsClients.configure(
+                software.amazon.awssdk.services.sqs.SqsClient.builder(), moto.endpoint()).build()) {
+            String onCall = motoSqs.createQueue(b -> b.queueName("p18-oncall-" + System.nanoTime())).queueUrl();
+            String arn = motoSqs.getQueueAttributes(b -> b.queueUrl(onCall).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn).attributes(Map.of("RawMessageDelivery", "true")));
+            var fn = new io.github.serverlesspatterns.examples.p18.LogTriggerFunction(moto.sns(), topic);
+            var map = JacksonCodec.of(JSON, MAP_TYPE);
+            // the Lambda runtime maps {"awslogs":{"data":...}} onto CloudWatchLogsEvent; so does this adapter
+            lambda.register(FunctionConfig.builder("p18-trigger", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(),
+                    (Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context ctx) -> {
+                        var logs = new com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent();
+                        var awsLogs = new com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent.AWSLogs();
+                        awsLogs.setData(String.valueOf(((Map<?, ?>) event.get("awslogs")).get("data")));
+                        logs.setAwsLogs(awsLogs);
+                        return String.valueOf(fn.handleRequest(logs, ctx));
+                    })).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
+            List<Map<String, Object>> logEvents = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                logEvents.add(Map.of("id", "3" + i, "timestamp", 1_764_000_000_000L + i, "message", "ERROR payment " + i + " failed"));
+            }
+            String good = "{\"awslogs\":{\"data\":\"" + awsLogsData(Map.of("messageType", "DATA_MESSAGE", "owner", "000000000000",
+                    "logGroup", "/aws/lambda/payments", "logStream", "s-1", "subscriptionFilters", List.of("Errors"), "logEvents", logEvents)) + "\"}}";
+            String control = "{\"awslogs\":{\"data\":\"" + awsLogsData(Map.of("messageType", "CONTROL_MESSAGE", "logGroup", "",
+                    "logEvents", List.of())) + "\"}}";
+            String corrupt = "{\"awslogs\":{\"data\":\"bm90IGd6aXA=\"}}"; // base64 of "not gzip"
+            for (String payload : List.of(good, control, corrupt)) {
+                lambda.client().invoke(b -> b.functionName("p18-trigger").invocationType(InvocationType.EVENT)
+                        .payload(SdkBytes.fromUtf8String(payload)));
+            }
+            check(lambda.awaitIdle(Duration.ofSeconds(30)), "the trigger did not finish");
+            List<String> ids = new ArrayList<>();
+            for (int round = 0; round < 10 && ids.size() < 12; round++) {
+                for (var m : motoSqs.receiveMessage(b -> b.queueUrl(onCall).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                    try {
+                        ids.add(String.valueOf(JSON.readValue(m.body(), MAP_TYPE).get("logEventId")));
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("the subscriber got a non-JSON alert: " + m.body(), e);
+                    }
+                    motoSqs.deleteMessage(b -> b.queueUrl(onCall).receiptHandle(m.receiptHandle()));
+                }
+            }
+            check(ids.size() == 12 && new java.util.HashSet<>(ids).size() == 12, "the subscriber got " + ids);
+            var dead = sqs.client().receiveMessage(b -> b.queueUrl(failed).waitTimeSeconds(2)).messages();
+            check(dead.size() == 1 && dead.get(0).body().contains("not gzip-compressed JSON"), "on-failure destination: " + dead);
+            check(lambda.stats("p18-trigger").invocations() == 5, "invocations " + lambda.stats("p18-trigger").invocations()
+                    + " (expected 1 + 1 + the corrupt one 3 times)");
+            return "12 ERROR log events became 12 alerts in the subscriber's queue through the service's topic; the control "
+                    + "message was ignored; a corrupt payload reached the on-failure queue after 3 attempts";
+        }
+    }
+
+    /** What a CloudWatch Logs subscription puts in {@code awslogs.data}: base64 of gzip of the JSON document. */
+    private static String awsLogsData(Map<String, Object> document) {
+        try {
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (var gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+                gzip.write(JSON.writeValueAsBytes(document));
+            }
+            return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 
