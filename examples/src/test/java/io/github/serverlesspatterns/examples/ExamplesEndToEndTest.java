@@ -47,6 +47,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern09_streamer_keepsEachDevicesReadingsOnceInOrder_andMalformedOnesInTheDlq(LocalServices services) {
+        assertTrue(PatternScenarios.streamer(services).contains("delivered twice"));
+    }
+
+    @Test
     void pattern12_router_sendsEachEventToItsTaskFunction_andUnroutableOnesToAQueue(LocalServices services) {
         assertTrue(PatternScenarios.router(services).contains("unroutable queue"));
     }

@@ -52,7 +52,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("03 Gatekeeper", "09 They Say I'm A Streamer", "10 Strangler", "11 State Machine",
+    public static final List<String> PENDING = List.of("03 Gatekeeper", "10 Strangler", "11 State Machine",
             "13 Robust API");
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +69,7 @@ public final class PatternScenarios {
                 new Scenario("06", "Aggregator", PatternScenarios::aggregator),
                 new Scenario("07", "Notifier", PatternScenarios::notifier),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
+                new Scenario("09", "They Say I'm A Streamer", PatternScenarios::streamer),
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
@@ -675,6 +676,79 @@ public final class PatternScenarios {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    static String streamer(LocalServices services) {
+        MotoService moto = services.moto();
+        SqsService sqs = services.sqs();
+        String stream = "p09-readings-" + System.nanoTime();
+        String table = "p09-devices-" + System.nanoTime();
+        createTable(moto, table, "deviceId");
+        String dlq = sqs.createQueue("p09-readings-dlq");
+        var kinesis = moto.kinesis();
+        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        for (int i = 0; i < 50 && !"ACTIVE".equals(kinesis.describeStreamSummary(b -> b.streamName(stream))
+                .streamDescriptionSummary().streamStatusAsString()); i++) {
+            sleep(100);
+        }
+        // what the API's integration does with each POST /readings body (the template's request template):
+        // PutRecord with Data = the body and PartitionKey = $.deviceId
+        String[] bodies = new String[31];
+        for (int i = 0; i < 30; i++) {
+            bodies[i] = "{\"deviceId\":\"d-" + (i % 3) + "\",\"celsius\":" + (20 + (i * 7) % 11) + "}";
+        }
+        bodies[30] = "{\"deviceId\":\"d-0\",\"celsius\":\"hot\"}";
+        for (String body : bodies) {
+            String device;
+            try {
+                device = JSON.readTree(body).path("deviceId").asText();
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            kinesis.putRecord(b -> b.streamName(stream).partitionKey(device).data(SdkBytes.fromUtf8String(body)));
+        }
+        // Lambda's event source mapping: batches read from the shard in order
+        String shard = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
+        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
+        for (var r : kinesis.getRecords(b -> b.shardIterator(iterator).limit(1000)).records()) {
+            var record = new com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record();
+            record.setSequenceNumber(r.sequenceNumber());
+            record.setPartitionKey(r.partitionKey());
+            record.setData(java.nio.ByteBuffer.wrap(r.data().asByteArray()));
+            var eventRecord = new com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord();
+            eventRecord.setEventID("shardId-000000000000:" + r.sequenceNumber());
+            eventRecord.setKinesis(record);
+            records.add(eventRecord);
+        }
+        check(records.size() == 31, records.size() + " records on the stream");
+        var consumer = new io.github.serverlesspatterns.examples.p09.ReadingsConsumerFunction(moto.dynamoDb(), sqs.client(), table, dlq);
+        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ReadingsConsumerFunction").build());
+        List<List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord>> batches = List.of(
+                records.subList(0, 10), records.subList(0, 20), records.subList(20, 31)); // the first batch delivered twice
+        for (var batch : batches) {
+            var event = new com.amazonaws.services.lambda.runtime.events.KinesisEvent();
+            event.setRecords(batch);
+            check(consumer.handleRequest(event, context).getBatchItemFailures().isEmpty(), "a batch failed");
+        }
+        for (int d = 0; d < 3; d++) {
+            int device = d;
+            var item = moto.dynamoDb().getItem(b -> b.tableName(table).key(Map.of("deviceId", AttributeValue.fromS("d-" + device)))).item();
+            int max = 0;
+            int last = 0;
+            for (int i = device; i < 30; i += 3) {
+                max = Math.max(max, 20 + (i * 7) % 11);
+                last = 20 + (i * 7) % 11;
+            }
+            check(item.get("readings").n().equals("10") && item.get("maxCelsius").n().equals(Integer.toString(max))
+                    && item.get("celsius").n().equals(Integer.toString(last)), "device d-" + device + ": " + item);
+        }
+        var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2).messageAttributeNames("All")).messages();
+        check(dead.size() == 1 && dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("numeric celsius"),
+                "DLQ " + dead);
+        return "31 readings put on the stream by deviceId; 3 devices with 10 readings each, latest and max right although the "
+                + "first batch was delivered twice; the malformed reading in the DLQ";
     }
 
     private static List<String> drainTypes(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue) {

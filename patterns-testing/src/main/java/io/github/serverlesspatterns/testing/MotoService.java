@@ -40,6 +40,8 @@ public final class MotoService implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final DynamoDbStreamsClient dynamoDbStreams;
     private final SnsClient sns;
+    private static final String CBOR_PROPERTY = "aws.cborEnabled";
+
     private final KinesisClient kinesis;
 
     private MotoService(URI endpoint, Process process) {
@@ -48,6 +50,11 @@ public final class MotoService implements AutoCloseable {
         this.dynamoDb = AwsClients.configure(DynamoDbClient.builder(), endpoint).build();
         this.dynamoDbStreams = AwsClients.configure(DynamoDbStreamsClient.builder(), endpoint).build();
         this.sns = AwsClients.configure(SnsClient.builder(), endpoint).build();
+        // moto 5.2.1 answers the SDK's CBOR-encoded Kinesis calls with HTTP 500; JSON works. The SDK reads this
+        // JVM-wide setting, so a test JVM that talks to moto's Kinesis uses JSON (unless told otherwise).
+        if (System.getProperty(CBOR_PROPERTY) == null) {
+            System.setProperty(CBOR_PROPERTY, "false");
+        }
         this.kinesis = AwsClients.configure(KinesisClient.builder(), endpoint).build();
     }
 
@@ -175,7 +182,7 @@ public final class MotoService implements AutoCloseable {
         return sns;
     }
 
-    /** @return a shared Kinesis client (closed by {@link #close()}) */
+    /** @return a shared Kinesis client (closed by {@link #close()}; it speaks JSON, see the {@code aws.cborEnabled} note in the source) */
     public KinesisClient kinesis() {
         return kinesis;
     }

@@ -42,4 +42,20 @@ class MotoServiceTest {
         assertTrue(e.hasItem(), "moto returns the old item on a failed condition");
         assertEquals("first", e.item().get("owner").s());
     }
+
+    @Test
+    void kinesisRecords_roundTripInOrder(MotoService moto) {
+        var kinesis = moto.kinesis();
+        kinesis.createStream(b -> b.streamName("kit-stream").shardCount(1));
+        kinesis.waiter().waitUntilStreamExists(b -> b.streamName("kit-stream"));
+        for (int i = 0; i < 3; i++) {
+            String data = "r" + i;
+            kinesis.putRecord(b -> b.streamName("kit-stream").partitionKey("k").data(software.amazon.awssdk.core.SdkBytes.fromUtf8String(data)));
+        }
+        String shard = kinesis.listShards(b -> b.streamName("kit-stream")).shards().get(0).shardId();
+        String iterator = kinesis.getShardIterator(b -> b.streamName("kit-stream").shardId(shard)
+                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        assertEquals(java.util.List.of("r0", "r1", "r2"), kinesis.getRecords(b -> b.shardIterator(iterator)).records().stream()
+                .map(r -> r.data().asUtf8String()).toList());
+    }
 }
