@@ -22,6 +22,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern03_gatekeeper_deniesBadTokens_allowsGoodOnes_andTheCachedPolicyCoversOnlyGrantedRoutes(LocalServices services) {
+        assertTrue(PatternScenarios.gatekeeper(services).contains("denied DELETE (403)"));
+    }
+
+    @Test
     void pattern04_internalApi_callsThePricingFunctionSynchronously(LocalServices services) {
         assertTrue(PatternScenarios.internalApi(services).contains("750 cents"));
     }

@@ -52,8 +52,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("03 Gatekeeper", "10 Strangler", "11 State Machine",
-            "13 Robust API");
+    public static final List<String> PENDING = List.of("10 Strangler", "11 State Machine", "13 Robust API");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,6 +63,7 @@ public final class PatternScenarios {
     public static List<Scenario> all() {
         return List.of(new Scenario("01", "Simple Web Service", PatternScenarios::simpleWebService),
                 new Scenario("02", "Scalable Webhook", PatternScenarios::scalableWebhook),
+                new Scenario("03", "Gatekeeper", PatternScenarios::gatekeeper),
                 new Scenario("04", "Internal API", PatternScenarios::internalApi),
                 new Scenario("05", "Internal Handoff", PatternScenarios::internalHandoff),
                 new Scenario("06", "Aggregator", PatternScenarios::aggregator),
@@ -749,6 +749,119 @@ public final class PatternScenarios {
                 "DLQ " + dead);
         return "31 readings put on the stream by deviceId; 3 devices with 10 readings each, latest and max right although the "
                 + "first batch was delivered twice; the malformed reading in the DLQ";
+    }
+
+    static String gatekeeper(LocalServices services) {
+        MotoService moto = services.moto();
+        String table = "p03-tokens-" + System.nanoTime();
+        moto.dynamoDb().createTable(b -> b.tableName(table)
+                .keySchema(KeySchemaElement.builder().attributeName("tokenHash").keyType(KeyType.HASH).build())
+                .attributeDefinitions(AttributeDefinition.builder().attributeName("tokenHash").attributeType(ScalarAttributeType.S).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        var clock = new io.github.serverlesspatterns.testing.MutableClock(java.time.Instant.parse("2026-11-26T10:00:00Z"));
+        long now = clock.instant().getEpochSecond();
+        String[][] tokens = {{"reader-token-0123456789", "ann", "GET /orders/*", Long.toString(now + 3600)},
+                {"expired-token-0123456789", "bo", "GET /orders/*", Long.toString(now - 1)}};
+        for (String[] t : tokens) {
+            moto.dynamoDb().putItem(b -> b.tableName(table).item(Map.of(
+                    "tokenHash", AttributeValue.fromS(io.github.serverlesspatterns.examples.p03.AuthorizerFunction.sha256(t[0])),
+                    "principalId", AttributeValue.fromS(t[1]), "permissions", AttributeValue.fromSs(List.of(t[2])),
+                    "expiresAt", AttributeValue.fromN(t[3]))));
+        }
+        var authorizer = new io.github.serverlesspatterns.examples.p03.AuthorizerFunction(moto.dynamoDb(), table, clock);
+        var gateway = new LocalTokenGateway(authorizer, new io.github.serverlesspatterns.examples.p03.OrdersFunction(),
+                "^Bearer [A-Za-z0-9._~+/=-]{16,512}$");
+        int noHeader = gateway.call("GET", "/orders/1", null).getStatusCode();
+        int malformed = gateway.call("GET", "/orders/1", "Basic abc").getStatusCode();
+        int unknown = gateway.call("GET", "/orders/1", "Bearer unknown-token-0123456789").getStatusCode();
+        int expired = gateway.call("GET", "/orders/1", "Bearer expired-token-0123456789").getStatusCode();
+        var allowed = gateway.call("GET", "/orders/1", "Bearer reader-token-0123456789");
+        var cachedAllowed = gateway.call("GET", "/orders/2", "Bearer reader-token-0123456789");
+        int forbidden = gateway.call("DELETE", "/orders/1", "Bearer reader-token-0123456789").getStatusCode();
+        check(noHeader == 401 && malformed == 401 && unknown == 401 && expired == 401,
+                "bad tokens answered " + List.of(noHeader, malformed, unknown, expired));
+        check(allowed.getStatusCode() == 200 && allowed.getBody().contains("\"readBy\":\"ann\""), "good token: " + allowed);
+        check(cachedAllowed.getStatusCode() == 200 && forbidden == 403, "cached policy: GET " + cachedAllowed.getStatusCode()
+                + ", DELETE " + forbidden);
+        check(gateway.authorizerCalls == 3, "authorizer called " + gateway.authorizerCalls + " times (expected unknown, expired, "
+                + "reader once: the malformed header is refused by the identity validation, reader's policy is cached)");
+        return "missing, malformed, unknown and expired tokens got 401; the reader's token was allowed GET and, from the cached "
+                + "policy, denied DELETE (403) without calling the authorizer again";
+    }
+
+    /**
+     * What API Gateway does in front of a REST API with a TOKEN authorizer: validate the header
+     * against the identity's expression, call the authorizer (401 when it says Unauthorized),
+     * cache its policy per token, and let the request through only if an Allow statement's
+     * resource matches the method ARN.
+     */
+    private static final class LocalTokenGateway {
+        private final com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
+                com.amazonaws.services.lambda.runtime.events.IamPolicyResponse> authorizer;
+        private final com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> backend;
+        private final java.util.regex.Pattern validation;
+        private final Map<String, Map<String, Object>> cache = new java.util.HashMap<>();
+        private int authorizerCalls;
+
+        LocalTokenGateway(com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
+                com.amazonaws.services.lambda.runtime.events.IamPolicyResponse> authorizer,
+                com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> backend,
+                String validation) {
+            this.authorizer = authorizer;
+            this.backend = backend;
+            this.validation = java.util.regex.Pattern.compile(validation);
+        }
+
+        APIGatewayProxyResponseEvent call(String method, String path, String authorization) {
+            if (authorization == null || !validation.matcher(authorization).matches()) {
+                return new APIGatewayProxyResponseEvent().withStatusCode(401);
+            }
+            String methodArn = "arn:aws:execute-api:us-east-1:000000000000:api1234/v1/" + method + path;
+            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("AuthorizerFunction").build());
+            Map<String, Object> policy = cache.get(authorization);
+            if (policy == null) {
+                authorizerCalls++;
+                try { // what API Gateway reads is the JSON the runtime writes
+                    policy = JSON.convertValue(authorizer.handleRequest(com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent.builder()
+                            .withType("TOKEN").withAuthorizationToken(authorization).withMethodArn(methodArn).build(), context), MAP_TYPE);
+                } catch (RuntimeException e) {
+                    check(e.getMessage().equals("Unauthorized"), "the authorizer failed with " + e);
+                    return new APIGatewayProxyResponseEvent().withStatusCode(401);
+                }
+                cache.put(authorization, policy);
+            }
+            boolean allowed = false;
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) policy.get("policyDocument")).get("Statement");
+            for (Map<String, Object> statement : statements) {
+                Object resources = statement.get("Resource");
+                for (Object resource : resources instanceof List<?> list ? list : List.of(resources)) {
+                    if (iamGlob(String.valueOf(resource)).matcher(methodArn).matches()) {
+                        if ("Deny".equals(statement.get("Effect"))) {
+                            return new APIGatewayProxyResponseEvent().withStatusCode(403);
+                        }
+                        allowed = true;
+                    }
+                }
+            }
+            if (!allowed) {
+                return new APIGatewayProxyResponseEvent().withStatusCode(403);
+            }
+            var requestContext = new APIGatewayProxyRequestEvent.ProxyRequestContext();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> authorizerContext = (Map<String, Object>) policy.get("context");
+            requestContext.setAuthorizer(new java.util.HashMap<>(authorizerContext));
+            return backend.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path)
+                    .withPathParameters(Map.of("id", path.substring(path.lastIndexOf('/') + 1))).withRequestContext(requestContext), context);
+        }
+
+        private static java.util.regex.Pattern iamGlob(String resource) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : resource.toCharArray()) {
+                regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+            return java.util.regex.Pattern.compile(regex.toString());
+        }
     }
 
     private static List<String> drainTypes(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue) {
