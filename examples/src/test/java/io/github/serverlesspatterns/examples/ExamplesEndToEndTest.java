@@ -57,6 +57,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern10_strangler_sendsMigratedRoutesToTheNewFunction_andEveryOtherPathToTheLegacyApi(LocalServices services) {
+        assertTrue(PatternScenarios.strangler(services).contains("reached the local legacy API"));
+    }
+
+    @Test
     void pattern12_router_sendsEachEventToItsTaskFunction_andUnroutableOnesToAQueue(LocalServices services) {
         assertTrue(PatternScenarios.router(services).contains("unroutable queue"));
     }

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("10 Strangler", "11 State Machine", "13 Robust API");
+    public static final List<String> PENDING = List.of("11 State Machine", "13 Robust API");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,6 +71,7 @@ public final class PatternScenarios {
                 new Scenario("07", "Notifier", PatternScenarios::notifier),
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("09", "They Say I'm A Streamer", PatternScenarios::streamer),
+                new Scenario("10", "Strangler", PatternScenarios::strangler),
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
@@ -861,6 +863,65 @@ public final class PatternScenarios {
                 regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
             }
             return java.util.regex.Pattern.compile(regex.toString());
+        }
+    }
+
+    /** An example's folder, whether the run started in {@code examples/} (tests) or at the root (the main job). */
+    static Path exampleDir(String name) {
+        Path here = Path.of(name);
+        return java.nio.file.Files.isDirectory(here) ? here : Path.of("examples", name);
+    }
+
+    static String strangler(LocalServices services) {
+        MotoService moto = services.moto();
+        String table = "p10-orders";
+        createTable(moto, table, "id");
+        moto.dynamoDb().putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("o-42"), "status", AttributeValue.fromS("shipped"))));
+        List<String> legacyGot = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer legacy;
+        try {
+            legacy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start the local legacy API", e);
+        }
+        legacy.createContext("/", exchange -> {
+            legacyGot.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            byte[] body = ("{\"servedBy\":\"legacy\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        legacy.start();
+        var orders = new io.github.serverlesspatterns.examples.p10.OrdersFunction(moto.dynamoDb(), table);
+        try (LocalHttpApi api = new LocalHttpApi(exampleDir("10-strangler").resolve("template.yaml"),
+                Map.of("LegacyBaseUrl", "http://127.0.0.1:" + legacy.getAddress().getPort()), Map.of("OrdersFunction", orders::handleRequest))) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> call = (method, path) -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve(path))
+                            .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(method + " " + path + " failed", e);
+                }
+            };
+            var migrated = call.apply("GET", "/orders/o-42");
+            var unknown = call.apply("GET", "/orders/o-404");
+            var customers = call.apply("GET", "/customers/7/addresses");
+            var create = call.apply("POST", "/orders");
+            check(migrated.statusCode() == 200 && migrated.body().contains("\"servedBy\":\"orders-service\"")
+                    && migrated.body().contains("shipped"), "GET /orders/o-42: " + migrated.statusCode() + " " + migrated.body());
+            check(unknown.statusCode() == 404, "unknown order: " + unknown.statusCode());
+            check(customers.statusCode() == 200 && customers.body().contains("\"path\":\"/customers/7/addresses\""), "legacy: " + customers.body());
+            check(create.statusCode() == 200 && create.body().contains("legacy"), "POST /orders: " + create.body());
+            check(legacyGot.equals(List.of("GET /customers/7/addresses", "POST /orders")), "the legacy API got " + legacyGot);
+            check(api.hits().get("OrdersFunction") == 2, "the new function got " + api.hits());
+            return "GET /orders/{id} served by the new function from its own table (200, 404); /customers/7/addresses and "
+                    + "POST /orders (not migrated) reached the local legacy API with their paths unchanged";
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the strangler's template", e);
+        } finally {
+            legacy.stop(0);
         }
     }
 
