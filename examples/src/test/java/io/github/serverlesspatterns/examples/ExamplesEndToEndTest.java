@@ -62,6 +62,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern11_stateMachine_taskHandlersFollowTheDefinitionsRetriesWaitsAndRollback(LocalServices services) {
+        assertTrue(PatternScenarios.stateMachine(services).contains("released its stock"));
+    }
+
+    @Test
     void pattern12_router_sendsEachEventToItsTaskFunction_andUnroutableOnesToAQueue(LocalServices services) {
         assertTrue(PatternScenarios.router(services).contains("unroutable queue"));
     }

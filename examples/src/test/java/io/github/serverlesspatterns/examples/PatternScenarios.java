@@ -53,7 +53,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("11 State Machine", "13 Robust API");
+    public static final List<String> PENDING = List.of("13 Robust API");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +72,7 @@ public final class PatternScenarios {
                 new Scenario("08", "FIFOer", PatternScenarios::fifoer),
                 new Scenario("09", "They Say I'm A Streamer", PatternScenarios::streamer),
                 new Scenario("10", "Strangler", PatternScenarios::strangler),
+                new Scenario("11", "State Machine", PatternScenarios::stateMachine),
                 new Scenario("12", "Router", PatternScenarios::router),
                 new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
@@ -922,6 +923,105 @@ public final class PatternScenarios {
             throw new AssertionError("cannot read the strangler's template", e);
         } finally {
             legacy.stop(0);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static String stateMachine(LocalServices services) {
+        MotoService moto = services.moto();
+        LambdaService lambda = services.lambda();
+        String orders = "p11-orders-" + System.nanoTime();
+        String inventory = "p11-inventory-" + System.nanoTime();
+        createTable(moto, orders, "orderId");
+        createTable(moto, inventory, "sku");
+        moto.dynamoDb().putItem(b -> b.tableName(inventory).item(Map.of("sku", AttributeValue.fromS("sku-1"), "available", AttributeValue.fromN("10"))));
+        Map<String, Integer> charges = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger busyAnswers = new AtomicInteger();
+        HttpServer payments;
+        try {
+            payments = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start the local payment provider", e);
+        }
+        payments.createContext("/charges", exchange -> {
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            int status;
+            if (key.contains("busy") && busyAnswers.incrementAndGet() <= 2) {
+                status = 503;
+            } else if (body.contains("\"amountCents\":500000")) {
+                status = 402;
+            } else {
+                status = 200;
+                charges.merge(key, 1, Integer::sum);
+            }
+            byte[] answer = (status == 200 ? "ch-" + key : status == 402 ? "card declined" : "busy").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        payments.start();
+        try {
+            var tables = new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Tables(moto.dynamoDb(), orders, inventory);
+            URI paymentUrl = URI.create("http://127.0.0.1:" + payments.getAddress().getPort());
+            Map<String, com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, Map<String, Object>>> tasks = Map.of(
+                    "ReserveFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Reserve(tables),
+                    "ChargeFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Charge(tables, paymentUrl),
+                    "ShipFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Ship(tables),
+                    "ReleaseFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Release(tables));
+            var map = JacksonCodec.of(JSON, MAP_TYPE);
+            tasks.forEach((id, handler) -> lambda.register("p11-" + id, LocalFunction.fromRequestHandler(map, map, handler)));
+            // the template's wiring: DefinitionUri and DefinitionSubstitutions (each a function's Arn)
+            Path dir = exampleDir("11-state-machine");
+            Map<String, Object> machine = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) new tools.jackson.dataformat.yaml.YAMLMapper()
+                    .readValue(java.nio.file.Files.readString(dir.resolve("template.yaml")), Map.class).get("Resources"))
+                    .get("OrderStateMachine")).get("Properties");
+            String definition = java.nio.file.Files.readString(dir.resolve(String.valueOf(machine.get("DefinitionUri"))));
+            Map<String, String> functionsByResource = new java.util.HashMap<>();
+            for (var substitution : ((Map<String, Object>) machine.get("DefinitionSubstitutions")).entrySet()) {
+                String logicalId = String.valueOf(((List<Object>) ((Map<String, Object>) substitution.getValue()).get("Fn::GetAtt")).get(0));
+                String arn = "arn:aws:lambda:us-east-1:000000000000:function:p11-" + logicalId;
+                definition = definition.replace("${" + substitution.getKey() + "}", arn);
+                functionsByResource.put(arn, "p11-" + logicalId);
+            }
+            var sfn = new LocalStateMachine(definition, lambda.client(), functionsByResource, Duration.ofMillis(5));
+            java.util.function.Function<String, LocalStateMachine.Execution> start = input -> {
+                try {
+                    return sfn.start(JSON.readTree(input));
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            var happy = start.apply("{\"orderId\":\"o-1\",\"sku\":\"sku-1\",\"quantity\":2,\"amountCents\":500}");
+            var busy = start.apply("{\"orderId\":\"o-busy\",\"sku\":\"sku-1\",\"quantity\":1,\"amountCents\":700}");
+            var declined = start.apply("{\"orderId\":\"o-3\",\"sku\":\"sku-1\",\"quantity\":3,\"amountCents\":500000}");
+            var outOfStock = start.apply("{\"orderId\":\"o-4\",\"sku\":\"sku-1\",\"quantity\":100,\"amountCents\":900}");
+            var invalid = start.apply("{\"orderId\":\"o-5\",\"quantity\":1,\"amountCents\":900}");
+            check(happy.status().equals("SUCCEEDED") && happy.history().equals(List.of("ReserveInventory", "ChargePayment",
+                    "WaitForWarehouse", "ShipOrder", "Shipped")), "happy path: " + happy);
+            check(busy.status().equals("SUCCEEDED") && busy.history().stream().filter(h -> h.contains("retry")).count() == 2,
+                    "busy provider: " + busy);
+            check(declined.status().equals("FAILED") && declined.error().equals("PaymentFailed")
+                    && declined.history().equals(List.of("ReserveInventory", "ChargePayment", "ReleaseInventory", "PaymentFailed"))
+                    && declined.output().path("error").path("Error").asText().endsWith("PaymentDeclinedException"), "declined: " + declined);
+            check(outOfStock.status().equals("FAILED") && outOfStock.error().equals("OutOfStock"), "out of stock: " + outOfStock);
+            check(invalid.status().equals("FAILED") && invalid.error().equals("InvalidOrder"), "invalid: " + invalid);
+            java.util.function.Function<String, String> status = id -> {
+                var item = moto.dynamoDb().getItem(b -> b.tableName(orders).key(Map.of("orderId", AttributeValue.fromS(id)))).item();
+                return item == null || item.isEmpty() ? "none" : item.get("status").s();
+            };
+            String available = moto.dynamoDb().getItem(b -> b.tableName(inventory).key(Map.of("sku", AttributeValue.fromS("sku-1"))))
+                    .item().get("available").n();
+            check(List.of(status.apply("o-1"), status.apply("o-busy"), status.apply("o-3"), status.apply("o-4"))
+                    .equals(List.of("SHIPPED", "SHIPPED", "RELEASED", "none")), "order states");
+            check(available.equals("7"), "stock " + available + " (10 - 2 shipped - 1 shipped, the declined 3 put back)");
+            check(charges.equals(Map.of("o-1", 1, "o-busy", 1)), "charges " + charges);
+            return "5 executions followed the definition: 2 shipped (one after 2 busy-provider retries), a declined payment "
+                    + "released its stock (10 -> 7 left), out-of-stock and malformed orders failed by name";
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the state machine's template or definition", e);
+        } finally {
+            payments.stop(0);
         }
     }
 
