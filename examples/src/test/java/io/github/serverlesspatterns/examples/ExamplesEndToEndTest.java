@@ -72,6 +72,11 @@ class ExamplesEndToEndTest {
     }
 
     @Test
+    void pattern13_robustApi_routesToFunctionsSharingATable_callsPricingSyncAndNotifiesAsync(LocalServices services) {
+        assertTrue(PatternScenarios.robustApi(services).contains("a retried POST got the first answer"));
+    }
+
+    @Test
     void pattern14_frugalConsumer_drainsTheQueueIntoPostgresOnce_andInvalidReadingsToTheDlq(LocalServices services) {
         assertTrue(PatternScenarios.frugalConsumer(services).contains("30 rows written once"));
     }

@@ -134,6 +134,7 @@ final class LocalHttpApi implements AutoCloseable {
                 APIGatewayV2HTTPResponse response = functions.get(best.functionId()).handleRequest(APIGatewayV2HTTPEvent.builder()
                         .withVersion("2.0").withRouteKey(best.method() + " /" + String.join("/", best.segments()))
                         .withRawPath(exchange.getRequestURI().getPath()).withPathParameters(bestVariables)
+                        .withHeaders(headers(exchange))
                         .withBody(new String(body, StandardCharsets.UTF_8))
                         .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                                 .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method)
@@ -162,6 +163,13 @@ final class LocalHttpApi implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new UncheckedIOException(new IOException("local HTTP API failed", e));
         }
+    }
+
+    /** Payload format 2.0: header names in lower case, repeated values joined by commas. */
+    private static Map<String, String> headers(HttpExchange exchange) {
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
+        return headers;
     }
 
     private static Map<String, String> match(Route route, String method, String[] path) {

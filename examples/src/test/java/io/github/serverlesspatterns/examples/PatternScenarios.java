@@ -53,7 +53,7 @@ public final class PatternScenarios {
     }
 
     /** Patterns of ../shared/PATTERNS.md whose example is not written yet. */
-    public static final List<String> PENDING = List.of("13 Robust API");
+    public static final List<String> PENDING = List.of();
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,6 +74,7 @@ public final class PatternScenarios {
                 new Scenario("10", "Strangler", PatternScenarios::strangler),
                 new Scenario("11", "State Machine", PatternScenarios::stateMachine),
                 new Scenario("12", "Router", PatternScenarios::router),
+                new Scenario("13", "Robust API", PatternScenarios::robustApi),
                 new Scenario("14", "Frugal Consumer", PatternScenarios::frugalConsumer),
                 new Scenario("15", "Read Heavy Reporting Engine", PatternScenarios::readHeavy),
                 new Scenario("16", "Fan-Out/Fan-In", PatternScenarios::fanOutFanIn),
@@ -1022,6 +1023,71 @@ public final class PatternScenarios {
             throw new AssertionError("cannot read the state machine's template or definition", e);
         } finally {
             payments.stop(0);
+        }
+    }
+
+    static String robustApi(LocalServices services) {
+        MotoService moto = services.moto();
+        LambdaService lambda = services.lambda();
+        SqsService sqs = services.sqs();
+        String orders = "p13-orders";
+        createTable(moto, orders, "orderId");
+        io.github.serverlesspatterns.idempotency.dynamodb.DynamoDbIdempotencyStore.builder(moto.dynamoDb(), "p13-idempotency").build()
+                .createTableIfMissing();
+        String failed = sqs.createQueue("p13-failed-notifications");
+        var map = JacksonCodec.of(JSON, MAP_TYPE);
+        var utf8 = io.github.serverlesspatterns.core.Codecs.utf8();
+        lambda.register("p13-pricing", LocalFunction.fromRequestHandler(map, map, new io.github.serverlesspatterns.examples.p04.PricingFunction()));
+        lambda.register(FunctionConfig.builder("p13-notify", LocalFunction.fromRequestHandler(map, utf8,
+                        new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.Notify(moto.dynamoDb(), orders)))
+                .reservedConcurrency(10).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
+        var create = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CreateOrder(moto.dynamoDb(), lambda.client(), orders,
+                "p13-idempotency", "p13-pricing", "p13-notify");
+        var get = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.GetOrder(moto.dynamoDb(), orders);
+        var cancel = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CancelOrder(moto.dynamoDb(), lambda.client(), orders, "p13-notify");
+        try (LocalHttpApi api = new LocalHttpApi(exampleDir("13-robust-api").resolve("template.yaml"), Map.of(),
+                Map.of("CreateOrderFunction", create::handleRequest, "GetOrderFunction", get::handleRequest, "CancelOrderFunction", cancel::handleRequest))) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            String key = "k-" + System.nanoTime();
+            java.util.function.Function<java.net.http.HttpRequest.Builder, java.net.http.HttpResponse<String>> send = request -> {
+                try {
+                    return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            java.util.function.BiFunction<String, String, java.net.http.HttpRequest.Builder> post = (idempotencyKey, body) -> {
+                var b = java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                return idempotencyKey == null ? b : b.header("Idempotency-Key", idempotencyKey);
+            };
+            String order = "{\"customerId\":\"c-1\",\"sku\":\"p-1\",\"quantity\":3}";
+            var created = send.apply(post.apply(key, order));
+            var retried = send.apply(post.apply(key, order));
+            var noKey = send.apply(post.apply(null, order));
+            var refused = send.apply(post.apply(key + "-zero", "{\"customerId\":\"c-1\",\"sku\":\"p-1\",\"quantity\":0}"));
+            check(created.statusCode() == 201 && created.body().contains("\"totalCents\":750"), "POST: " + created.statusCode() + " " + created.body());
+            check(retried.statusCode() == 201 && retried.body().equals(created.body()), "retried POST: " + retried.body());
+            check(noKey.statusCode() == 400 && refused.statusCode() == 422 && refused.body().contains("quantity"),
+                    "bad POSTs: " + noKey.statusCode() + ", " + refused.statusCode() + " " + refused.body());
+            String orderId = String.valueOf(JSON.readValue(created.body(), MAP_TYPE).get("orderId"));
+            var read = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).GET());
+            check(read.statusCode() == 200 && read.body().contains("PLACED") && read.body().contains("750"), "GET: " + read.body());
+            check(lambda.awaitIdle(Duration.ofSeconds(30)), "notifications did not finish");
+            var cancelled = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).DELETE());
+            var again = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).DELETE());
+            var unknown = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/o-none")).DELETE());
+            check(cancelled.statusCode() == 200 && again.statusCode() == 409 && unknown.statusCode() == 404,
+                    "DELETE: " + cancelled.statusCode() + ", again " + again.statusCode() + ", unknown " + unknown.statusCode());
+            check(lambda.awaitIdle(Duration.ofSeconds(30)), "notifications did not finish");
+            var after = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).GET());
+            check(after.body().contains("CANCELLED") && after.body().contains("order.cancelled"), "after cancel: " + after.body());
+            check(lambda.stats("p13-pricing").invocations() == 2 && lambda.stats("p13-notify").invocations() == 2,
+                    "pricing " + lambda.stats("p13-pricing").invocations() + ", notify " + lambda.stats("p13-notify").invocations());
+            check(api.hits().equals(Map.of("CreateOrderFunction", 4, "GetOrderFunction", 2, "CancelOrderFunction", 3)), "routes " + api.hits());
+            return "POST/GET/DELETE routed to 3 functions sharing one table; pricing called synchronously once per new order "
+                    + "(a retried POST got the first answer), notifications sent asynchronously; 400/404/409/422 for bad requests";
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot read the robust API's template", e);
         }
     }
 
