@@ -5,11 +5,19 @@ import io.github.serverlesspatterns.testing.LocalServicesExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One end-to-end test per example pattern, on the kit's local services. */
 @ExtendWith(LocalServicesExtension.class)
 class ExamplesEndToEndTest {
+
+    @Test
+    void everyPatternOfTheCatalogue_hasARunnableScenario() {
+        assertEquals(19, PatternScenarios.all().size(), "scenarios");
+        assertEquals(19, PatternScenarios.all().stream().map(PatternScenarios.Scenario::number).distinct().count(), "distinct numbers");
+        assertTrue(PatternScenarios.PENDING.isEmpty(), "pending: " + PatternScenarios.PENDING);
+    }
 
     @Test
     void pattern01_simpleWebService_storesAndReadsItemsThroughDynamoDb(LocalServices services) {
