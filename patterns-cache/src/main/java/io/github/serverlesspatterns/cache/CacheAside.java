@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.LongAdder;
  * @param <K> key type
  * @param <V> value type
  */
-public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
+public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, io.github.serverlesspatterns.core.Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheAside.class);
     private static final byte VALUE = 'V';
@@ -503,6 +503,23 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable {
 
         synchronized void remove(String key) {
             entries.remove(key);
+        }
+    }
+
+    /**
+     * Warms the cache for a SnapStart snapshot: opens its Redis connection (and, with a near cache,
+     * its invalidation subscription) and makes one {@code GET} of a key that is never written.
+     * Nothing is stored, the loader is not called and the metrics do not change.
+     *
+     * @throws PatternsException naming the cache when Redis cannot be reached
+     */
+    @Override
+    public void prime() {
+        try {
+            commands().get(prefix + "#serverless-patterns-priming");
+        } catch (RuntimeException e) {
+            throw new io.github.serverlesspatterns.core.PatternsException("cache '" + config.name() + "': priming could not reach Redis: "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -285,4 +285,30 @@ class CacheAsideTest {
         assertThrows(IllegalStateException.class, () -> CacheConfig.builder("n", (String k) -> k, Codecs.utf8())
                 .lock(Duration.ofSeconds(1), Duration.ofSeconds(2)).build());
     }
+
+    @Test
+    void prime_connectsAndReads_writesNothing_andDoesNotCallTheLoader() {
+        try (var admin = redis.client().connect();
+             CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("prime", (String k) -> k,
+                     io.github.serverlesspatterns.core.Codecs.utf8()).nearCache(10, java.time.Duration.ofMinutes(1)).build())) {
+            admin.sync().flushall();
+            admin.sync().configResetstat();
+            cache.prime();
+            assertEquals(0L, admin.sync().dbsize(), "priming wrote a key");
+            String stats = admin.sync().info("commandstats");
+            assertTrue(stats.contains("cmdstat_get:calls=1,"), "one GET: " + stats);
+            assertTrue(!stats.contains("cmdstat_set:") && !stats.contains("cmdstat_del:"), "no write: " + stats);
+            assertEquals(0, cache.metrics().loads(), "priming called the loader");
+        }
+    }
+
+    @Test
+    void prime_whenRedisIsDown_namesTheCache() {
+        try (CacheAside<String, String> cache = CacheAside.create(io.lettuce.core.RedisClient.create("redis://127.0.0.1:9"),
+                CacheConfig.builder("prime-down", (String k) -> k, io.github.serverlesspatterns.core.Codecs.utf8()).build())) {
+            io.github.serverlesspatterns.core.PatternsException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.github.serverlesspatterns.core.PatternsException.class, cache::prime);
+            assertTrue(e.getMessage().contains("prime-down"), e.getMessage());
+        }
+    }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * own exceptions pass through unchanged. Store trouble is handled by the configured
  * {@link CircuitBreakerConfig.StoreFailurePolicy}. Thread-safe; one instance per circuit per JVM.
  */
-public final class CircuitBreaker {
+public final class CircuitBreaker implements io.github.serverlesspatterns.core.Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
     private static final int MAX_ATTEMPTS = 16;
@@ -507,5 +507,18 @@ public final class CircuitBreaker {
     @Override
     public String toString() {
         return "CircuitBreaker{" + name + ", " + shared.describe() + '}';
+    }
+
+    /**
+     * Warms the shared store for a SnapStart snapshot ({@link CircuitStateStore#prime()}) and this
+     * breaker's read of its own state; nothing is written, the protected call is not made and the
+     * metrics do not change.
+     *
+     * @throws CircuitBreakerStoreException when the shared store cannot be reached
+     */
+    @Override
+    public void prime() {
+        shared.prime();
+        shared.load(name);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * round trip that either stores the new state or returns the current one, so concurrent
  * transitions from many instances are never lost. Implementations are thread-safe.
  */
-public interface CircuitStateStore {
+public interface CircuitStateStore extends io.github.serverlesspatterns.core.Primeable {
 
     /**
      * Reads a circuit's state.
@@ -46,4 +46,24 @@ public interface CircuitStateStore {
 
     /** @return a short description for logs and errors */
     String describe();
+
+    /** The circuit name {@link #prime()} reads; no state is ever stored under it. */
+    String PRIMING_NAME = "#serverless-patterns-priming";
+
+    /**
+     * Warms the store for a SnapStart snapshot: one {@link #load(String)} of {@link #PRIMING_NAME},
+     * which creates the client's connection and loads the read path's classes, and writes nothing.
+     *
+     * @throws CircuitBreakerStoreException naming the store when it cannot be reached
+     */
+    @Override
+    default void prime() {
+        try {
+            load(PRIMING_NAME);
+        } catch (CircuitBreakerStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CircuitBreakerStoreException(describe() + ": priming failed: " + e.getMessage(), e);
+        }
+    }
 }

@@ -405,4 +405,14 @@ class CircuitBreakerTest {
         assertEquals(CircuitBreakerConfig.DEFAULT_FAILURE_THRESHOLD, defaults.failureThreshold());
         assertEquals(defaults.waitInOpen(), defaults.toBuilder().build().waitInOpen());
     }
+
+    @Test
+    void prime_readsTheSharedStateWithoutChangingItOrTheMetrics() {
+        CircuitBreaker breaker = CircuitBreaker.of("primed", store, config().build());
+        CircuitBreakerMetrics before = breaker.metrics();
+        breaker.prime();
+        org.junit.jupiter.api.Assertions.assertTrue(store.load("primed").isEmpty(), "priming wrote a state");
+        org.junit.jupiter.api.Assertions.assertTrue(store.load(CircuitStateStore.PRIMING_NAME).isEmpty(), "priming wrote a state");
+        org.junit.jupiter.api.Assertions.assertEquals(before, breaker.metrics());
+    }
 }

@@ -119,4 +119,10 @@ public abstract class CircuitStateStoreContract {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void prime_writesNothing() {
+        store().prime();
+        org.junit.jupiter.api.Assertions.assertTrue(store().load(CircuitStateStore.PRIMING_NAME).isEmpty(), "priming stored a state");
+    }
 }

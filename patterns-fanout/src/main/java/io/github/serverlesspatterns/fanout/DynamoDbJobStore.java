@@ -40,7 +40,7 @@ import java.util.function.BiConsumer;
  * complete, one conditional {@code UpdateItem} ({@code callbackFired} absent) lets exactly one
  * worker fire the completion callback. No transaction is used. Thread-safe.
  */
-public final class DynamoDbJobStore {
+public final class DynamoDbJobStore implements io.github.serverlesspatterns.core.Primeable {
 
     /** DynamoDB's item limit, less room for the keys: a task result may be at most this large. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
@@ -241,5 +241,20 @@ public final class DynamoDbJobStore {
         return new JobStatus(jobId, expected, completed,
                 Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n())), new ArrayList<>(missing),
                 fired != null && Boolean.TRUE.equals(fired.bool()));
+    }
+
+    /**
+     * Warms the store for a SnapStart snapshot: one consistent {@code GetItem} of a job that is
+     * never written (the read path's client, connection and classes); nothing is written.
+     *
+     * @throws io.github.serverlesspatterns.core.PatternsException naming the table when it cannot be read
+     */
+    @Override
+    public void prime() {
+        try {
+            client.getItem(b -> b.tableName(table).key(key("#serverless-patterns-priming", JOB)).consistentRead(true));
+        } catch (RuntimeException e) {
+            throw new io.github.serverlesspatterns.core.PatternsException("fan-in job table '" + table + "': priming failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param <I> request type
  * @param <O> response type
  */
-public final class LambdaInvoker<I, O> implements Invoker<I, O> {
+public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serverlesspatterns.core.Primeable {
 
     /** Synchronous request payload limit of Lambda: 6 MB. */
     public static final int DEFAULT_SYNC_LIMIT = 6 * 1024 * 1024;
@@ -141,5 +141,27 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O> {
     @Override
     public String toString() {
         return "LambdaInvoker{" + function + (qualifier == null ? "" : ":" + qualifier) + '}';
+    }
+
+    /**
+     * Warms the client for a SnapStart snapshot with a {@code DryRun} invocation of the function:
+     * Lambda checks the function exists and the caller may invoke it, and runs nothing. Needs only
+     * {@code lambda:InvokeFunction}, which calling the function needs anyway.
+     *
+     * @throws io.github.serverlesspatterns.core.PatternsException naming the function when the dry run is refused
+     */
+    @Override
+    public void prime() {
+        try {
+            lambda.invoke(b -> {
+                b.functionName(function).invocationType(InvocationType.DRY_RUN);
+                if (qualifier != null) {
+                    b.qualifier(qualifier);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new io.github.serverlesspatterns.core.PatternsException("function '" + function + "': priming (DryRun) failed: "
+                    + e.getMessage(), e);
+        }
     }
 }

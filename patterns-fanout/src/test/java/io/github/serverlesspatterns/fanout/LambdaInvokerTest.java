@@ -66,4 +66,14 @@ class LambdaInvokerTest {
         assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
         assertEquals(Set.of("order-7"), got);
     }
+
+    @Test
+    void prime_isADryRun_thatRunsNothing_andNamesAMissingFunction(LambdaService lambda) {
+        lambda.register("inv-prime", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> "ran:" + in));
+        LambdaInvoker.of(lambda.client(), "inv-prime", Codecs.utf8(), Codecs.utf8()).prime();
+        assertEquals(0, lambda.stats("inv-prime").invocations(), "priming ran the function");
+        io.github.serverlesspatterns.core.PatternsException e = assertThrows(io.github.serverlesspatterns.core.PatternsException.class,
+                () -> LambdaInvoker.of(lambda.client(), "inv-nowhere", Codecs.utf8(), Codecs.utf8()).prime());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("inv-nowhere"), e.getMessage());
+    }
 }

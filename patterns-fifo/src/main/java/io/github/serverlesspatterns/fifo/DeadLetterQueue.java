@@ -13,7 +13,7 @@ import java.util.Objects;
  * failure as attributes {@code failure-reason}, {@code failure-type}, {@code source-message-id}
  * and {@code source-queue}. A FIFO dead-letter queue keeps the message's group. Thread-safe.
  */
-public final class DeadLetterQueue {
+public final class DeadLetterQueue implements io.github.serverlesspatterns.core.Primeable {
 
     /** SQS allows 10 message attributes; we add 4. */
     private static final int MAX_COPIED_ATTRIBUTES = 6;
@@ -83,5 +83,21 @@ public final class DeadLetterQueue {
     @Override
     public String toString() {
         return "DeadLetterQueue{" + queueUrl + '}';
+    }
+
+    /**
+     * Warms the SQS client for a SnapStart snapshot with a {@code GetQueueAttributes} of the
+     * queue's ARN; nothing is sent. Needs {@code sqs:GetQueueAttributes} on the queue (SAM's
+     * {@code SQSSendMessagePolicy} does not grant it; {@code SQSPollerPolicy} does).
+     *
+     * @throws io.github.serverlesspatterns.core.PatternsException naming the queue when it cannot be read
+     */
+    @Override
+    public void prime() {
+        try {
+            sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN));
+        } catch (RuntimeException e) {
+            throw new io.github.serverlesspatterns.core.PatternsException("dead-letter queue " + queueUrl + ": priming failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <T> the message body type
  */
-public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchResponse> {
+public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchResponse>, io.github.serverlesspatterns.core.Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchHandler.class);
 
@@ -207,6 +207,17 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             LOG.error("message {} is poison but sending it to {} failed: reported as a failure instead", message.getMessageId(),
                     dlq.queueUrl(), sendFailure);
             return false;
+        }
+    }
+
+    /**
+     * Warms what this handler talks to for a SnapStart snapshot: its dead-letter queue, if one is
+     * configured ({@link DeadLetterQueue#prime()}). The record handler is not called.
+     */
+    @Override
+    public void prime() {
+        if (config.deadLetterQueue() != null) {
+            config.deadLetterQueue().prime();
         }
     }
 }

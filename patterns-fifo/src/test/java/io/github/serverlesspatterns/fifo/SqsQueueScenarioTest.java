@@ -155,4 +155,19 @@ class SqsQueueScenarioTest {
         assertEquals("quantity must not be negative: -1", reasons.get("-1"));
         assertTrue(dead.stream().allMatch(m -> m.messageAttributes().containsKey("source-message-id")));
     }
+
+    @Test
+    void prime_readsTheDeadLetterQueuesAttributes_andSendsNothing(SqsService sqs) {
+        String dlq = sqs.createQueue("prime-dlq-" + System.nanoTime());
+        SqsBatchHandler<String> handler = SqsBatchHandler.of(SqsBatchConfig.builder(io.github.serverlesspatterns.core.Codecs.utf8())
+                .deadLetterQueue(DeadLetterQueue.of(sqs.client(), dlq)).build(), (m, inv) -> {
+                    throw new AssertionError("priming must not call the record handler");
+                });
+        handler.prime();
+        org.junit.jupiter.api.Assertions.assertEquals(0, sqs.approximateDepth(dlq), "priming sent a message");
+        io.github.serverlesspatterns.core.PatternsException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.serverlesspatterns.core.PatternsException.class,
+                () -> DeadLetterQueue.of(sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue").prime());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no-such-queue"), e.getMessage());
+    }
 }

@@ -50,7 +50,7 @@ import java.util.function.Supplier;
  * @param <I> input type
  * @param <O> output type
  */
-public final class Idempotency<I, O> implements Decorator<I, O> {
+public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serverlesspatterns.core.Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final HexFormat HEX = HexFormat.of();
@@ -266,5 +266,14 @@ public final class Idempotency<I, O> implements Decorator<I, O> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
+    }
+
+    /**
+     * Warms the store for a SnapStart snapshot ({@link IdempotencyStore#prime()}): a read of a key
+     * that is never stored; no record is written and the handler is not called.
+     */
+    @Override
+    public void prime() {
+        store.prime();
     }
 }

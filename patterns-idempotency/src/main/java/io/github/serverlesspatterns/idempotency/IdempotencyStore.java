@@ -15,7 +15,7 @@ import java.util.Optional;
  * exception when its backend fails; the decorator turns it into an
  * {@link IdempotencyStoreException} naming the store and key.
  */
-public interface IdempotencyStore {
+public interface IdempotencyStore extends io.github.serverlesspatterns.core.Primeable {
 
     /**
      * Atomically writes {@code inProgress} unless a live record (not
@@ -53,4 +53,25 @@ public interface IdempotencyStore {
 
     /** @return a short description for error messages, e.g. {@code DynamoDB table orders-idempotency} */
     String describe();
+
+    /** The key {@link #prime()} reads; no record is ever stored under it. */
+    String PRIMING_KEY = "#serverless-patterns-priming";
+
+    /**
+     * Warms the store for a SnapStart snapshot: one {@link #get(String)} of {@link #PRIMING_KEY},
+     * which creates the client's connection and loads the read path's classes, and writes nothing.
+     * Needs only the read permission the store already uses.
+     *
+     * @throws IdempotencyStoreException when the store cannot be reached
+     */
+    @Override
+    default void prime() {
+        try {
+            get(PRIMING_KEY);
+        } catch (IdempotencyStoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IdempotencyStoreException(describe() + ": priming failed: " + e.getMessage(), e);
+        }
+    }
 }

@@ -151,4 +151,12 @@ public abstract class IdempotencyStoreContract {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void prime_writesNothing_andTheStoreKeepsWorking() {
+        store().prime();
+        assertTrue(store().get(IdempotencyStore.PRIMING_KEY).isEmpty(), "priming stored a record");
+        String key = newKey();
+        assertTrue(store().claim(inProgress(key, null), T0).isClaimed(), "the store works after priming");
+    }
 }

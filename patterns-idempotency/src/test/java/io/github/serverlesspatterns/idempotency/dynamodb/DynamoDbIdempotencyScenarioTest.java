@@ -68,7 +68,7 @@ class DynamoDbIdempotencyScenarioTest {
             String key = "budget-" + System.nanoTime();
 
             handler.handle(key, invocation());
-            assertEquals(List.of("PutItemRequest", "UpdateItemRequest"), counter.operations, "first call");
+            assertEquals(List.of("PutItemRequest", "PutItemRequest"), counter.operations, "first call");
             counter.operations.clear();
             handler.handle(key, invocation());
             assertEquals(List.of("PutItemRequest"), counter.operations, "repeat: the failed conditional put returns the old item");
@@ -128,5 +128,27 @@ class DynamoDbIdempotencyScenarioTest {
     @Test
     void fourJvms_sharingMotoDynamoDb_runTheHandlerExactlyOnce() throws Exception {
         ConcurrencyChecks.assertExactlyOnceAcrossJvms("dynamodb", moto.endpoint().toString(), TABLE, 4, 8);
+    }
+
+    @Test
+    void prime_makesOneReadOnlyGetItem_andTheDecoratorPrimesItsStore() {
+        CallCounter counter = new CallCounter();
+        try (DynamoDbClient client = AwsClients.configure(DynamoDbClient.builder(), moto.endpoint(), counter).build()) {
+            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(client, TABLE).build();
+            int before = moto.dynamoDb().scan(b -> b.tableName(TABLE)).count();
+            Idempotency.of(store, IdempotencyConfig.<String, String>builder("prime", k -> k, Codecs.utf8()).build()).prime();
+            assertEquals(List.of("GetItemRequest"), counter.operations);
+            assertEquals(before, moto.dynamoDb().scan(b -> b.tableName(TABLE)).count(), "priming wrote an item");
+        }
+    }
+
+    @Test
+    void prime_whenTheStoreIsDown_namesTheTable() {
+        try (DynamoDbClient dead = AwsClients.configure(DynamoDbClient.builder(), URI.create("http://127.0.0.1:9"))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(5)).retryStrategy(r -> r.maxAttempts(1))).build()) {
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> io.github.serverlesspatterns.core.Primeable.primeAll(DynamoDbIdempotencyStore.builder(dead, TABLE).build()));
+            assertTrue(e.getMessage().contains(TABLE), e.getMessage());
+        }
     }
 }
