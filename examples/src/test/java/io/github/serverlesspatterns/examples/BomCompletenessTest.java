@@ -72,4 +72,36 @@ class BomCompletenessTest {
         assertEquals(version, child(parse(ROOT.resolve("patterns-bom/pom.xml")).getDocumentElement(), "version"),
                 "patterns-bom's own version");
     }
+
+    /**
+     * The footprint policy (BENCHMARKS.md): what a user of a pattern module gets is patterns-core,
+     * aws-lambda-java-core and slf4j-api; everything else (store clients, Lettuce, Jackson, the
+     * Lambda events) is optional or test-scoped, so no module drags in Netty, Jackson or Lettuce.
+     * {@code jmh/footprint/footprint.py --check} checks the resolved trees; this checks the poms in
+     * every build.
+     */
+    @Test
+    void patternModules_bringOnlyCoreLambdaCoreAndSlf4j_everythingElseIsOptional() throws Exception {
+        List<String> allowed = List.of("patterns-core", "aws-lambda-java-core", "slf4j-api");
+        List<String> violations = new ArrayList<>();
+        for (String module : List.of("patterns-core", "patterns-idempotency", "patterns-circuitbreaker", "patterns-fifo",
+                "patterns-fanout", "patterns-cache")) {
+            Element project = parse(ROOT.resolve(module).resolve("pom.xml")).getDocumentElement();
+            NodeList dependencies = project.getElementsByTagName("dependency");
+            for (int i = 0; i < dependencies.getLength(); i++) {
+                Element dependency = (Element) dependencies.item(i);
+                if (!dependency.getParentNode().getParentNode().isSameNode(project)) {
+                    continue; // dependencyManagement or a plugin's dependencies
+                }
+                String scope = child(dependency, "scope");
+                boolean reachesUsers = (scope == null || scope.equals("compile") || scope.equals("runtime"))
+                        && !"true".equals(child(dependency, "optional"));
+                String artifact = child(dependency, "artifactId");
+                if (reachesUsers && !allowed.contains(artifact)) {
+                    violations.add(module + " -> " + artifact);
+                }
+            }
+        }
+        assertEquals(List.of(), violations, "dependencies a user would get without asking");
+    }
 }
