@@ -1043,6 +1043,11 @@ public final class PatternScenarios {
                 .reservedConcurrency(10).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
         var create = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CreateOrder(moto.dynamoDb(), lambda.client(), orders,
                 "p13-idempotency", "p13-pricing", "p13-notify");
+        // SnapStart: the CRaC hook primes the idempotency store and both invokers, and must change nothing
+        int recordsBefore = moto.dynamoDb().scan(b -> b.tableName("p13-idempotency")).count();
+        create.beforeCheckpoint(null);
+        check(lambda.stats("p13-pricing").invocations() == 0 && lambda.stats("p13-notify").invocations() == 0
+                && moto.dynamoDb().scan(b -> b.tableName("p13-idempotency")).count() == recordsBefore, "priming had side effects");
         var get = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.GetOrder(moto.dynamoDb(), orders);
         var cancel = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CancelOrder(moto.dynamoDb(), lambda.client(), orders, "p13-notify");
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("13-robust-api").resolve("template.yaml"), Map.of(),
@@ -1085,7 +1090,8 @@ public final class PatternScenarios {
                     "pricing " + lambda.stats("p13-pricing").invocations() + ", notify " + lambda.stats("p13-notify").invocations());
             check(api.hits().equals(Map.of("CreateOrderFunction", 4, "GetOrderFunction", 2, "CancelOrderFunction", 3)), "routes " + api.hits());
             return "POST/GET/DELETE routed to 3 functions sharing one table; pricing called synchronously once per new order "
-                    + "(a retried POST got the first answer), notifications sent asynchronously; 400/404/409/422 for bad requests";
+                    + "(a retried POST got the first answer), notifications sent asynchronously; 400/404/409/422 for bad requests; "
+                    + "the SnapStart hook primed without side effects";
         } catch (java.io.IOException e) {
             throw new AssertionError("cannot read the robust API's template", e);
         }

@@ -12,6 +12,7 @@ import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.LambdaInvoker;
 import io.github.serverlesspatterns.fanout.RemoteFunctionException;
@@ -84,11 +85,18 @@ public final class OrdersApiFunctions {
         }
     }
 
-    /** {@code POST /orders}: prices (sync), stores, notifies (async); once per {@code Idempotency-Key}. */
-    public static final class CreateOrder extends Route {
+    /**
+     * {@code POST /orders}: prices (sync), stores, notifies (async); once per {@code Idempotency-Key}.
+     * A CRaC resource: before a SnapStart snapshot it primes the idempotency store and both
+     * invokers ({@link Primeable#primeAll}), which writes nothing and runs no function.
+     */
+    public static final class CreateOrder extends Route implements org.crac.Resource {
+        private final Primeable[] parts;
+
         /** Lambda's constructor: {@code ORDERS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code PRICING_FUNCTION}, {@code NOTIFY_FUNCTION}. */
         public CreateOrder() {
             this(dynamoDb(), lambda(), env("ORDERS_TABLE"), env("IDEMPOTENCY_TABLE"), env("PRICING_FUNCTION"), env("NOTIFY_FUNCTION"));
+            org.crac.Core.getGlobalContext().register(this);
         }
 
         /**
@@ -102,12 +110,25 @@ public final class OrdersApiFunctions {
         public CreateOrder(DynamoDbClient dynamoDb, LambdaClient lambda, String orders, String idempotencyTable, String pricing,
                            String notify) {
             this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.utf8()), orders,
-                    idempotencyTable);
+                    Idempotency.of(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(),
+                            IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8()).build()));
         }
 
         private CreateOrder(DynamoDbClient dynamoDb, LambdaInvoker<Map<String, Object>, Map<String, Object>> price,
-                            LambdaInvoker<Map<String, Object>, String> notify, String orders, String idempotencyTable) {
-            super(create(dynamoDb, price, notify, orders, idempotencyTable));
+                            LambdaInvoker<Map<String, Object>, String> notify, String orders, Idempotency<Create, String> once) {
+            super(create(dynamoDb, price, notify, orders, once));
+            this.parts = new Primeable[] {once, price, notify};
+        }
+
+        /** Primes the store and the invokers before SnapStart's snapshot. */
+        @Override
+        public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
+            Primeable.primeAll(parts);
+        }
+
+        /** Nothing to do: the SDK's clients reconnect on their next call. */
+        @Override
+        public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
         }
 
         /** The request once its key and body are read. */
@@ -116,7 +137,7 @@ public final class OrdersApiFunctions {
 
         private static Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> create(DynamoDbClient dynamoDb,
                 LambdaInvoker<Map<String, Object>, Map<String, Object>> price, LambdaInvoker<Map<String, Object>, String> notify,
-                String orders, String idempotencyTable) {
+                String orders, Idempotency<Create, String> once) {
             Handler<Create, String> place = (create, invocation) -> {
                 Map<String, Object> quote;
                 try {
@@ -133,8 +154,6 @@ public final class OrdersApiFunctions {
                 notify.send(Map.of("event", "order.placed", "orderId", orderId), invocation);
                 return write(Map.of("status", 201, "orderId", orderId, "totalCents", quote.get("totalCents")));
             };
-            Idempotency<Create, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(),
-                    IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8()).build());
             Handler<Create, String> placeOnce = Decorators.decorate(place, once);
             return (request, invocation) -> {
                 Map<String, String> headers = request.getHeaders() == null ? Map.of() : request.getHeaders();
