@@ -578,15 +578,9 @@ public final class PatternScenarios {
                 software.amazon.awssdk.services.sqs.SqsClient.builder(), moto.endpoint()).build()) {
             String shipping = motoSqs.createQueue(b -> b.queueName("p07-shipping-" + System.nanoTime())).queueUrl();
             String analytics = motoSqs.createQueue(b -> b.queueName("p07-analytics-" + System.nanoTime())).queueUrl();
-            for (var q : List.of(shipping, analytics)) {
-                String arn = motoSqs.getQueueAttributes(b -> b.queueUrl(q).attributeNames(QueueAttributeName.QUEUE_ARN))
-                        .attributes().get(QueueAttributeName.QUEUE_ARN);
-                Map<String, String> attributes = new java.util.HashMap<>(Map.of("RawMessageDelivery", "true"));
-                if (q.equals(shipping)) { // the template's filter policy
-                    attributes.put("FilterPolicy", "{\"eventType\":[\"order.placed\",\"order.cancelled\"]}");
-                }
-                moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn).attributes(attributes));
-            }
+            subscribe(moto, motoSqs, topic, shipping, Map.of("RawMessageDelivery", "true", // the template's filter policy
+                    "FilterPolicy", "{\"eventType\":[\"order.placed\",\"order.cancelled\"]}"));
+            subscribe(moto, motoSqs, topic, analytics, Map.of("RawMessageDelivery", "true"));
             var publisher = new io.github.serverlesspatterns.examples.p07.PublisherFunction(moto.sns(), topic);
             var context = LambdaAdapters.contextOf(Invocation.builder().functionName("PublisherFunction").build());
             for (String type : List.of("order.placed", "order.shipped", "order.cancelled")) {
@@ -600,8 +594,8 @@ public final class PatternScenarios {
                 refused = expected.getMessage();
             }
             check(refused.contains("eventType must be one of"), "refusal: " + refused);
-            List<String> toShipping = drainTypes(motoSqs, shipping);
-            List<String> toAnalytics = drainTypes(motoSqs, analytics);
+            List<String> toShipping = drainField(motoSqs, shipping, "eventType");
+            List<String> toAnalytics = drainField(motoSqs, analytics, "eventType");
             // a standard topic and queues promise no order: compare sorted
             check(toShipping.stream().sorted().toList().equals(List.of("order.cancelled", "order.placed")), "shipping got " + toShipping);
             check(toAnalytics.stream().sorted().toList().equals(List.of("order.cancelled", "order.placed", "order.shipped")),
@@ -620,9 +614,7 @@ public final class PatternScenarios {
         try (var motoSqs = io.github.serverlesspatterns.testing.AwsClients.configure(
                 software.amazon.awssdk.services.sqs.SqsClient.builder(), moto.endpoint()).build()) {
             String onCall = motoSqs.createQueue(b -> b.queueName("p18-oncall-" + System.nanoTime())).queueUrl();
-            String arn = motoSqs.getQueueAttributes(b -> b.queueUrl(onCall).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn).attributes(Map.of("RawMessageDelivery", "true")));
+            subscribe(moto, motoSqs, topic, onCall, Map.of("RawMessageDelivery", "true"));
             var fn = new io.github.serverlesspatterns.examples.p18.LogTriggerFunction(moto.sns(), topic);
             var map = JacksonCodec.of(JSON, MAP_TYPE);
             // the Lambda runtime maps {"awslogs":{"data":...}} onto CloudWatchLogsEvent; so does this adapter
@@ -648,17 +640,7 @@ public final class PatternScenarios {
                         .payload(SdkBytes.fromUtf8String(payload)));
             }
             check(lambda.awaitIdle(Duration.ofSeconds(30)), "the trigger did not finish");
-            List<String> ids = new ArrayList<>();
-            for (int round = 0; round < 10 && ids.size() < 12; round++) {
-                for (var m : motoSqs.receiveMessage(b -> b.queueUrl(onCall).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
-                    try {
-                        ids.add(String.valueOf(JSON.readValue(m.body(), MAP_TYPE).get("logEventId")));
-                    } catch (java.io.IOException e) {
-                        throw new AssertionError("the subscriber got a non-JSON alert: " + m.body(), e);
-                    }
-                    motoSqs.deleteMessage(b -> b.queueUrl(onCall).receiptHandle(m.receiptHandle()));
-                }
-            }
+            List<String> ids = drainField(motoSqs, onCall, "logEventId");
             check(ids.size() == 12 && new java.util.HashSet<>(ids).size() == 12, "the subscriber got " + ids);
             var dead = sqs.client().receiveMessage(b -> b.queueUrl(failed).waitTimeSeconds(2)).messages();
             check(dead.size() == 1 && dead.get(0).body().contains("not gzip-compressed JSON"), "on-failure destination: " + dead);
@@ -1097,23 +1079,32 @@ public final class PatternScenarios {
         }
     }
 
-    private static List<String> drainTypes(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue) {
-        List<String> types = new ArrayList<>();
-        for (int round = 0; round < 10; round++) {
+    /** Subscribes a (moto) SQS queue to a (moto) SNS topic, as the template's subscription does. */
+    private static void subscribe(MotoService moto, software.amazon.awssdk.services.sqs.SqsClient motoSqs, String topic, String queue,
+                                  Map<String, String> attributes) {
+        String arn = motoSqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        moto.sns().subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arn).attributes(attributes));
+    }
+
+    /** Receives and deletes what a subscriber's queue holds (until a receive comes back empty), returning one JSON field of each. */
+    private static List<String> drainField(software.amazon.awssdk.services.sqs.SqsClient sqs, String queue, String field) {
+        List<String> values = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
             var messages = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            if (messages.isEmpty() && !types.isEmpty()) {
+            if (messages.isEmpty() && !values.isEmpty()) {
                 break;
             }
             for (var m : messages) {
                 try {
-                    types.add(String.valueOf(JSON.readValue(m.body(), MAP_TYPE).get("eventType")));
+                    values.add(String.valueOf(JSON.readValue(m.body(), MAP_TYPE).get(field)));
                 } catch (java.io.IOException e) {
-                    throw new AssertionError("subscriber got a non-JSON message: " + m.body(), e);
+                    throw new AssertionError("a subscriber got a non-JSON message: " + m.body(), e);
                 }
                 sqs.deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
             }
         }
-        return types;
+        return values;
     }
 
     private static void sleep(long millis) {
