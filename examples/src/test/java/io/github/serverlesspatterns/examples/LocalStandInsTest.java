@@ -1,0 +1,131 @@
+package io.github.serverlesspatterns.examples;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The test-side stand-ins for API Gateway's HTTP API and Step Functions behave as the real ones do on the rules the examples rely on. */
+@ExtendWith(LocalServicesExtension.class)
+class LocalStandInsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String get(HttpClient http, URI uri, String method) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    @Test
+    void localHttpApi_picksTheMostSpecificRoute_andTheGreedyRouteTakesOnlyWhatNothingElseMatches(@TempDir Path dir) throws Exception {
+        HttpServer legacy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        legacy.createContext("/", e -> {
+            byte[] body = ("legacy " + e.getRequestMethod() + " " + e.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            e.sendResponseHeaders(200, body.length);
+            e.getResponseBody().write(body);
+            e.close();
+        });
+        legacy.start();
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(template, String.join("\n",
+                "Resources:",
+                "  ById:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties:",
+                "      Events:",
+                "        Get: {Type: HttpApi, Properties: {Path: '/orders/{id}', Method: GET}}",
+                "  Special:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties:",
+                "      Events:",
+                "        Get: {Type: HttpApi, Properties: {Path: /orders/special, Method: get}}",
+                "  Legacy:",
+                "    Type: AWS::ApiGatewayV2::Integration",
+                "    Properties: {IntegrationType: HTTP_PROXY, IntegrationUri: {'Fn::Sub': '${Base}/{proxy}'}}",
+                "  LegacyRoute:",
+                "    Type: AWS::ApiGatewayV2::Route",
+                "    Properties: {RouteKey: 'ANY /{proxy+}', Target: {'Fn::Sub': 'integrations/${Legacy}'}}",
+                ""));
+        try (LocalHttpApi api = new LocalHttpApi(template, Map.of("Base", "http://127.0.0.1:" + legacy.getAddress().getPort()), Map.of(
+                "ById", (e, c) -> APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("by id " + e.getPathParameters().get("id")).build(),
+                "Special", (e, c) -> APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("special").build()))) {
+            HttpClient http = HttpClient.newHttpClient();
+            assertEquals("200 special", get(http, api.endpoint().resolve("/orders/special"), "GET"), "exact path over a variable");
+            assertEquals("200 by id 7", get(http, api.endpoint().resolve("/orders/7"), "GET"));
+            assertEquals("200 legacy DELETE /orders/7", get(http, api.endpoint().resolve("/orders/7"), "DELETE"), "no DELETE route: greedy");
+            assertEquals("200 legacy GET /a/b/c", get(http, api.endpoint().resolve("/a/b/c"), "GET"));
+            assertEquals(Map.of("ById", 1, "Special", 1, "http://127.0.0.1:" + legacy.getAddress().getPort() + "/{proxy}", 2), api.hits());
+        } finally {
+            legacy.stop(0);
+        }
+    }
+
+    private static final String MACHINE = """
+            {"StartAt": "Work", "States": {
+              "Work": {"Type": "Task", "Resource": "arn:work", "ResultPath": "$.result",
+                       "Retry": [{"ErrorEquals": ["java.lang.IllegalStateException"], "IntervalSeconds": 1, "MaxAttempts": %d, "BackoffRate": 2}],
+                       "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Undo"}],
+                       "Next": "Done"},
+              "Undo": {"Type": "Pass", "Result": "undone", "ResultPath": "$.undo", "Next": "Failed"},
+              "Failed": {"Type": "Fail", "Error": "WorkFailed"},
+              "Done": {"Type": "Succeed"}}}
+            """;
+
+    @Test
+    void localStateMachine_retriesAsDefined_thenCatches_andKeepsTheInputUnderResultPath(LambdaService lambda) throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        lambda.register("sfn-flaky", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+            if (calls.incrementAndGet() % 3 != 0) {
+                throw new IllegalStateException("busy");
+            }
+            return "\"ok\"";
+        }));
+        var enough = new LocalStateMachine(MACHINE.formatted(2), lambda.client(), Map.of("arn:work", "sfn-flaky"), Duration.ofMillis(1));
+        var succeeded = enough.start(JSON.readTree("{\"order\":\"o-1\"}"));
+        assertEquals("SUCCEEDED", succeeded.status());
+        assertEquals("o-1", succeeded.output().get("order").asText(), "ResultPath keeps the input");
+        assertEquals("ok", succeeded.output().get("result").asText());
+        assertEquals(3, calls.get(), "1 try + 2 retries");
+
+        calls.set(0);
+        var tooFew = new LocalStateMachine(MACHINE.formatted(1), lambda.client(), Map.of("arn:work", "sfn-flaky"), Duration.ofMillis(1));
+        var failed = tooFew.start(JSON.readTree("{\"order\":\"o-2\"}"));
+        assertEquals("FAILED", failed.status());
+        assertEquals("WorkFailed", failed.error());
+        assertEquals(List.of("Work", "Work (retry 1 after IllegalStateException)", "Undo", "Failed"), failed.history());
+        assertEquals("java.lang.IllegalStateException", failed.output().get("error").get("Error").asText());
+        assertEquals("undone", failed.output().get("undo").asText());
+    }
+
+    @Test
+    void localStateMachine_refusesAStateTypeItDoesNotRun_byName(LambdaService lambda) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LocalStateMachine(
+                "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Parallel\",\"Branches\":[],\"End\":true}}}", lambda.client(), Map.of(),
+                Duration.ofMillis(1)));
+        assertTrue(e.getMessage().contains("P") && e.getMessage().contains("Parallel"), e.getMessage());
+    }
+}
