@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -98,5 +99,35 @@ class TemplateChecksTest {
                 }
             }
         }
+    }
+
+    /** A state machine's local definition file exists, is JSON, and every {@code ${Name}} in it has a substitution. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyStateMachineDefinition_existsAndHasASubstitutionForEachPlaceholder() throws IOException {
+        int machines = 0;
+        for (Path t : templates()) {
+            Map<String, Object> resources = (Map<String, Object>) new tools.jackson.dataformat.yaml.YAMLMapper()
+                    .readValue(Files.readString(t), Map.class).get("Resources");
+            for (Object r : resources.values()) {
+                Map<String, Object> resource = (Map<String, Object>) r;
+                Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+                if (!"AWS::Serverless::StateMachine".equals(resource.get("Type")) || !(properties.get("DefinitionUri") instanceof String uri)) {
+                    continue;
+                }
+                machines++;
+                Path definition = t.resolveSibling(uri);
+                assertTrue(Files.exists(definition), t + ": DefinitionUri " + uri + " does not exist");
+                String text = Files.readString(definition);
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(text); // throws if it is not JSON
+                Map<String, Object> substitutions = (Map<String, Object>) properties.getOrDefault("DefinitionSubstitutions", Map.of());
+                Matcher placeholder = Pattern.compile("\\$\\{([A-Za-z0-9]+)}").matcher(text);
+                while (placeholder.find()) {
+                    assertTrue(substitutions.containsKey(placeholder.group(1)), definition + " uses ${" + placeholder.group(1)
+                            + "} but " + t + " does not substitute it");
+                }
+            }
+        }
+        assertTrue(machines > 0, "no state machine found: the check would pass vacuously");
     }
 }
