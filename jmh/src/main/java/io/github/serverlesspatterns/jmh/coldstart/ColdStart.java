@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * handler decorated and undecorated in turn (same store clients, same work, same local services),
  * and reports medians of the time from {@code main} to the first result and of the classes loaded.
  * The target is that a module's decorator adds at most 10% to the undecorated handler's time to
- * first result.
+ * first result. A third variant calls the module's {@code prime()} before the first invocation,
+ * as a SnapStart {@code beforeCheckpoint} would: its first-invocation column shows what priming
+ * moves out of the first request (its construction column includes the priming).
  *
  * <pre>
  * ./mvnw -B -q install -DskipTests &amp;&amp; java -cp jmh/target/benchmarks.jar \
@@ -97,8 +99,13 @@ public final class ColdStart {
                 Map<String, List<Run>> variants = new LinkedHashMap<>();
                 variants.put("plain", new ArrayList<>());
                 variants.put("decorated", new ArrayList<>());
+                if (!module.equals("core")) { // core has nothing to prime
+                    variants.put("primed", new ArrayList<>());
+                }
                 for (int i = 0; i < runs; i++) {
-                    for (String variant : i % 2 == 0 ? List.of("plain", "decorated") : List.of("decorated", "plain")) {
+                    List<String> order = new ArrayList<>(variants.keySet());
+                    java.util.Collections.rotate(order, i); // each variant runs first, second, ... in turn
+                    for (String variant : order) {
                         variants.get(variant).add(child(module, variant, properties));
                     }
                     System.err.printf(Locale.ROOT, "%s: run %d of %d done%n", module, i + 1, runs);
@@ -164,11 +171,19 @@ public final class ColdStart {
             variants.forEach((variant, list) -> {
                 long total = median(list.stream().map(Run::totalNanos).toList());
                 long classes = median(list.stream().map(r -> (long) r.classes()).toList());
-                String added = variant.equals("plain") ? "" : String.format(Locale.ROOT, "%+.1f%% time, %+d classes",
-                        100.0 * (total - plain) / plain, classes - plainClasses);
-                b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %d | %d | %s |%n", module, variant, total / 1e6,
+                long firstInvoke = median(list.stream().map(Run::firstInvokeNanos).toList());
+                String added = switch (variant) {
+                    case "decorated" -> String.format(Locale.ROOT, "%+.1f%% time, %+d classes", 100.0 * (total - plain) / plain,
+                            classes - plainClasses);
+                    case "primed" -> String.format(Locale.ROOT, "first invocation %+.0f%% vs decorated", 100.0 * (firstInvoke
+                            - median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList()))
+                            / median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList()));
+                    default -> "";
+                };
+                String label = variant.equals("primed") ? "decorated, prime() before" : variant;
+                b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %d | %d | %s |%n", module, label, total / 1e6,
                         median(list.stream().map(Run::initNanos).toList()) / 1e6,
-                        median(list.stream().map(Run::firstInvokeNanos).toList()) / 1e6, classes,
+                        firstInvoke / 1e6, classes,
                         median(list.stream().map(Run::uptimeMillis).toList()), added));
             });
         });

@@ -14,6 +14,7 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.fanout.LambdaInvoker;
 import io.github.serverlesspatterns.fifo.DeadLetterQueue;
 import io.github.serverlesspatterns.fifo.SqsBatchConfig;
@@ -61,12 +62,16 @@ public final class ColdStartProbe {
     }
 
     /**
-     * @param args module name, then {@code plain} or {@code decorated}
+     * @param args module name, then {@code plain}, {@code decorated} or {@code primed} (decorated, and the
+     *             module's {@code prime()} called before the first invocation, as a SnapStart
+     *             {@code beforeCheckpoint} would)
      */
     public static void main(String[] args) {
         long t0 = System.nanoTime();
         String module = args[0];
-        boolean decorated = args[1].equals("decorated");
+        boolean primed = args[1].equals("primed");
+        boolean decorated = primed || args[1].equals("decorated");
+        Primeable primer = () -> { };
         String unique = Long.toString(System.nanoTime());
         Context context = LambdaAdapters.contextOf(Invocation.builder().functionName("cold-" + module).timeout(Duration.ofSeconds(30)).build());
         Object result;
@@ -77,6 +82,9 @@ public final class ColdStartProbe {
                 Handler<Map<String, String>, String> work = (request, invocation) -> getItem(dynamo, request.get("id"));
                 RequestHandler<Map<String, String>, String> handler = decorated ? LambdaAdapters.toRequestHandler(work)
                         : (request, ctx) -> getItem(dynamo, request.get("id"));
+                if (primed) {
+                    primer.prime();
+                }
                 t1 = System.nanoTime();
                 result = handler.handleRequest(Map.of("id", "item-1"), context);
                 break;
@@ -84,11 +92,15 @@ public final class ColdStartProbe {
             case "idempotency": {
                 DynamoDbClient dynamo = dynamo();
                 Handler<Map<String, String>, String> work = (request, invocation) -> putItem(dynamo, request.get("id"));
+                Idempotency<Map<String, String>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, IDEMPOTENCY).build(),
+                        IdempotencyConfig.<Map<String, String>, String>builder("cold", r -> r.get("id"), Codecs.utf8()).build());
+                primer = once;
                 RequestHandler<Map<String, String>, String> handler = decorated
-                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, Idempotency.of(
-                                DynamoDbIdempotencyStore.builder(dynamo, IDEMPOTENCY).build(),
-                                IdempotencyConfig.<Map<String, String>, String>builder("cold", r -> r.get("id"), Codecs.utf8()).build())))
+                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, once))
                         : (request, ctx) -> putItem(dynamo, request.get("id"));
+                if (primed) {
+                    primer.prime();
+                }
                 t1 = System.nanoTime();
                 result = handler.handleRequest(Map.of("id", "order-" + unique), context);
                 break;
@@ -96,10 +108,15 @@ public final class ColdStartProbe {
             case "circuitbreaker": {
                 DynamoDbClient dynamo = dynamo();
                 Handler<Map<String, String>, String> work = (request, invocation) -> getItem(dynamo, request.get("id"));
+                CircuitBreaker breaker = CircuitBreaker.of("cold-partner", DynamoDbCircuitStateStore.create(dynamo, CIRCUITS),
+                        CircuitBreakerConfig.builder().build());
+                primer = breaker;
                 RequestHandler<Map<String, String>, String> handler = decorated
-                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, CircuitBreaker.of("cold-partner",
-                                DynamoDbCircuitStateStore.create(dynamo, CIRCUITS), CircuitBreakerConfig.builder().build()).decorator()))
+                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, breaker.decorator()))
                         : (request, ctx) -> getItem(dynamo, request.get("id"));
+                if (primed) {
+                    primer.prime();
+                }
                 t1 = System.nanoTime();
                 result = handler.handleRequest(Map.of("id", "item-1"), context);
                 break;
@@ -110,9 +127,11 @@ public final class ColdStartProbe {
                 String dlq = System.getProperty("cold.dlq");
                 RequestHandler<SQSEvent, SQSBatchResponse> handler;
                 if (decorated) {
-                    handler = LambdaAdapters.toRequestHandler(SqsBatchHandler.of(
+                    SqsBatchHandler<String> batch = SqsBatchHandler.of(
                             SqsBatchConfig.builder(Codecs.utf8()).deadLetterQueue(DeadLetterQueue.of(sqs, dlq)).build(),
-                            (message, invocation) -> putItem(dynamo, message.body())));
+                            (message, invocation) -> putItem(dynamo, message.body()));
+                    primer = batch;
+                    handler = LambdaAdapters.toRequestHandler(batch);
                 } else {
                     handler = (event, ctx) -> {
                         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -135,6 +154,9 @@ public final class ColdStartProbe {
                     records.add(m);
                 }
                 event.setRecords(records);
+                if (primed) {
+                    primer.prime();
+                }
                 t1 = System.nanoTime();
                 result = handler.handleRequest(event, context).getBatchItemFailures().size();
                 break;
@@ -144,6 +166,7 @@ public final class ColdStartProbe {
                 RequestHandler<Map<String, String>, String> handler;
                 if (decorated) {
                     LambdaInvoker<String, String> echo = LambdaInvoker.of(lambda, ECHO, Codecs.utf8(), Codecs.utf8());
+                    primer = echo;
                     handler = LambdaAdapters.toRequestHandler((request, invocation) -> echo.call(request.get("id"), invocation));
                 } else {
                     handler = (request, ctx) -> {
@@ -153,6 +176,9 @@ public final class ColdStartProbe {
                         }
                         return response.payload().asString(StandardCharsets.UTF_8);
                     };
+                }
+                if (primed) {
+                    primer.prime();
                 }
                 t1 = System.nanoTime();
                 result = handler.handleRequest(Map.of("id", "task-1"), context);
@@ -166,6 +192,7 @@ public final class ColdStartProbe {
                 if (decorated) {
                     CacheAside<String, String> cache = CacheAside.create(redis, CacheConfig.builder("cold", (String k) -> k, Codecs.utf8())
                             .ttl(Duration.ofMinutes(5), 0.1).build());
+                    primer = cache;
                     handler = LambdaAdapters.toRequestHandler(Decorators.decorate(loader, cache));
                 } else { // cache-aside by hand: what a user writes without the module
                     StatefulRedisConnection<String, String> connection = redis.connect();
@@ -178,6 +205,9 @@ public final class ColdStartProbe {
                         connection.sync().set("cold:" + key, value, io.lettuce.core.SetArgs.Builder.ex(300));
                         return value;
                     };
+                }
+                if (primed) {
+                    primer.prime();
                 }
                 t1 = System.nanoTime();
                 result = handler.handleRequest("report-" + unique, context);
