@@ -114,11 +114,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(IdempotencyRecord inProgress, Instant now) {
-        Map<String, AttributeValue> item = key(inProgress.key());
-        item.put(statusAttribute, AttributeValue.fromS(IdempotencyRecord.Status.IN_PROGRESS.name()));
-        item.put(expiryAttribute, number(epochSecondsUp(inProgress.expiresAt())));
-        item.put(inProgressExpiryAttribute, number(inProgress.inProgressUntil().toEpochMilli()));
-        inProgress.payloadHash().ifPresent(h -> item.put(validationAttribute, AttributeValue.fromS(h)));
+        Map<String, AttributeValue> item = toItem(inProgress);
         Map<String, String> names = Map.of("#id", keyAttribute, "#exp", expiryAttribute, "#status", statusAttribute,
                 "#ipexp", inProgressExpiryAttribute);
         Map<String, AttributeValue> values = Map.of(
@@ -150,7 +146,6 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     @Override
     public void complete(IdempotencyRecord completed, Instant now) {
-        Optional<byte[]> result = completed.result();
         int size = estimatedItemSize(completed);
         if (size > MAX_ITEM_BYTES) {
             throw new IdempotencyResultTooLargeException("DynamoDB table " + tableName + ": the result for key "
@@ -160,13 +155,19 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
         // the whole completed record in one PutItem: the same operation as the claim, so a cold start
         // loads one request type's classes, not two (measured: jmh ColdStart, see BENCHMARKS.md)
-        Map<String, AttributeValue> item = key(completed.key());
-        item.put(statusAttribute, AttributeValue.fromS(IdempotencyRecord.Status.COMPLETED.name()));
-        item.put(expiryAttribute, number(epochSecondsUp(completed.expiresAt())));
-        item.put(inProgressExpiryAttribute, number(completed.inProgressUntil().toEpochMilli()));
-        completed.payloadHash().ifPresent(h -> item.put(validationAttribute, AttributeValue.fromS(h)));
-        result.ifPresent(r -> item.put(dataAttribute, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(r))));
+        Map<String, AttributeValue> item = toItem(completed);
         client.putItem(b -> b.tableName(tableName).item(item));
+    }
+
+    /** The item for a record: the claim writes it IN_PROGRESS, completion writes it whole again, COMPLETED with its result. */
+    private Map<String, AttributeValue> toItem(IdempotencyRecord record) {
+        Map<String, AttributeValue> item = key(record.key());
+        item.put(statusAttribute, AttributeValue.fromS(record.status().name()));
+        item.put(expiryAttribute, number(epochSecondsUp(record.expiresAt())));
+        item.put(inProgressExpiryAttribute, number(record.inProgressUntil().toEpochMilli()));
+        record.payloadHash().ifPresent(h -> item.put(validationAttribute, AttributeValue.fromS(h)));
+        record.result().ifPresent(r -> item.put(dataAttribute, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(r))));
+        return item;
     }
 
     @Override
