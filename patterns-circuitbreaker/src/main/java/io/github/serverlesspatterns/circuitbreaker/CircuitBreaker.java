@@ -510,15 +510,14 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     }
 
     /**
-     * Warms the shared store for a SnapStart snapshot ({@link CircuitStateStore#prime()}) and this
-     * breaker's read of its own state; nothing is written, the protected call is not made and the
-     * metrics do not change.
+     * Warms the shared store for a SnapStart snapshot ({@link CircuitStateStore#prime()}: one read
+     * of a circuit that is never stored, which opens the client's connection and loads the read
+     * path); nothing is written, the protected call is not made and the metrics do not change.
      *
      * @throws CircuitBreakerStoreException when the shared store cannot be reached
      */
     @Override
     public void prime() {
         shared.prime();
-        shared.load(name);
     }
 }
