@@ -7,17 +7,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.LambdaAdapters;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,11 +60,10 @@ final class LocalHttpApi implements AutoCloseable {
     LocalHttpApi(Path template, Map<String, String> parameters,
                  Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions) throws IOException {
         this.functions = functions;
-        Map<String, Object> root = new YAMLMapper().readValue(Files.readString(template), Map.class);
-        Map<String, Map<String, Object>> resources = (Map<String, Map<String, Object>>) root.get("Resources");
+        Map<String, SamTemplate.Resource> resources = SamTemplate.resources(template);
         resources.forEach((id, resource) -> {
-            Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
-            if ("AWS::Serverless::Function".equals(resource.get("Type")) && properties.get("Events") instanceof Map<?, ?> events) {
+            Map<String, Object> properties = resource.properties();
+            if ("AWS::Serverless::Function".equals(resource.type()) && properties.get("Events") instanceof Map<?, ?> events) {
                 for (Object e : events.values()) {
                     Map<String, Object> event = (Map<String, Object>) e;
                     if ("HttpApi".equals(event.get("Type"))) {
@@ -77,11 +73,11 @@ final class LocalHttpApi implements AutoCloseable {
                     }
                 }
             }
-            if ("AWS::ApiGatewayV2::Route".equals(resource.get("Type"))) {
+            if ("AWS::ApiGatewayV2::Route".equals(resource.type())) {
                 String[] key = String.valueOf(properties.get("RouteKey")).split(" ", 2);
                 String target = String.valueOf(((Map<String, Object>) properties.get("Target")).get("Fn::Sub"));
                 String integrationId = target.substring(target.indexOf("${") + 2, target.indexOf('}'));
-                Map<String, Object> integration = (Map<String, Object>) resources.get(integrationId).get("Properties");
+                Map<String, Object> integration = resources.get(integrationId).properties();
                 if (!"HTTP_PROXY".equals(integration.get("IntegrationType"))) {
                     throw new IllegalArgumentException(id + ": only HTTP_PROXY integrations are served locally");
                 }
@@ -160,8 +156,6 @@ final class LocalHttpApi implements AutoCloseable {
             }
             exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
             exchange.getResponseBody().write(answer);
-        } catch (RuntimeException e) {
-            throw new UncheckedIOException(new IOException("local HTTP API failed", e));
         }
     }
 

@@ -104,10 +104,11 @@ final class LocalStateMachine {
                         }
                         name = state.get("Next").asText();
                     } catch (TaskFailure failure) {
-                        JsonNode catcher = matching(state.get("Catch"), failure.error);
-                        if (catcher == null) {
+                        int c = matching(state.get("Catch"), failure.error);
+                        if (c < 0) {
                             return new Execution("FAILED", failure.error, current, history);
                         }
+                        JsonNode catcher = state.get("Catch").get(c);
                         ObjectNode error = JsonNodeFactory.instance.objectNode().put("Error", failure.error).put("Cause", failure.getMessage());
                         current = applyResultPath(current, catcher, error);
                         name = catcher.get("Next").asText();
@@ -135,11 +136,11 @@ final class LocalStateMachine {
             } catch (LambdaException e) {
                 failure = new TaskFailure("Lambda.ServiceException", e.getMessage());
             }
-            JsonNode retrier = matching(state.get("Retry"), failure.error);
-            if (retrier == null) {
+            int index = matching(state.get("Retry"), failure.error);
+            if (index < 0) {
                 throw failure;
             }
-            int index = indexOf(state.get("Retry"), retrier);
+            JsonNode retrier = state.get("Retry").get(index);
             int maxAttempts = retrier.path("MaxAttempts").asInt(3);
             if (attempts[index] >= maxAttempts) {
                 throw failure;
@@ -151,29 +152,20 @@ final class LocalStateMachine {
         }
     }
 
-    private static int indexOf(JsonNode array, JsonNode element) {
-        for (int i = 0; i < array.size(); i++) {
-            if (array.get(i) == element) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("not in the array");
-    }
-
-    /** The first retrier or catcher whose ErrorEquals names the error ({@code States.ALL} and {@code States.TaskFailed} match any task error). */
-    private static JsonNode matching(JsonNode candidates, String error) {
-        if (candidates == null) {
-            return null;
-        }
-        for (JsonNode c : candidates) {
-            for (JsonNode name : c.get("ErrorEquals")) {
+    /**
+     * The index of the first retrier or catcher whose ErrorEquals names the error, or -1
+     * ({@code States.ALL} and {@code States.TaskFailed} match any task error).
+     */
+    private static int matching(JsonNode candidates, String error) {
+        for (int i = 0; candidates != null && i < candidates.size(); i++) {
+            for (JsonNode name : candidates.get(i).get("ErrorEquals")) {
                 String n = name.asText();
                 if (n.equals(error) || n.equals("States.ALL") || (n.equals("States.TaskFailed") && !error.startsWith("States."))) {
-                    return c;
+                    return i;
                 }
             }
         }
-        return null;
+        return -1;
     }
 
     private static JsonNode applyResultPath(JsonNode input, JsonNode state, JsonNode result) {

@@ -956,9 +956,7 @@ public final class PatternScenarios {
             tasks.forEach((id, handler) -> lambda.register("p11-" + id, LocalFunction.fromRequestHandler(map, map, handler)));
             // the template's wiring: DefinitionUri and DefinitionSubstitutions (each a function's Arn)
             Path dir = exampleDir("11-state-machine");
-            Map<String, Object> machine = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) new tools.jackson.dataformat.yaml.YAMLMapper()
-                    .readValue(java.nio.file.Files.readString(dir.resolve("template.yaml")), Map.class).get("Resources"))
-                    .get("OrderStateMachine")).get("Properties");
+            Map<String, Object> machine = SamTemplate.resources(dir.resolve("template.yaml")).get("OrderStateMachine").properties();
             String definition = java.nio.file.Files.readString(dir.resolve(String.valueOf(machine.get("DefinitionUri"))));
             Map<String, String> functionsByResource = new java.util.HashMap<>();
             for (var substitution : ((Map<String, Object>) machine.get("DefinitionSubstitutions")).entrySet()) {

@@ -107,12 +107,9 @@ class TemplateChecksTest {
     void everyStateMachineDefinition_existsAndHasASubstitutionForEachPlaceholder() throws IOException {
         int machines = 0;
         for (Path t : templates()) {
-            Map<String, Object> resources = (Map<String, Object>) new tools.jackson.dataformat.yaml.YAMLMapper()
-                    .readValue(Files.readString(t), Map.class).get("Resources");
-            for (Object r : resources.values()) {
-                Map<String, Object> resource = (Map<String, Object>) r;
-                Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
-                if (!"AWS::Serverless::StateMachine".equals(resource.get("Type")) || !(properties.get("DefinitionUri") instanceof String uri)) {
+            for (SamTemplate.Resource resource : SamTemplate.resources(t).values()) {
+                Map<String, Object> properties = resource.properties();
+                if (!"AWS::Serverless::StateMachine".equals(resource.type()) || !(properties.get("DefinitionUri") instanceof String uri)) {
                     continue;
                 }
                 machines++;
