@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
@@ -66,20 +67,25 @@ public final class ReadingsConsumerFunction implements RequestHandler<KinesisEve
             String padded = "0".repeat(Math.max(0, SEQUENCE_WIDTH - sequence.length())) + sequence;
             var key = Map.of("deviceId", AttributeValue.fromS(reading.get("deviceId").asText()));
             var celsius = AttributeValue.fromN(reading.get("celsius").asText());
-            try {
-                dynamoDb.updateItem(b -> b.tableName(table).key(key)
+            Map<String, AttributeValue> before;
+            try { // maxCelsius is set only where it is missing; its old value says whether this reading is a new maximum
+                before = dynamoDb.updateItem(b -> b.tableName(table).key(key)
                         .updateExpression("SET lastSequence = :seq, celsius = :c, maxCelsius = if_not_exists(maxCelsius, :c) ADD readings :one")
                         .conditionExpression("attribute_not_exists(lastSequence) OR lastSequence < :seq")
                         .expressionAttributeValues(Map.of(":seq", AttributeValue.fromS(padded), ":c", celsius,
-                                ":one", AttributeValue.fromN("1"))));
+                                ":one", AttributeValue.fromN("1")))
+                        .returnValues(ReturnValue.ALL_OLD)).attributes();
             } catch (ConditionalCheckFailedException alreadyApplied) {
                 return false; // a retried batch: this reading was counted before
             }
-            try { // max is idempotent, so a retry after this point is harmless
-                dynamoDb.updateItem(b -> b.tableName(table).key(key).updateExpression("SET maxCelsius = :c")
-                        .conditionExpression("maxCelsius < :c").expressionAttributeValues(Map.of(":c", celsius)));
-            } catch (ConditionalCheckFailedException notAMaximum) {
-                // keep the stored maximum
+            AttributeValue oldMax = before == null ? null : before.get("maxCelsius");
+            if (oldMax != null && new java.math.BigDecimal(oldMax.n()).compareTo(reading.get("celsius").decimalValue()) < 0) {
+                try { // a second write only for a new maximum; it is idempotent, so a retry after this point is harmless
+                    dynamoDb.updateItem(b -> b.tableName(table).key(key).updateExpression("SET maxCelsius = :c")
+                            .conditionExpression("maxCelsius < :c").expressionAttributeValues(Map.of(":c", celsius)));
+                } catch (ConditionalCheckFailedException notAMaximum) {
+                    // a larger one was stored meanwhile
+                }
             }
             return true;
         };
