@@ -168,6 +168,7 @@ public final class ColdStart {
         results.forEach((module, variants) -> {
             long plain = median(variants.get("plain").stream().map(Run::totalNanos).toList());
             int plainClasses = (int) median(variants.get("plain").stream().map(r -> (long) r.classes()).toList());
+            long decoratedFirst = median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList());
             variants.forEach((variant, list) -> {
                 long total = median(list.stream().map(Run::totalNanos).toList());
                 long classes = median(list.stream().map(r -> (long) r.classes()).toList());
@@ -175,9 +176,8 @@ public final class ColdStart {
                 String added = switch (variant) {
                     case "decorated" -> String.format(Locale.ROOT, "%+.1f%% time, %+d classes", 100.0 * (total - plain) / plain,
                             classes - plainClasses);
-                    case "primed" -> String.format(Locale.ROOT, "first invocation %+.0f%% vs decorated", 100.0 * (firstInvoke
-                            - median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList()))
-                            / median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList()));
+                    case "primed" -> String.format(Locale.ROOT, "first invocation %+.0f%% vs decorated",
+                            100.0 * (firstInvoke - decoratedFirst) / decoratedFirst);
                     default -> "";
                 };
                 String label = variant.equals("primed") ? "decorated, prime() before" : variant;
