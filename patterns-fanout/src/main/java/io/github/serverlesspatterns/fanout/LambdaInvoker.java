@@ -119,13 +119,17 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
                     + " limit; nothing was sent (pass a reference, e.g. an S3 key, instead)");
         }
         String context = "{\"custom\":{\"correlationId\":\"" + invocation.requestId().replace("\"", "") + "\"}}";
-        InvokeRequest.Builder b = InvokeRequest.builder().functionName(function).invocationType(type)
-                .payload(SdkBytes.fromByteArrayUnsafe(payload))
-                .clientContext(Base64.getEncoder().encodeToString(context.getBytes(StandardCharsets.UTF_8)));
+        return target(type).payload(SdkBytes.fromByteArrayUnsafe(payload))
+                .clientContext(Base64.getEncoder().encodeToString(context.getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    /** The function, its qualifier if any, and the invocation type: what every request of this invoker names. */
+    private InvokeRequest.Builder target(InvocationType type) {
+        InvokeRequest.Builder b = InvokeRequest.builder().functionName(function).invocationType(type);
         if (qualifier != null) {
             b.qualifier(qualifier);
         }
-        return b.build();
+        return b;
     }
 
     private static String field(String json, String name, String fallback) {
@@ -153,12 +157,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     @Override
     public void prime() {
         try {
-            lambda.invoke(b -> {
-                b.functionName(function).invocationType(InvocationType.DRY_RUN);
-                if (qualifier != null) {
-                    b.qualifier(qualifier);
-                }
-            });
+            lambda.invoke(target(InvocationType.DRY_RUN).build());
         } catch (RuntimeException e) {
             throw new io.github.serverlesspatterns.core.PatternsException("function '" + function + "': priming (DryRun) failed: "
                     + e.getMessage(), e);
