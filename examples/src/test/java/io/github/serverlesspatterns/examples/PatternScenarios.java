@@ -530,20 +530,10 @@ public final class PatternScenarios {
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), table).createTableIfMissing();
         AtomicBoolean partnerUp = new AtomicBoolean(false);
         AtomicInteger partnerCalls = new AtomicInteger();
-        HttpServer partner;
-        try {
-            partner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("cannot start the local partner API", e);
-        }
-        partner.createContext("/quote", exchange -> {
+        HttpServer partner = localServer("partner API", "/quote", exchange -> {
             partnerCalls.incrementAndGet();
-            byte[] body = (partnerUp.get() ? "9.99" : "busy").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(partnerUp.get() ? 200 : 503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            return partnerUp.get() ? new Reply(200, "9.99") : new Reply(503, "busy");
         });
-        partner.start();
         try {
             PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
                     URI.create("http://127.0.0.1:" + partner.getAddress().getPort()),
@@ -862,20 +852,10 @@ public final class PatternScenarios {
         createTable(moto, table, "id");
         moto.dynamoDb().putItem(b -> b.tableName(table).item(Map.of("id", AttributeValue.fromS("o-42"), "status", AttributeValue.fromS("shipped"))));
         List<String> legacyGot = new java.util.concurrent.CopyOnWriteArrayList<>();
-        HttpServer legacy;
-        try {
-            legacy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("cannot start the local legacy API", e);
-        }
-        legacy.createContext("/", exchange -> {
+        HttpServer legacy = localServer("legacy API", "/", exchange -> {
             legacyGot.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-            byte[] body = ("{\"servedBy\":\"legacy\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            return new Reply(200, "{\"servedBy\":\"legacy\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}");
         });
-        legacy.start();
         var orders = new io.github.serverlesspatterns.examples.p10.OrdersFunction(moto.dynamoDb(), table);
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("10-strangler").resolve("template.yaml"),
                 Map.of("LegacyBaseUrl", "http://127.0.0.1:" + legacy.getAddress().getPort()), Map.of("OrdersFunction", orders::handleRequest))) {
@@ -920,13 +900,7 @@ public final class PatternScenarios {
         moto.dynamoDb().putItem(b -> b.tableName(inventory).item(Map.of("sku", AttributeValue.fromS("sku-1"), "available", AttributeValue.fromN("10"))));
         Map<String, Integer> charges = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger busyAnswers = new AtomicInteger();
-        HttpServer payments;
-        try {
-            payments = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("cannot start the local payment provider", e);
-        }
-        payments.createContext("/charges", exchange -> {
+        HttpServer payments = localServer("payment provider", "/charges", exchange -> {
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int status;
@@ -938,12 +912,8 @@ public final class PatternScenarios {
                 status = 200;
                 charges.merge(key, 1, Integer::sum);
             }
-            byte[] answer = (status == 200 ? "ch-" + key : status == 402 ? "card declined" : "busy").getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            return new Reply(status, status == 200 ? "ch-" + key : status == 402 ? "card declined" : "busy");
         });
-        payments.start();
         try {
             var tables = new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Tables(moto.dynamoDb(), orders, inventory);
             URI paymentUrl = URI.create("http://127.0.0.1:" + payments.getAddress().getPort());
@@ -1103,6 +1073,36 @@ public final class PatternScenarios {
             }
         }
         return values;
+    }
+
+    /** What a local HTTP stand-in answers. */
+    private record Reply(int status, String body) {
+    }
+
+    /** Answers one request of a local HTTP stand-in. */
+    @FunctionalInterface
+    private interface Responder {
+        Reply answer(com.sun.net.httpserver.HttpExchange exchange) throws java.io.IOException;
+    }
+
+    /** Starts a local HTTP service (a partner, a legacy API, a payment provider) on a free port of 127.0.0.1; the caller stops it. */
+    private static HttpServer localServer(String what, String path, Responder responder) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("cannot start the local " + what, e);
+        }
+        server.createContext(path, exchange -> {
+            try (exchange) {
+                Reply reply = responder.answer(exchange);
+                byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(reply.status(), body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        server.start();
+        return server;
     }
 
     private static void sleep(long millis) {
