@@ -28,8 +28,10 @@ public final class FunctionConfig {
     private final Duration retryDelay;
     private final Destination onFailure;
     private final Destination deadLetterQueue;
+    private final java.util.Set<String> aliases;
 
     private FunctionConfig(Builder b) {
+        this.aliases = java.util.Set.copyOf(b.aliases);
         this.name = b.name;
         this.function = b.function;
         this.timeout = b.timeout;
@@ -89,6 +91,21 @@ public final class FunctionConfig {
         return Optional.ofNullable(deadLetterQueue);
     }
 
+    /** @return the aliases callers may name as the qualifier, besides {@code $LATEST}; default none */
+    public java.util.Set<String> aliases() {
+        return aliases;
+    }
+
+    /**
+     * @param qualifier a version or alias from a call
+     * @return whether Lambda would run this function for it: {@code $LATEST}, a published version
+     *         (when the function has an alias, as {@code AutoPublishAlias} makes one) or an alias
+     */
+    boolean answersTo(String qualifier) {
+        return "$LATEST".equals(qualifier) || aliases.contains(qualifier)
+                || (!aliases.isEmpty() && qualifier.chars().allMatch(Character::isDigit) && !qualifier.isEmpty());
+    }
+
     /** An SQS queue that receives failed events. */
     public static final class Destination {
         private final SqsClient sqs;
@@ -120,6 +137,7 @@ public final class FunctionConfig {
         private Duration retryDelay = DEFAULT_RETRY_DELAY;
         private Destination onFailure;
         private Destination deadLetterQueue;
+        private final java.util.Set<String> aliases = new java.util.LinkedHashSet<>();
 
         private Builder(String name, LocalFunction function) {
             Objects.requireNonNull(name, "name");
@@ -204,6 +222,23 @@ public final class FunctionConfig {
          */
         public Builder deadLetterQueue(SqsClient sqs, String queueUrl) {
             this.deadLetterQueue = new Destination(sqs, queueUrl);
+            return this;
+        }
+
+        /**
+         * Lets callers name this alias as the qualifier ({@code name:alias}, an alias ARN or the
+         * {@code Qualifier} parameter), as a template's {@code AutoPublishAlias} does; any other
+         * qualifier but {@code $LATEST} is not found, as on Lambda.
+         *
+         * @param alias the alias name
+         * @return this builder
+         */
+        public Builder alias(String alias) {
+            Objects.requireNonNull(alias, "alias");
+            if (!alias.matches("(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}")) {
+                throw new IllegalArgumentException("alias must be 1 to 128 letters, digits, '-' or '_', not only digits: " + alias);
+            }
+            aliases.add(alias);
             return this;
         }
 

@@ -56,12 +56,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       turn under the reserved concurrency; a failed event is retried (2 times by default) and
  *       then sent to the function's on-failure destination and/or dead-letter queue.</li>
  *   <li>{@code DryRun}: answers 204.</li>
- *   <li>An unknown function answers 404 {@code ResourceNotFoundException}; a payload over the
+ *   <li>A payload that is not JSON answers 400 {@code InvalidRequestContentException} and runs
+ *       nothing (an empty payload reaches the function as {@code {}}); a response over
+ *       {@value #RESPONSE_LIMIT} bytes is a {@code Function.ResponseSizeTooLarge} function error.</li>
+ *   <li>An unknown function, or a qualifier that is neither {@code $LATEST} nor one of the
+ *       function's aliases, answers 404 {@code ResourceNotFoundException}; a payload over the
  *       limit ({@value #SYNC_PAYLOAD_LIMIT} bytes synchronous, {@value #ASYNC_PAYLOAD_LIMIT}
  *       asynchronous) answers 413 {@code RequestTooLargeException}.</li>
  * </ul>
- * Function names may be plain names, {@code name:qualifier} or ARNs; qualifiers are accepted and
- * ignored. Thread-safe.
+ * Function names may be plain names, {@code name:qualifier} or ARNs, and the qualifier may come as
+ * the {@code Qualifier} parameter. Thread-safe.
  */
 public final class LambdaService implements AutoCloseable {
 
@@ -70,6 +74,10 @@ public final class LambdaService implements AutoCloseable {
     /** Largest asynchronous request payload Lambda accepts: 1 MB. */
     public static final int ASYNC_PAYLOAD_LIMIT = 1024 * 1024;
 
+    /** Largest response payload Lambda returns: 6 MB. */
+    public static final int RESPONSE_LIMIT = 6 * 1024 * 1024;
+
+    private static final byte[] EMPTY_EVENT = {'{', '}'};
     private static final Logger LOG = LoggerFactory.getLogger(LambdaService.class);
     private static final String PREFIX = "/2015-03-31/functions/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -205,16 +213,24 @@ public final class LambdaService implements AutoCloseable {
                 return;
             }
             String rawName = path.substring(PREFIX.length(), path.length() - "/invocations".length());
-            String name = functionName(URLDecoder.decode(rawName, StandardCharsets.UTF_8));
+            String given = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+            String name = functionName(given);
+            String qualifier = qualifier(given, exchange.getRequestURI().getRawQuery());
             Hosted hosted = functions.get(name);
-            if (hosted == null) {
-                error(exchange, 404, "ResourceNotFoundException", "Function not found: " + arn(name));
+            if (hosted == null || (qualifier != null && !hosted.config.answersTo(qualifier))) {
+                error(exchange, 404, "ResourceNotFoundException", "Function not found: " + arn(name)
+                        + (qualifier == null ? "" : ":" + qualifier));
                 return;
             }
             byte[] payload;
             try (InputStream in = exchange.getRequestBody()) {
                 payload = in.readAllBytes();
             }
+            if (payload.length == 0) {
+                payload = EMPTY_EVENT; // Lambda hands an Invoke without a payload to the function as {}
+            }
+            exchange.getResponseHeaders().add("X-Amz-Executed-Version",
+                    qualifier == null || "$LATEST".equals(qualifier) ? "$LATEST" : "1");
             String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type")).orElse("RequestResponse");
             switch (type) {
                 case "DryRun":
@@ -225,12 +241,18 @@ public final class LambdaService implements AutoCloseable {
                         tooLarge(exchange, ASYNC_PAYLOAD_LIMIT);
                         return;
                     }
+                    if (notJson(exchange, hosted, payload)) {
+                        return;
+                    }
                     enqueue(hosted, payload, requestId);
                     exchange.sendResponseHeaders(202, -1);
                     return;
                 case "RequestResponse":
                     if (payload.length > SYNC_PAYLOAD_LIMIT) {
                         tooLarge(exchange, SYNC_PAYLOAD_LIMIT);
+                        return;
+                    }
+                    if (notJson(exchange, hosted, payload)) {
                         return;
                     }
                     invokeSync(exchange, hosted, payload, requestId);
@@ -244,6 +266,17 @@ public final class LambdaService implements AutoCloseable {
         }
     }
 
+    /** Answers 400 {@code InvalidRequestContentException}, as Invoke does, to a payload that is not JSON. */
+    private static boolean notJson(HttpExchange exchange, Hosted hosted, byte[] payload) throws IOException {
+        String invalid = InvokePayloads.jsonProblem(payload);
+        if (invalid == null) {
+            return false;
+        }
+        hosted.stats.rejected.incrementAndGet();
+        error(exchange, 400, "InvalidRequestContentException", "Could not parse request body into json: " + invalid);
+        return true;
+    }
+
     private static String functionName(String given) {
         String name = given;
         if (name.startsWith("arn:")) {
@@ -252,6 +285,24 @@ public final class LambdaService implements AutoCloseable {
         }
         int colon = name.indexOf(':');
         return colon < 0 ? name : name.substring(0, colon);
+    }
+
+    /** The qualifier of {@code name:qualifier}, an ARN's {@code :function:name:qualifier}, or the {@code Qualifier} query parameter. */
+    private static String qualifier(String given, String rawQuery) {
+        if (rawQuery != null) {
+            for (String part : rawQuery.split("&")) {
+                if (part.startsWith("Qualifier=")) {
+                    return URLDecoder.decode(part.substring("Qualifier=".length()), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        String name = given;
+        if (name.startsWith("arn:")) {
+            int at = name.indexOf(":function:");
+            name = at < 0 ? name : name.substring(at + ":function:".length());
+        }
+        int colon = name.indexOf(':');
+        return colon < 0 ? null : name.substring(colon + 1);
     }
 
     private static String arn(String name) {
@@ -266,7 +317,6 @@ public final class LambdaService implements AutoCloseable {
             return;
         }
         Outcome outcome = run(hosted, payload, requestId);
-        exchange.getResponseHeaders().add("X-Amz-Executed-Version", "$LATEST");
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         if (outcome.error != null) {
             exchange.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
@@ -303,7 +353,15 @@ public final class LambdaService implements AutoCloseable {
             throw e;
         }
         try {
-            return Outcome.success(future.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS));
+            byte[] response = future.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (response != null && response.length > RESPONSE_LIMIT) {
+                hosted.stats.errors.incrementAndGet();
+                String message = "Response payload size (" + response.length + " bytes) exceeded maximum allowed payload size ("
+                        + RESPONSE_LIMIT + " bytes).";
+                return Outcome.failure(JSON.createObjectNode().put("errorMessage", message)
+                        .put("errorType", "Function.ResponseSizeTooLarge"), message);
+            }
+            return Outcome.success(response);
         } catch (ExecutionException e) {
             hosted.stats.errors.incrementAndGet();
             return Outcome.failure(errorJson(e.getCause()), e.getCause().getMessage());
@@ -499,6 +557,7 @@ public final class LambdaService implements AutoCloseable {
         private final AtomicLong errors = new AtomicLong();
         private final AtomicLong timeouts = new AtomicLong();
         private final AtomicLong throttles = new AtomicLong();
+        private final AtomicLong rejected = new AtomicLong();
         private final AtomicLong eventsSucceeded = new AtomicLong();
         private final AtomicLong eventsFailed = new AtomicLong();
         private final AtomicInteger running = new AtomicInteger();
@@ -527,6 +586,11 @@ public final class LambdaService implements AutoCloseable {
             return throttles.get();
         }
 
+        /** @return calls refused before the function ran because their payload was not JSON (400 {@code InvalidRequestContentException}) */
+        public long rejected() {
+            return rejected.get();
+        }
+
         /** @return events that eventually succeeded */
         public long eventsSucceeded() {
             return eventsSucceeded.get();
@@ -550,7 +614,7 @@ public final class LambdaService implements AutoCloseable {
         @Override
         public String toString() {
             return "FunctionStats{invocations=" + invocations + ", errors=" + errors + ", timeouts=" + timeouts
-                    + ", throttles=" + throttles + ", eventsSucceeded=" + eventsSucceeded + ", eventsFailed=" + eventsFailed
+                    + ", throttles=" + throttles + ", rejected=" + rejected + ", eventsSucceeded=" + eventsSucceeded + ", eventsFailed=" + eventsFailed
                     + ", maxConcurrency=" + maxConcurrency + '}';
         }
     }

@@ -2,11 +2,12 @@ package io.github.serverlesspatterns.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.serverlesspatterns.core.Codecs;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvalidRequestContentException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.RequestTooLargeException;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,35 +34,97 @@ class LambdaServiceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static LocalFunction upperCase() {
-        return LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> in.toUpperCase() + "@" + ctx.getFunctionName());
+        return LocalFunction.of(String.class, String.class,
+                (RequestHandler<String, String>) (in, ctx) -> in.toUpperCase() + "@" + ctx.getFunctionName());
     }
 
     @Test
     void requestResponse_returnsTheFunctionResult(LambdaService lambda) {
         lambda.register("kit-upper", upperCase());
         InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-upper")
-                .payload(SdkBytes.fromUtf8String("hello")));
+                .payload(SdkBytes.fromUtf8String("\"hello\"")));
         assertEquals(200, response.statusCode());
         assertNull(response.functionError());
-        assertEquals("HELLO@kit-upper", response.payload().asUtf8String());
+        assertEquals("\"HELLO@kit-upper\"", response.payload().asUtf8String());
     }
 
     @Test
     void functionNameAsArnOrWithQualifier_reachesTheFunction(LambdaService lambda) {
-        lambda.register("kit-arn", upperCase());
+        lambda.register(FunctionConfig.builder("kit-arn", upperCase()).alias("live").build());
         LambdaClient client = lambda.client();
-        assertEquals("A@kit-arn", client.invoke(b -> b.functionName("arn:aws:lambda:us-east-1:000000000000:function:kit-arn:live")
-                .payload(SdkBytes.fromUtf8String("a"))).payload().asUtf8String());
-        assertEquals("B@kit-arn", client.invoke(b -> b.functionName("kit-arn").qualifier("3")
-                .payload(SdkBytes.fromUtf8String("b"))).payload().asUtf8String());
+        assertEquals("\"A@kit-arn\"", client.invoke(b -> b.functionName("arn:aws:lambda:us-east-1:000000000000:function:kit-arn:live")
+                .payload(SdkBytes.fromUtf8String("\"a\""))).payload().asUtf8String());
+        assertEquals("\"B@kit-arn\"", client.invoke(b -> b.functionName("kit-arn").qualifier("3")
+                .payload(SdkBytes.fromUtf8String("\"b\""))).payload().asUtf8String());
+        assertEquals("\"C@kit-arn\"", client.invoke(b -> b.functionName("kit-arn:$LATEST")
+                .payload(SdkBytes.fromUtf8String("\"c\""))).payload().asUtf8String());
+    }
+
+    @Test
+    void unknownAlias_isResourceNotFound_andRunsNothing(LambdaService lambda) {
+        lambda.register(FunctionConfig.builder("kit-alias", upperCase()).alias("live").build());
+        ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> lambda.client()
+                .invoke(b -> b.functionName("kit-alias:staging").payload(SdkBytes.fromUtf8String("\"a\""))));
+        assertTrue(e.getMessage().contains("kit-alias:staging"), e.getMessage());
+        assertEquals(0, lambda.stats("kit-alias").invocations());
+    }
+
+    @Test
+    void nonJsonPayload_isInvalidRequestContent_andRunsNothing(LambdaService lambda) {
+        lambda.register("kit-strict", upperCase());
+        for (String payload : List.of("c-1", "{broken", "{} {}")) {
+            for (InvocationType type : List.of(InvocationType.REQUEST_RESPONSE, InvocationType.EVENT)) {
+                InvalidRequestContentException e = assertThrows(InvalidRequestContentException.class, () -> lambda.client()
+                        .invoke(b -> b.functionName("kit-strict").invocationType(type).payload(SdkBytes.fromUtf8String(payload))));
+                assertEquals(400, e.statusCode());
+                assertTrue(e.getMessage().contains("Could not parse request body into json"), e.getMessage());
+            }
+        }
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(5)));
+        assertEquals(0, lambda.stats("kit-strict").invocations());
+        assertEquals(6, lambda.stats("kit-strict").rejected());
+    }
+
+    @Test
+    void emptyPayload_reachesTheFunctionAsAnEmptyObject(LambdaService lambda) {
+        lambda.register("kit-empty", LocalFunction.of((RequestHandler<Map<String, Object>, Integer>) (in, ctx) -> in.size()));
+        assertEquals("0", lambda.client().invoke(b -> b.functionName("kit-empty")).payload().asUtf8String());
+    }
+
+    @Test
+    void eventOfTheWrongShapeForTheDeclaredType_failsAsTheRuntimeFailsIt(LambdaService lambda) throws IOException {
+        lambda.register("kit-typed", LocalFunction.of(new StringMapHandler()));
+        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-typed")
+                .payload(SdkBytes.fromUtf8String("{\"customerId\":\"c-1\",\"headers\":{\"a\":\"b\"}}")));
+        assertEquals("Unhandled", response.functionError());
+        JsonNode error = JSON.readTree(response.payload().asByteArray());
+        assertEquals("An error occurred during JSON parsing", error.get("errorMessage").asText());
+        assertEquals("{\"size\":\"1\"}", lambda.client().invoke(b -> b.functionName("kit-typed")
+                .payload(SdkBytes.fromUtf8String("{\"customerId\":\"c-1\"}"))).payload().asUtf8String());
+    }
+
+    @Test
+    void responseOverSixMegabytes_isAFunctionError(LambdaService lambda) throws IOException {
+        lambda.register("kit-huge", (payload, ctx) -> ("\"" + "x".repeat(LambdaService.RESPONSE_LIMIT) + "\"").getBytes());
+        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-huge").payload(SdkBytes.fromUtf8String("{}")));
+        assertEquals("Unhandled", response.functionError());
+        assertEquals("Function.ResponseSizeTooLarge", JSON.readTree(response.payload().asByteArray()).get("errorType").asText());
+    }
+
+    /** A handler declared as many users write one; the runtime deserializes into {@code Map<String, String>}. */
+    public static final class StringMapHandler implements RequestHandler<Map<String, String>, Map<String, String>> {
+        @Override
+        public Map<String, String> handleRequest(Map<String, String> input, com.amazonaws.services.lambda.runtime.Context context) {
+            return Map.of("size", String.valueOf(input.size()));
+        }
     }
 
     @Test
     void functionException_answersUnhandledWithTheErrorJson(LambdaService lambda) throws IOException {
-        lambda.register("kit-fail", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register("kit-fail", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
             throw new IllegalStateException("no stock for " + in);
         }));
-        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-fail").payload(SdkBytes.fromUtf8String("sku-1")));
+        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-fail").payload(SdkBytes.fromUtf8String("\"sku-1\"")));
         assertEquals(200, response.statusCode());
         assertEquals("Unhandled", response.functionError());
         JsonNode error = JSON.readTree(response.payload().asByteArray());
@@ -75,7 +139,7 @@ class LambdaServiceTest {
             Thread.sleep(5_000);
             return payload;
         }).timeout(Duration.ofMillis(200)).build());
-        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-slow").payload(SdkBytes.fromUtf8String("x")));
+        InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-slow").payload(SdkBytes.fromUtf8String("\"x\"")));
         assertEquals("Unhandled", response.functionError());
         assertTrue(response.payload().asUtf8String().contains("Task timed out after 0.20 seconds"), response.payload().asUtf8String());
         assertEquals(1, lambda.stats("kit-slow").timeouts());
@@ -84,12 +148,12 @@ class LambdaServiceTest {
     @Test
     void event_isAcceptedAtOnce_andRunsInTheBackground(LambdaService lambda) {
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        lambda.register("kit-event", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register("kit-event", LocalFunction.of(String.class, void.class, (RequestHandler<String, Void>) (in, ctx) -> {
             seen.add(in);
             return null;
         }));
         InvokeResponse response = lambda.client().invoke(b -> b.functionName("kit-event")
-                .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("e1")));
+                .invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("\"e1\"")));
         assertEquals(202, response.statusCode());
         assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
         assertEquals(Set.of("e1"), seen);
@@ -101,13 +165,13 @@ class LambdaServiceTest {
         String destination = sqs.createQueue("kit-on-failure");
         String dlq = sqs.createQueue("kit-function-dlq");
         AtomicInteger attempts = new AtomicInteger();
-        lambda.register(FunctionConfig.builder("kit-retry", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register(FunctionConfig.builder("kit-retry", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
             attempts.incrementAndGet();
             throw new IllegalArgumentException("cannot handle " + in);
         })).retryDelay(Duration.ofMillis(10)).onFailure(sqs.client(), destination).deadLetterQueue(sqs.client(), dlq).build());
 
         lambda.client().invoke(b -> b.functionName("kit-retry").invocationType(InvocationType.EVENT)
-                .payload(SdkBytes.fromUtf8String("{\"order\":7}")));
+                .payload(SdkBytes.fromUtf8String("\"{order:7}\"")));
         assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
 
         assertEquals(3, attempts.get(), "first try plus 2 retries");
@@ -116,14 +180,14 @@ class LambdaServiceTest {
         JsonNode record = JSON.readTree(records.get(0).body());
         assertEquals("RetriesExhausted", record.at("/requestContext/condition").asText());
         assertEquals(3, record.at("/requestContext/approximateInvokeCount").asInt());
-        assertEquals(7, record.at("/requestPayload/order").asInt());
-        assertEquals("cannot handle {\"order\":7}", record.at("/responsePayload/errorMessage").asText());
+        assertEquals("{order:7}", record.at("/requestPayload").asText());
+        assertEquals("cannot handle {order:7}", record.at("/responsePayload/errorMessage").asText());
 
         List<Message> dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)
                 .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
         assertEquals(1, dead.size());
-        assertEquals("{\"order\":7}", dead.get(0).body());
-        assertEquals("cannot handle {\"order\":7}", dead.get(0).messageAttributes().get("ErrorMessage").stringValue());
+        assertEquals("\"{order:7}\"", dead.get(0).body());
+        assertEquals("cannot handle {order:7}", dead.get(0).messageAttributes().get("ErrorMessage").stringValue());
     }
 
     @Test
