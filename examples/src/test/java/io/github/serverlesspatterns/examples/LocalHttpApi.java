@@ -1,37 +1,53 @@
 package io.github.serverlesspatterns.examples;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.testing.LambdaService;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
- * A local stand-in for an API Gateway HTTP API, built from a SAM template's routes: function
- * events of type {@code HttpApi} call the function's handler (payload format 2.0), and
- * {@code AWS::ApiGatewayV2::Route}s whose target is an {@code HTTP_PROXY} integration forward the
- * request to its URI (with {@code {proxy}} filled in). Route selection follows HTTP API's rule:
- * the most specific route wins, a greedy {@code {proxy+}} route only takes what nothing else
- * matches. Serves on a real local port.
+ * A local stand-in for API Gateway in front of a SAM template's functions, on a real local port.
+ * Function events of type {@code Api} (REST API, proxy integration, payload 1.0) and
+ * {@code HttpApi} (payload format 2.0), and {@code AWS::ApiGatewayV2::Route}s to an
+ * {@code HTTP_PROXY} integration, are served as API Gateway serves them: each HTTP request becomes
+ * the proxy event JSON API Gateway builds (path and query parameters, headers, stage, request
+ * context) and goes to the function through the Lambda Invoke API, so the function sees it
+ * through the Java runtime's own deserialization. The answer is checked as API Gateway checks it:
+ * a REST API answers 502 {@code {"message": "Internal server error"}} to a function error or a
+ * malformed proxy response (no integer {@code statusCode}, a non-string {@code body}, an unknown
+ * field); an HTTP API answers 500 to a function error and takes a response without
+ * {@code statusCode} as a 200 JSON body. Route selection follows API Gateway's rule: the most
+ * specific route wins, a greedy {@code {proxy+}} route only takes what nothing else matches.
  */
 final class LocalHttpApi implements AutoCloseable {
 
-    private record Route(String method, String[] segments, String functionId, String proxyUri) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> REST_RESPONSE_FIELDS = Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
+
+    private record Route(String method, String[] segments, String functionId, String proxyUri, boolean rest) {
         boolean greedy() {
             return segments.length > 0 && segments[segments.length - 1].endsWith("+}");
         }
@@ -43,10 +59,15 @@ final class LocalHttpApi implements AutoCloseable {
             }
             return n;
         }
+
+        String resource() {
+            return "/" + String.join("/", segments);
+        }
     }
 
     private final List<Route> routes = new ArrayList<>();
-    private final Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions;
+    private final LambdaService lambda;
+    private final String namePrefix;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Integer> hits = new java.util.concurrent.ConcurrentHashMap<>();
@@ -54,22 +75,24 @@ final class LocalHttpApi implements AutoCloseable {
     /**
      * @param template   the SAM template
      * @param parameters values of the template's parameters used in integration URIs
-     * @param functions  handlers by the function's logical id
+     * @param lambda     the Lambda endpoint where the template's functions are registered
+     * @param namePrefix the functions are registered as this prefix plus their logical id
      */
     @SuppressWarnings("unchecked")
-    LocalHttpApi(Path template, Map<String, String> parameters,
-                 Map<String, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> functions) throws IOException {
-        this.functions = functions;
+    LocalHttpApi(Path template, Map<String, String> parameters, LambdaService lambda, String namePrefix) throws IOException {
+        this.lambda = lambda;
+        this.namePrefix = namePrefix;
         Map<String, SamTemplate.Resource> resources = SamTemplate.resources(template);
         resources.forEach((id, resource) -> {
             Map<String, Object> properties = resource.properties();
             if ("AWS::Serverless::Function".equals(resource.type()) && properties.get("Events") instanceof Map<?, ?> events) {
                 for (Object e : events.values()) {
                     Map<String, Object> event = (Map<String, Object>) e;
-                    if ("HttpApi".equals(event.get("Type"))) {
+                    Object type = event.get("Type");
+                    if ("HttpApi".equals(type) || "Api".equals(type)) {
                         Map<String, Object> p = (Map<String, Object>) event.get("Properties");
-                        routes.add(new Route(String.valueOf(p.get("Method")).toUpperCase(java.util.Locale.ROOT),
-                                split(String.valueOf(p.get("Path"))), id, null));
+                        routes.add(new Route(String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT),
+                                split(String.valueOf(p.get("Path"))), id, null, "Api".equals(type)));
                     }
                 }
             }
@@ -85,7 +108,7 @@ final class LocalHttpApi implements AutoCloseable {
                 for (var parameter : parameters.entrySet()) {
                     uri = uri.replace("${" + parameter.getKey() + "}", parameter.getValue());
                 }
-                routes.add(new Route(key[0], split(key[1]), null, uri));
+                routes.add(new Route(key[0], split(key[1]), null, uri, false));
             }
         });
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -94,7 +117,8 @@ final class LocalHttpApi implements AutoCloseable {
     }
 
     private static String[] split(String path) {
-        return path.replaceFirst("^/", "").split("/");
+        String trimmed = path.replaceFirst("^/", "");
+        return trimmed.isEmpty() ? new String[0] : trimmed.split("/");
     }
 
     URI endpoint() {
@@ -120,57 +144,210 @@ final class LocalHttpApi implements AutoCloseable {
                 }
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            int status;
-            byte[] answer;
+            Answer answer;
             if (best == null) {
-                status = 404;
-                answer = "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8);
+                answer = new Answer(best == null && routes.stream().anyMatch(Route::rest) ? 403 : 404, Map.of(),
+                        routes.stream().anyMatch(Route::rest) ? "{\"message\":\"Missing Authentication Token\"}" : "{\"message\":\"Not Found\"}");
             } else if (best.functionId() != null) {
                 hits.merge(best.functionId(), 1, Integer::sum);
-                APIGatewayV2HTTPResponse response = functions.get(best.functionId()).handleRequest(APIGatewayV2HTTPEvent.builder()
-                        .withVersion("2.0").withRouteKey(best.method() + " /" + String.join("/", best.segments()))
-                        .withRawPath(exchange.getRequestURI().getPath()).withPathParameters(bestVariables)
-                        .withHeaders(headers(exchange))
-                        .withBody(new String(body, StandardCharsets.UTF_8))
-                        .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                                .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method)
-                                        .withPath(exchange.getRequestURI().getPath()).build()).build())
-                        .build(), LambdaAdapters.contextOf(Invocation.builder().functionName(best.functionId()).build()));
-                status = response.getStatusCode();
-                answer = response.getBody() == null ? new byte[0] : response.getBody().getBytes(StandardCharsets.UTF_8);
+                ObjectNode event = best.rest() ? restEvent(exchange, best, bestVariables, body) : httpEvent(exchange, best, bestVariables, body);
+                String function = namePrefix + best.functionId();
+                InvokeResponse response = lambda.client().invoke(b -> b.functionName(function)
+                        .payload(SdkBytes.fromUtf8String(event.toString())));
+                answer = best.rest() ? restAnswer(response) : httpAnswer(response);
             } else {
                 hits.merge(best.proxyUri(), 1, Integer::sum);
                 String target = best.proxyUri().replace("{proxy}", bestVariables.getOrDefault("proxy", ""));
                 try {
-                    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(target))
-                            .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-                    status = response.statusCode();
-                    answer = response.body();
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(target))
+                            .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    answer = new Answer(response.statusCode(), Map.of(), response.body());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException(e);
                 } catch (IOException e) { // what API Gateway answers when the integration fails
-                    status = 502;
-                    answer = "{\"message\":\"Bad Gateway\"}".getBytes(StandardCharsets.UTF_8);
+                    answer = new Answer(502, Map.of(), "{\"message\":\"Bad Gateway\"}");
                 }
             }
-            exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
-            exchange.getResponseBody().write(answer);
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
         }
     }
 
-    /** Payload format 2.0: header names in lower case, repeated values joined by commas. */
-    private static Map<String, String> headers(HttpExchange exchange) {
-        Map<String, String> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), String.join(",", values)));
+    private record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    private static final Answer REST_INTERNAL_ERROR = new Answer(502, Map.of("x-amzn-ErrorType", "InternalServerErrorException"),
+            "{\"message\": \"Internal server error\"}");
+
+    /** REST API, Lambda proxy integration: a function error or a malformed proxy response is a 502. */
+    private static Answer restAnswer(InvokeResponse response) throws IOException {
+        if (response.functionError() != null) {
+            return REST_INTERNAL_ERROR;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(response.payload().asByteArray());
+        } catch (IOException e) {
+            return REST_INTERNAL_ERROR;
+        }
+        if (json == null || !json.isObject() || !json.path("statusCode").canConvertToInt() || !json.get("statusCode").isIntegralNumber()) {
+            return REST_INTERNAL_ERROR;
+        }
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            if (!REST_RESPONSE_FIELDS.contains(names.next())) {
+                return REST_INTERNAL_ERROR;
+            }
+        }
+        JsonNode body = json.get("body");
+        if (body != null && !body.isNull() && !body.isTextual()) {
+            return REST_INTERNAL_ERROR;
+        }
+        return new Answer(json.get("statusCode").asInt(), headersOf(json), body == null || body.isNull() ? null : body.asText());
+    }
+
+    /** HTTP API, payload format 2.0: a response without statusCode is a 200 JSON body. */
+    private static Answer httpAnswer(InvokeResponse response) throws IOException {
+        if (response.functionError() != null) {
+            return new Answer(500, Map.of(), "{\"message\":\"Internal Server Error\"}");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(response.payload().asByteArray());
+        } catch (IOException e) {
+            return new Answer(500, Map.of(), "{\"message\":\"Internal Server Error\"}");
+        }
+        if (json != null && json.isObject() && json.has("statusCode")) {
+            if (!json.get("statusCode").isIntegralNumber()) {
+                return new Answer(500, Map.of(), "{\"message\":\"Internal Server Error\"}");
+            }
+            JsonNode body = json.get("body");
+            return new Answer(json.get("statusCode").asInt(), headersOf(json),
+                    body == null || body.isNull() ? null : body.isTextual() ? body.asText() : body.toString());
+        }
+        return new Answer(200, Map.of("Content-Type", "application/json"), json == null ? "" : json.toString());
+    }
+
+    private static Map<String, String> headersOf(JsonNode json) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        json.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
         return headers;
+    }
+
+    /** The REST API proxy event (payload 1.0), as API Gateway builds it. */
+    private static ObjectNode restEvent(HttpExchange exchange, Route route, Map<String, String> variables, byte[] body) {
+        ObjectNode event = JSON.createObjectNode();
+        String path = exchange.getRequestURI().getPath();
+        event.put("resource", route.resource());
+        event.put("path", path);
+        event.put("httpMethod", exchange.getRequestMethod());
+        ObjectNode headers = event.putObject("headers");
+        ObjectNode multiHeaders = event.putObject("multiValueHeaders");
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            headers.put(name, values.get(values.size() - 1));
+            values.forEach(multiHeaders.withArray(name)::add);
+        });
+        Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+        if (query.isEmpty()) {
+            event.putNull("queryStringParameters");
+            event.putNull("multiValueQueryStringParameters");
+        } else {
+            ObjectNode single = event.putObject("queryStringParameters");
+            ObjectNode multi = event.putObject("multiValueQueryStringParameters");
+            query.forEach((k, v) -> {
+                single.put(k, v.get(v.size() - 1));
+                v.forEach(multi.withArray(k)::add);
+            });
+        }
+        if (variables.isEmpty()) {
+            event.putNull("pathParameters");
+        } else {
+            ObjectNode p = event.putObject("pathParameters");
+            variables.forEach(p::put);
+        }
+        event.putNull("stageVariables");
+        ObjectNode context = event.putObject("requestContext");
+        context.put("resourcePath", route.resource());
+        context.put("httpMethod", exchange.getRequestMethod());
+        context.put("path", "/Prod" + path);
+        context.put("stage", "Prod");
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("accountId", "000000000000");
+        context.put("apiId", "local");
+        context.put("protocol", "HTTP/1.1");
+        context.put("requestTimeEpoch", Instant.now().toEpochMilli());
+        context.putObject("identity").put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        if (body.length == 0) {
+            event.putNull("body");
+        } else {
+            event.put("body", new String(body, StandardCharsets.UTF_8));
+        }
+        event.put("isBase64Encoded", false);
+        return event;
+    }
+
+    /** The HTTP API event, payload format 2.0: header names in lower case, repeated values joined by commas. */
+    private static ObjectNode httpEvent(HttpExchange exchange, Route route, Map<String, String> variables, byte[] body) {
+        ObjectNode event = JSON.createObjectNode();
+        String path = exchange.getRequestURI().getPath();
+        String routeKey = route.method() + " " + route.resource();
+        event.put("version", "2.0");
+        event.put("routeKey", routeKey);
+        event.put("rawPath", path);
+        event.put("rawQueryString", exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery());
+        ObjectNode headers = event.putObject("headers");
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+        if (!query.isEmpty()) {
+            ObjectNode q = event.putObject("queryStringParameters");
+            query.forEach((k, v) -> q.put(k, String.join(",", v)));
+        }
+        if (!variables.isEmpty()) {
+            ObjectNode p = event.putObject("pathParameters");
+            variables.forEach(p::put);
+        }
+        ObjectNode context = event.putObject("requestContext");
+        context.put("accountId", "000000000000");
+        context.put("apiId", "local");
+        context.put("domainName", exchange.getLocalAddress().getHostString());
+        ObjectNode httpContext = context.putObject("http");
+        httpContext.put("method", exchange.getRequestMethod());
+        httpContext.put("path", path);
+        httpContext.put("protocol", "HTTP/1.1");
+        httpContext.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        httpContext.put("userAgent", String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", routeKey);
+        context.put("stage", "$default");
+        context.put("timeEpoch", Instant.now().toEpochMilli());
+        if (body.length > 0) {
+            event.put("body", new String(body, StandardCharsets.UTF_8));
+        }
+        event.put("isBase64Encoded", false);
+        return event;
+    }
+
+    private static Map<String, List<String>> query(String raw) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+        return query;
     }
 
     private static Map<String, String> match(Route route, String method, String[] path) {
         if (!route.method().equals("ANY") && !route.method().equals(method)) {
             return null;
         }
-        Map<String, String> variables = new HashMap<>();
+        Map<String, String> variables = new LinkedHashMap<>();
         String[] segments = route.segments();
         for (int i = 0; i < segments.length; i++) {
             String s = segments[i];

@@ -1,9 +1,10 @@
 package io.github.serverlesspatterns.examples;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.testing.LambdaService;
 import io.github.serverlesspatterns.testing.LocalFunction;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
@@ -41,7 +42,7 @@ class LocalStandInsTest {
     }
 
     @Test
-    void localHttpApi_picksTheMostSpecificRoute_andTheGreedyRouteTakesOnlyWhatNothingElseMatches(@TempDir Path dir) throws Exception {
+    void localHttpApi_picksTheMostSpecificRoute_andTheGreedyRouteTakesOnlyWhatNothingElseMatches(@TempDir Path dir, LambdaService lambda) throws Exception {
         HttpServer legacy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
         legacy.createContext("/", e -> {
             byte[] body = ("legacy " + e.getRequestMethod() + " " + e.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
@@ -70,9 +71,11 @@ class LocalStandInsTest {
                 "    Type: AWS::ApiGatewayV2::Route",
                 "    Properties: {RouteKey: 'ANY /{proxy+}', Target: {'Fn::Sub': 'integrations/${Legacy}'}}",
                 ""));
-        try (LocalHttpApi api = new LocalHttpApi(template, Map.of("Base", "http://127.0.0.1:" + legacy.getAddress().getPort()), Map.of(
-                "ById", (e, c) -> APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("by id " + e.getPathParameters().get("id")).build(),
-                "Special", (e, c) -> APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("special").build()))) {
+        lambda.register("api-ById", LocalFunction.of(APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) (e, c) ->
+                APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("by id " + e.getPathParameters().get("id")).build()));
+        lambda.register("api-Special", LocalFunction.of(APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) (e, c) ->
+                APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("special").build()));
+        try (LocalHttpApi api = new LocalHttpApi(template, Map.of("Base", "http://127.0.0.1:" + legacy.getAddress().getPort()), lambda, "api-")) {
             HttpClient http = HttpClient.newHttpClient();
             assertEquals("200 special", get(http, api.endpoint().resolve("/orders/special"), "GET"), "exact path over a variable");
             assertEquals("200 by id 7", get(http, api.endpoint().resolve("/orders/7"), "GET"));
@@ -98,11 +101,11 @@ class LocalStandInsTest {
     @Test
     void localStateMachine_retriesAsDefined_thenCatches_andKeepsTheInputUnderResultPath(LambdaService lambda) throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        lambda.register("sfn-flaky", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register("sfn-flaky", LocalFunction.of(Object.class, String.class, (RequestHandler<Object, String>) (in, ctx) -> {
             if (calls.incrementAndGet() % 3 != 0) {
                 throw new IllegalStateException("busy");
             }
-            return "\"ok\"";
+            return "ok";
         }));
         var enough = new LocalStateMachine(MACHINE.formatted(2), lambda.client(), Map.of("arn:work", "sfn-flaky"), Duration.ofMillis(1));
         var succeeded = enough.start(JSON.readTree("{\"order\":\"o-1\"}"));

@@ -199,9 +199,9 @@ public final class PatternScenarios {
     static String internalApi(LocalServices services) {
         LambdaService lambda = services.lambda();
         var map = JacksonCodec.of(JSON, MAP_TYPE);
-        lambda.register("p04-pricing", LocalFunction.fromRequestHandler(map, map, new io.github.serverlesspatterns.examples.p04.PricingFunction()));
+        lambda.register("p04-pricing", LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction()));
         var checkout = new io.github.serverlesspatterns.examples.p04.CheckoutFunction(lambda.client(), "p04-pricing");
-        lambda.register("p04-checkout", LocalFunction.fromRequestHandler(map, map, checkout));
+        lambda.register("p04-checkout", LocalFunction.of(checkout));
         Map<String, Object> priced = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
                 .payload(SdkBytes.fromUtf8String("{\"product\":\"p-1\",\"quantity\":3}"))).payload().asByteArray());
         Map<String, Object> rejected = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
@@ -223,7 +223,7 @@ public final class PatternScenarios {
         String failures = sqs.createQueue("p05-shipping-failures");
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency");
-        lambda.register(FunctionConfig.builder("p05-shipping", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), shipping))
+        lambda.register(FunctionConfig.builder("p05-shipping", LocalFunction.of(shipping))
                 .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failures).build());
         var order = new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping");
         var context = LambdaAdapters.contextOf(Invocation.builder().functionName("OrderFunction").build());
@@ -330,7 +330,7 @@ public final class PatternScenarios {
         io.github.serverlesspatterns.fanout.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
                 .createTableIfMissing();
         var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
-        lambda.register(FunctionConfig.builder("p16-worker", LocalFunction.fromRequestHandler(tasks, io.github.serverlesspatterns.core.Codecs.utf8(),
+        lambda.register(FunctionConfig.builder("p16-worker", LocalFunction.of(
                 new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Worker(moto.dynamoDb(), table))).reservedConcurrency(8).build());
         var splitter = new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), table, "p16-worker");
         String jobId = "job-" + System.nanoTime();
@@ -359,32 +359,60 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), "p06-circuits").createTableIfMissing();
-        var utf8 = io.github.serverlesspatterns.core.Codecs.utf8();
-        lambda.register("p06-orders", LocalFunction.fromRequestHandler(utf8, utf8, new io.github.serverlesspatterns.examples.p06.PartFunction()));
-        lambda.register("p06-reviews", LocalFunction.fromRequestHandler(utf8, utf8, (String c, com.amazonaws.services.lambda.runtime.Context ctx) -> {
-            throw new IllegalStateException("reviews database down");
-        }));
-        lambda.register("p06-recommendations", LocalFunction.fromRequestHandler(utf8, utf8, (String c, com.amazonaws.services.lambda.runtime.Context ctx) -> {
-            sleep(3000);
-            return "late";
-        }));
-        var profile = new io.github.serverlesspatterns.examples.p06.ProfileFunction(lambda.client(), moto.dynamoDb(), "p06-orders",
-                "p06-reviews", "p06-recommendations", "p06-circuits");
-        long t0 = System.nanoTime();
-        Map<String, String> first = profile.handleRequest(Map.of("customerId", "c-1"),
-                LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
-        long firstMillis = (System.nanoTime() - t0) / 1_000_000;
-        check(first.get("orders").equals("p06-orders for c-1"), "orders: " + first);
-        check(first.get("reviews").equals("unavailable (RemoteFunctionException)"), "reviews: " + first);
-        check(first.get("recommendations").equals("unavailable (TimeoutException)"), "recommendations: " + first);
-        check(firstMillis < 3000, "answered after " + firstMillis + " ms, past the 3 s deadline");
-        profile.handleRequest(Map.of("customerId", "c-1"), LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
-        Map<String, String> third = profile.handleRequest(Map.of("customerId", "c-1"),
-                LambdaAdapters.contextOf(Invocation.builder().timeout(Duration.ofSeconds(3)).build()));
-        check(third.get("reviews").equals("unavailable (CallNotPermittedException)"), "breaker: " + third);
-        check(lambda.stats("p06-reviews").invocations() == 2, "reviews called " + lambda.stats("p06-reviews").invocations() + " times");
-        return "merged orders, failed reviews and a late recommendation in " + firstMillis + " ms (deadline 3 s); "
-                + "the reviews circuit opened after 2 failures";
+        var part = new io.github.serverlesspatterns.examples.p06.PartFunction();
+        java.lang.reflect.Type partType = new TypeReference<Map<String, String>>() { }.getType();
+        lambda.register("p06-OrdersFunction", LocalFunction.of(part));
+        lambda.register("p06-ReviewsFunction", LocalFunction.of(partType, partType,
+                (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, String>, Map<String, String>>) (request, context) -> {
+                    throw new IllegalStateException("reviews database down");
+                }));
+        lambda.register("p06-RecommendationsFunction", LocalFunction.of(partType, partType,
+                (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, String>, Map<String, String>>) (request, context) -> {
+                    sleep(3000);
+                    return part.handleRequest(request, context);
+                }));
+        var profile = new io.github.serverlesspatterns.examples.p06.ProfileFunction(lambda.client(), moto.dynamoDb(), "p06-OrdersFunction",
+                "p06-ReviewsFunction", "p06-RecommendationsFunction", "p06-circuits");
+        lambda.register(FunctionConfig.builder("p06-ProfileFunction", LocalFunction.of(profile)).timeout(Duration.ofSeconds(5)).build());
+        try (LocalHttpApi api = new LocalHttpApi(exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda, "p06-")) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> post = body -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/profile"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            long t0 = System.nanoTime();
+            var firstResponse = post.apply("{\"customerId\":\"c-1\"}");
+            long firstMillis = (System.nanoTime() - t0) / 1_000_000;
+            check(firstResponse.statusCode() == 200, "POST /profile answered " + firstResponse.statusCode() + " " + firstResponse.body());
+            Map<String, Object> first = decode(firstResponse.body());
+            check("p06-OrdersFunction for c-1".equals(first.get("orders")), "orders: " + first);
+            check("unavailable (RemoteFunctionException)".equals(first.get("reviews")), "reviews: " + first);
+            check("unavailable (TimeoutException)".equals(first.get("recommendations")), "recommendations: " + first);
+            check(firstMillis < 5000, "answered after " + firstMillis + " ms, past the 5 s function timeout");
+            post.apply("{\"customerId\":\"c-1\"}");
+            Map<String, Object> third = decode(post.apply("{\"customerId\":\"c-1\"}").body());
+            check("unavailable (CallNotPermittedException)".equals(third.get("reviews")), "breaker: " + third);
+            check(lambda.stats("p06-ReviewsFunction").invocations() == 2, "reviews called " + lambda.stats("p06-ReviewsFunction").invocations() + " times");
+            var bad = post.apply("{\"customer\":\"c-1\"}");
+            check(bad.statusCode() == 400 && bad.body().contains("customerId"), "no customer answered " + bad.statusCode() + " " + bad.body());
+            return "POST /profile through the REST API stand-in merged orders, failed reviews and a late recommendation in "
+                    + firstMillis + " ms; the reviews circuit opened after 2 failures; a body without customer got 400";
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, Object> decode(String json) {
+        try {
+            return JSON.readValue(json, MAP_TYPE);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
     }
 
     static String router(LocalServices services) {
@@ -393,16 +421,18 @@ public final class PatternScenarios {
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (String fn : List.of("p12-refunds", "p12-invoices")) {
-            lambda.register(fn, LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), (event, ctx) -> {
-                String line = new io.github.serverlesspatterns.examples.p12.TaskFunction().handleRequest(event, ctx);
-                handled.add(line);
-                return line;
-            }));
+            var task = new io.github.serverlesspatterns.examples.p12.TaskFunction();
+            lambda.register(fn, LocalFunction.of(MAP_TYPE.getType(), String.class,
+                    (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, Object>, String>) (event, ctx) -> {
+                        String line = task.handleRequest(event, ctx);
+                        handled.add(line);
+                        return line;
+                    }));
         }
         String unroutable = sqs.createQueue("p12-unroutable");
         var router = new io.github.serverlesspatterns.examples.p12.RouterFunction(lambda.client(), sqs.client(), "p12-refunds",
                 "p12-invoices", unroutable);
-        lambda.register("p12-router", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(), router));
+        lambda.register("p12-router", LocalFunction.of(router));
         for (String event : List.of("{\"type\":\"refund\",\"id\":\"r-1\"}", "{\"type\":\"invoice\",\"id\":\"i-1\"}",
                 "{\"type\":\"chargeback\",\"id\":\"c-1\"}")) {
             lambda.client().invoke(b -> b.functionName("p12-router").invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String(event)));
@@ -432,8 +462,7 @@ public final class PatternScenarios {
         sqs.client().sendMessage(b -> b.queueUrl(queue).messageGroupId("acct-0").messageBody("garbage"));
         String name = "p08-fifoer-" + System.nanoTime() % 100000;
         FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(300));
-        lambda.register(FunctionConfig.builder(name, LocalFunction.fromRequestHandler(
-                        JacksonCodec.of(JSON, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(JSON, DrainResult.class), fn))
+        lambda.register(FunctionConfig.builder(name, LocalFunction.of(fn))
                 .reservedConcurrency(1).timeout(Duration.ofMillis(800)).build());
         lambda.client().invoke(b -> b.functionName(name).invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String("{\"source\":\"aws.events\"}")));
@@ -606,16 +635,9 @@ public final class PatternScenarios {
             String onCall = motoSqs.createQueue(b -> b.queueName("p18-oncall-" + System.nanoTime())).queueUrl();
             subscribe(moto, motoSqs, topic, onCall, Map.of("RawMessageDelivery", "true"));
             var fn = new io.github.serverlesspatterns.examples.p18.LogTriggerFunction(moto.sns(), topic);
-            var map = JacksonCodec.of(JSON, MAP_TYPE);
-            // the Lambda runtime maps {"awslogs":{"data":...}} onto CloudWatchLogsEvent; so does this adapter
-            lambda.register(FunctionConfig.builder("p18-trigger", LocalFunction.fromRequestHandler(map, io.github.serverlesspatterns.core.Codecs.utf8(),
-                    (Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context ctx) -> {
-                        var logs = new com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent();
-                        var awsLogs = new com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent.AWSLogs();
-                        awsLogs.setData(String.valueOf(((Map<?, ?>) event.get("awslogs")).get("data")));
-                        logs.setAwsLogs(awsLogs);
-                        return String.valueOf(fn.handleRequest(logs, ctx));
-                    })).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
+            // the runtime's event serializer maps {"awslogs":{"data":...}} onto CloudWatchLogsEvent
+            lambda.register(FunctionConfig.builder("p18-trigger", LocalFunction.of(fn))
+                    .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
             List<Map<String, Object>> logEvents = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 logEvents.add(Map.of("id", "3" + i, "timestamp", 1_764_000_000_000L + i, "message", "ERROR payment " + i + " failed"));
@@ -857,8 +879,9 @@ public final class PatternScenarios {
             return new Reply(200, "{\"servedBy\":\"legacy\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}");
         });
         var orders = new io.github.serverlesspatterns.examples.p10.OrdersFunction(moto.dynamoDb(), table);
+        services.lambda().register("p10-OrdersFunction", LocalFunction.of(orders));
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("10-strangler").resolve("template.yaml"),
-                Map.of("LegacyBaseUrl", "http://127.0.0.1:" + legacy.getAddress().getPort()), Map.of("OrdersFunction", orders::handleRequest))) {
+                Map.of("LegacyBaseUrl", "http://127.0.0.1:" + legacy.getAddress().getPort()), services.lambda(), "p10-")) {
             var http = java.net.http.HttpClient.newHttpClient();
             java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> call = (method, path) -> {
                 try {
@@ -923,7 +946,7 @@ public final class PatternScenarios {
                     "ShipFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Ship(tables),
                     "ReleaseFunction", new io.github.serverlesspatterns.examples.p11.OrderSagaFunctions.Release(tables));
             var map = JacksonCodec.of(JSON, MAP_TYPE);
-            tasks.forEach((id, handler) -> lambda.register("p11-" + id, LocalFunction.fromRequestHandler(map, map, handler)));
+            tasks.forEach((id, handler) -> lambda.register("p11-" + id, LocalFunction.of(handler)));
             // the template's wiring: DefinitionUri and DefinitionSubstitutions (each a function's Arn)
             Path dir = exampleDir("11-state-machine");
             Map<String, Object> machine = SamTemplate.resources(dir.resolve("template.yaml")).get("OrderStateMachine").properties();
@@ -987,8 +1010,8 @@ public final class PatternScenarios {
         String failed = sqs.createQueue("p13-failed-notifications");
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         var utf8 = io.github.serverlesspatterns.core.Codecs.utf8();
-        lambda.register("p13-pricing", LocalFunction.fromRequestHandler(map, map, new io.github.serverlesspatterns.examples.p04.PricingFunction()));
-        lambda.register(FunctionConfig.builder("p13-notify", LocalFunction.fromRequestHandler(map, utf8,
+        lambda.register("p13-pricing", LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction()));
+        lambda.register(FunctionConfig.builder("p13-notify", LocalFunction.of(
                         new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.Notify(moto.dynamoDb(), orders)))
                 .reservedConcurrency(10).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
         var create = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CreateOrder(moto.dynamoDb(), lambda.client(), orders,
@@ -1000,8 +1023,10 @@ public final class PatternScenarios {
                 && moto.dynamoDb().scan(b -> b.tableName("p13-idempotency")).count() == recordsBefore, "priming had side effects");
         var get = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.GetOrder(moto.dynamoDb(), orders);
         var cancel = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CancelOrder(moto.dynamoDb(), lambda.client(), orders, "p13-notify");
-        try (LocalHttpApi api = new LocalHttpApi(exampleDir("13-robust-api").resolve("template.yaml"), Map.of(),
-                Map.of("CreateOrderFunction", create::handleRequest, "GetOrderFunction", get::handleRequest, "CancelOrderFunction", cancel::handleRequest))) {
+        lambda.register("p13-CreateOrderFunction", LocalFunction.of(create));
+        lambda.register("p13-GetOrderFunction", LocalFunction.of(get));
+        lambda.register("p13-CancelOrderFunction", LocalFunction.of(cancel));
+        try (LocalHttpApi api = new LocalHttpApi(exampleDir("13-robust-api").resolve("template.yaml"), Map.of(), lambda, "p13-")) {
             var http = java.net.http.HttpClient.newHttpClient();
             String key = "k-" + System.nanoTime();
             java.util.function.Function<java.net.http.HttpRequest.Builder, java.net.http.HttpResponse<String>> send = request -> {

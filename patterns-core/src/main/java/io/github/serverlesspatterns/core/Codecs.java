@@ -62,12 +62,27 @@ public final class Codecs {
 
     /**
      * A strict UTF-8 string codec: decoding bytes that are not valid UTF-8 throws
-     * {@link CodecException}. Does not accept {@code null} values.
+     * {@link CodecException}. Does not accept {@code null} values. Not for Lambda Invoke
+     * payloads unless the text is JSON already: see {@link #jsonString()}.
      *
      * @return the codec
      */
     public static Codec<String> utf8() {
         return UTF8;
+    }
+
+    /**
+     * A string as one JSON string value ({@code "c-1"} with its quotes and escapes): the payload a
+     * Lambda {@code RequestHandler<String, ...>} is invoked with and the response a
+     * {@code RequestHandler<..., String>} gives. Lambda's Invoke API refuses payloads that are not
+     * JSON, so use this codec, not {@link #utf8()}, for plain strings sent to a function.
+     * Decoding anything but one JSON string throws {@link CodecException}. Does not accept
+     * {@code null} values.
+     *
+     * @return the codec
+     */
+    public static Codec<String> jsonString() {
+        return JsonStringCodec.INSTANCE;
     }
 
     /**

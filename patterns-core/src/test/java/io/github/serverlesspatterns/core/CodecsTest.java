@@ -27,6 +27,24 @@ class CodecsTest {
     }
 
     @Test
+    void jsonString_encodesAJsonStringValue_andRoundTripsQuotesEscapesAndControls() {
+        String text = "say \"hi\"\\ \n\t\u0001 Grüße /";
+        byte[] json = Codecs.jsonString().encode(text);
+        assertEquals("\"say \\\"hi\\\"\\\\ \\n\\t\\u0001 Grüße /\"", new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(text, Codecs.jsonString().decode(json));
+        assertEquals("é/", Codecs.jsonString().decode("\"\\u00e9\\/\"".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void jsonString_refusesWhatIsNotOneJsonString() {
+        for (String bad : new String[] {"c-1", "\"open", "\"a\"b\"", "\"\\x\"", "\"\\u12\"", "{}", "\"\\\""}) {
+            CodecException e = assertThrows(CodecException.class,
+                    () -> Codecs.jsonString().decode(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)), bad);
+            assertTrue(e.getMessage().contains("not a JSON string"), e.getMessage());
+        }
+    }
+
+    @Test
     void bytes_copiesDefensively() {
         byte[] in = {1, 2, 3};
         byte[] out = Codecs.bytes().encode(in);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.LambdaAdapters;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
@@ -43,6 +44,8 @@ class FanOutFanInTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Codec<Task<Integer>> TASKS = JacksonCodec.of(JSON, new TypeReference<Task<Integer>>() { });
+    /** The worker's declared input type, as a {@code RequestHandler<Task<Integer>, String>} class would declare it. */
+    private static final java.lang.reflect.Type TASK_TYPE = new TypeReference<Task<Integer>>() { }.getType();
 
     @Test
     void aThousandTasks_withDuplicateAndConcurrentDeliveries_completeOnce_withEveryResult(MotoService moto, LambdaService lambda)
@@ -64,10 +67,10 @@ class FanOutFanInTest {
                 workerRuns.incrementAndGet();
                 return Integer.toString(task.payload() * task.payload());
             };
-            lambda.register(FunctionConfig.builder("fan-worker", LocalFunction.fromHandler(TASKS, Codecs.utf8(),
-                    Decorators.decorate(square, FanIn.of(workerStore, Codecs.utf8(), completions::add)))).reservedConcurrency(16).build());
+            lambda.register(FunctionConfig.builder("fan-worker", LocalFunction.of(TASK_TYPE, String.class, LambdaAdapters.toRequestHandler(
+                    Decorators.decorate(square, FanIn.of(workerStore, Codecs.utf8(), completions::add))))).reservedConcurrency(16).build());
 
-            Invoker<Task<Integer>, String> worker = LambdaInvoker.of(lambda.client(), "fan-worker", TASKS, Codecs.utf8());
+            Invoker<Task<Integer>, String> worker = LambdaInvoker.of(lambda.client(), "fan-worker", TASKS, Codecs.jsonString());
             List<Integer> payloads = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 payloads.add(i);
@@ -112,10 +115,10 @@ class FanOutFanInTest {
             }
             return "ok";
         };
-        lambda.register(FunctionConfig.builder("fan-worker-failing", LocalFunction.fromHandler(TASKS, Codecs.utf8(),
-                        Decorators.decorate(worker, FanIn.of(store, Codecs.utf8(), completions::add))))
+        lambda.register(FunctionConfig.builder("fan-worker-failing", LocalFunction.of(TASK_TYPE, String.class, LambdaAdapters.toRequestHandler(
+                        Decorators.decorate(worker, FanIn.of(store, Codecs.utf8(), completions::add)))))
                 .retryDelay(Duration.ofMillis(10)).onFailure(sqs.client(), failures).build());
-        FanOut.viaInvoker(store, LambdaInvoker.of(lambda.client(), "fan-worker-failing", TASKS, Codecs.utf8()), 4)
+        FanOut.viaInvoker(store, LambdaInvoker.of(lambda.client(), "fan-worker-failing", TASKS, Codecs.jsonString()), 4)
                 .start("job-with-failure", List.of(0, 1, 2, 3, 4), Instant.now().plusSeconds(60), Invocation.builder().build());
         assertTrue(lambda.awaitIdle(Duration.ofSeconds(30)));
 

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.LambdaService;
@@ -24,19 +25,20 @@ class LambdaInvokerTest {
 
     @Test
     void call_returnsTheTypedResponse_alsoThroughAQualifier(LambdaService lambda) {
-        lambda.register("inv-echo", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> "echo:" + in));
-        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-echo", Codecs.utf8(), Codecs.utf8());
+        lambda.register(io.github.serverlesspatterns.testing.FunctionConfig.builder("inv-echo",
+                LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> "echo:" + in)).alias("live").build());
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-echo", Codecs.jsonString(), Codecs.jsonString());
         assertEquals("echo:hi", invoker.call("hi", invocation));
         assertEquals("echo:v2", invoker.withQualifier("live").call("v2", invocation));
     }
 
     @Test
     void functionError_becomesARemoteFunctionException_withTheRemoteTypeAndMessage(LambdaService lambda) {
-        lambda.register("inv-fail", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register("inv-fail", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
             throw new IllegalStateException("stock service said \"no\"");
         }));
         RemoteFunctionException e = assertThrows(RemoteFunctionException.class,
-                () -> LambdaInvoker.of(lambda.client(), "inv-fail", Codecs.utf8(), Codecs.utf8()).call("x", invocation));
+                () -> LambdaInvoker.of(lambda.client(), "inv-fail", Codecs.jsonString(), Codecs.jsonString()).call("x", invocation));
         assertEquals("inv-fail", e.function());
         assertEquals("java.lang.IllegalStateException", e.errorType());
         assertEquals("stock service said \"no\"", e.errorMessage());
@@ -45,35 +47,44 @@ class LambdaInvokerTest {
     @Test
     void oversizePayload_isRejectedBeforeSending(LambdaService lambda) {
         lambda.register("inv-big", (payload, ctx) -> payload);
-        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-big", Codecs.utf8(), Codecs.utf8())
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-big", Codecs.jsonString(), Codecs.jsonString())
                 .withLimits(1000, 100);
-        PayloadTooLargeException sync = assertThrows(PayloadTooLargeException.class, () -> invoker.call("x".repeat(1001), invocation));
+        PayloadTooLargeException sync = assertThrows(PayloadTooLargeException.class, () -> invoker.call("x".repeat(999), invocation));
         assertTrue(sync.getMessage().contains("1001 bytes encoded, over the 1000 byte synchronous limit"), sync.getMessage());
-        assertThrows(PayloadTooLargeException.class, () -> invoker.send("x".repeat(101), invocation));
+        assertThrows(PayloadTooLargeException.class, () -> invoker.send("x".repeat(99), invocation));
         assertEquals(0, lambda.stats("inv-big").invocations(), "nothing was sent");
-        assertThrows(PayloadTooLargeException.class, () -> LambdaInvoker.of(lambda.client(), "inv-big", Codecs.utf8(), Codecs.utf8())
+        assertThrows(PayloadTooLargeException.class, () -> LambdaInvoker.of(lambda.client(), "inv-big", Codecs.jsonString(), Codecs.jsonString())
                 .send("x".repeat(LambdaInvoker.DEFAULT_ASYNC_LIMIT + 1), invocation));
     }
 
     @Test
     void send_handsTheEventOver_andTheCalleeRunsLater(LambdaService lambda) {
         Set<String> got = ConcurrentHashMap.newKeySet();
-        lambda.register("inv-handoff", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> {
+        lambda.register("inv-handoff", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
             got.add(in);
             return null;
         }));
-        LambdaInvoker.of(lambda.client(), "inv-handoff", Codecs.utf8(), Codecs.utf8()).send("order-7", invocation);
+        LambdaInvoker.of(lambda.client(), "inv-handoff", Codecs.jsonString(), Codecs.jsonString()).send("order-7", invocation);
         assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
         assertEquals(Set.of("order-7"), got);
     }
 
     @Test
+    void rawTextPayload_isRefusedByInvoke_asOnAws(LambdaService lambda) {
+        lambda.register("inv-strict", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> in));
+        var e = assertThrows(software.amazon.awssdk.services.lambda.model.InvalidRequestContentException.class,
+                () -> LambdaInvoker.of(lambda.client(), "inv-strict", Codecs.utf8(), Codecs.utf8()).call("c-1", invocation));
+        assertEquals(400, e.statusCode());
+        assertEquals(0, lambda.stats("inv-strict").invocations());
+    }
+
+    @Test
     void prime_isADryRun_thatRunsNothing_andNamesAMissingFunction(LambdaService lambda) {
-        lambda.register("inv-prime", LocalFunction.fromRequestHandler(Codecs.utf8(), Codecs.utf8(), (in, ctx) -> "ran:" + in));
-        LambdaInvoker.of(lambda.client(), "inv-prime", Codecs.utf8(), Codecs.utf8()).prime();
+        lambda.register("inv-prime", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> "ran:" + in));
+        LambdaInvoker.of(lambda.client(), "inv-prime", Codecs.jsonString(), Codecs.jsonString()).prime();
         assertEquals(0, lambda.stats("inv-prime").invocations(), "priming ran the function");
         io.github.serverlesspatterns.core.PatternsException e = assertThrows(io.github.serverlesspatterns.core.PatternsException.class,
-                () -> LambdaInvoker.of(lambda.client(), "inv-nowhere", Codecs.utf8(), Codecs.utf8()).prime());
+                () -> LambdaInvoker.of(lambda.client(), "inv-nowhere", Codecs.jsonString(), Codecs.jsonString()).prime());
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("inv-nowhere"), e.getMessage());
     }
 }

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.fifo;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LambdaService;
@@ -56,13 +57,12 @@ class FifoDrainLoopTest {
             return null;
         }).safetyMargin(Duration.ofMillis(500)).build();
         ObjectMapper mapper = new ObjectMapper();
-        lambda.register(FunctionConfig.builder("fifoer", LocalFunction.fromHandler(
-                        JacksonCodec.of(mapper, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(mapper, DrainResult.class),
-                        (event, inv) -> {
+        lambda.register(FunctionConfig.builder("fifoer", LocalFunction.of(new TypeReference<Map<String, Object>>() { }.getType(), DrainResult.class,
+                        io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler((Map<String, Object> event, Invocation inv) -> {
                             DrainResult r = loop.handle(event, inv);
                             results.add(r);
                             return r;
-                        }))
+                        })))
                 .reservedConcurrency(1).timeout(Duration.ofMillis(1500)).build());
 
         // the scheduled rule's first kick

@@ -2,19 +2,26 @@ package io.github.serverlesspatterns.examples.p06;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
 import io.github.serverlesspatterns.circuitbreaker.dynamodb.DynamoDbCircuitStateStore;
-import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
-import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.Aggregator;
 import io.github.serverlesspatterns.fanout.LambdaInvoker;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -25,10 +32,18 @@ import java.util.TreeMap;
  * all within the invocation's remaining time), and merges what came back; a failing or slow part
  * is reported in the answer instead of failing it. The flaky reviews service sits behind a circuit
  * breaker shared in DynamoDB.
+ *
+ * <p>Behind a REST API proxy integration: {@code POST /profile} with {@code {"customerId": "c-1"}}
+ * answers 200 and the merged profile as JSON, 400 when the body is not JSON or has no customer.
+ * The parts are invoked with the JSON {@code {"customerId": "c-1"}}: Lambda's Invoke API refuses a
+ * payload that is not JSON.
  */
-public final class ProfileFunction implements RequestHandler<Map<String, String>, Map<String, String>> {
+public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
-    private final RequestHandler<Map<String, String>, Map<String, String>> handler;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Codec<Map<String, String>> PART_JSON = JacksonCodec.of(JSON, new TypeReference<Map<String, String>>() { });
+
+    private final Handler<String, Map<String, String>> profile;
 
     /** Lambda's constructor: {@code ORDERS_FUNCTION}, {@code REVIEWS_FUNCTION}, {@code RECOMMENDATIONS_FUNCTION}, {@code CIRCUIT_TABLE}. */
     public ProfileFunction() {
@@ -52,29 +67,42 @@ public final class ProfileFunction implements RequestHandler<Map<String, String>
                            String circuitTable) {
         CircuitBreaker reviewsBreaker = CircuitBreaker.of("reviews", DynamoDbCircuitStateStore.create(dynamo, circuitTable),
                 CircuitBreakerConfig.builder().consecutiveFailures(2).waitInOpen(Duration.ofSeconds(30)).build());
-        Handler<String, String> reviewsCall = LambdaInvoker.of(lambda, reviews, Codecs.utf8(), Codecs.utf8())::call;
-        Aggregator<String, Map<String, String>> profile = Aggregator.<String, Map<String, String>>builder(results -> {
+        Handler<String, String> reviewsCall = part(lambda, reviews);
+        this.profile = Aggregator.<String, Map<String, String>>builder(results -> {
                     Map<String, String> merged = new TreeMap<>();
                     results.forEach((name, r) -> merged.put(name, r.ok() ? String.valueOf(r.value())
                             : "unavailable (" + r.error().getClass().getSimpleName() + ")"));
                     return merged;
                 })
-                .downstream("orders", LambdaInvoker.of(lambda, orders, Codecs.utf8(), Codecs.utf8())::call, Duration.ofSeconds(1))
+                .downstream("orders", part(lambda, orders), Duration.ofSeconds(1))
                 .downstream("reviews", Decorators.decorate(reviewsCall, reviewsBreaker.decorator()), Duration.ofSeconds(1))
-                .downstream("recommendations", LambdaInvoker.of(lambda, recommendations, Codecs.utf8(), Codecs.utf8())::call,
-                        Duration.ofSeconds(1))
+                .downstream("recommendations", part(lambda, recommendations), Duration.ofSeconds(1))
                 .policy(Aggregator.Policy.BEST_EFFORT).build();
-        this.handler = LambdaAdapters.toRequestHandler((request, invocation) -> {
-            String customer = request == null ? null : request.get("customerId");
-            if (customer == null || customer.isBlank()) {
-                throw new IllegalArgumentException("'customerId' is missing");
-            }
-            return profile.handle(customer, invocation);
-        });
+    }
+
+    /** One downstream service: invoked with {@code {"customerId": ...}}, its {@code answer} taken from the JSON it returns. */
+    private static Handler<String, String> part(LambdaClient lambda, String function) {
+        LambdaInvoker<Map<String, String>, Map<String, String>> invoker = LambdaInvoker.of(lambda, function, PART_JSON, PART_JSON);
+        return (customer, invocation) -> invoker.call(Map.of("customerId", customer), invocation).get("answer");
     }
 
     @Override
-    public Map<String, String> handleRequest(Map<String, String> request, Context context) {
-        return handler.handleRequest(request, context);
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        String customer;
+        try {
+            Map<String, String> body = request.getBody() == null ? Map.of() : PART_JSON.decode(request.getBody().getBytes(StandardCharsets.UTF_8));
+            customer = body.get("customerId");
+        } catch (CodecException e) {
+            return answer(400, Map.of("message", "the body must be a JSON object with a 'customerId' string"));
+        }
+        if (customer == null || customer.isBlank()) {
+            return answer(400, Map.of("message", "'customerId' is missing"));
+        }
+        return answer(200, profile.handle(customer, Invocation.fromContext(context)));
+    }
+
+    private static APIGatewayProxyResponseEvent answer(int status, Map<String, String> body) {
+        return new APIGatewayProxyResponseEvent().withStatusCode(status).withHeaders(Map.of("Content-Type", "application/json"))
+                .withBody(new String(PART_JSON.encode(body), StandardCharsets.UTF_8));
     }
 }

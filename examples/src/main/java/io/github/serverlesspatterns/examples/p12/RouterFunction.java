@@ -50,8 +50,8 @@ public final class RouterFunction implements RequestHandler<Map<String, Object>,
      */
     public RouterFunction(LambdaClient lambda, SqsClient sqs, String refunds, String invoices, String unroutable) {
         Router<Map<String, Object>> router = Router.<Map<String, Object>>builder(e -> e.get("type") == null ? null : String.valueOf(e.get("type")))
-                .asyncRoute("refund", LambdaInvoker.of(lambda, refunds, MAP, Codecs.utf8()))
-                .asyncRoute("invoice", LambdaInvoker.of(lambda, invoices, MAP, Codecs.utf8()))
+                .asyncRoute("refund", LambdaInvoker.of(lambda, refunds, MAP, Codecs.jsonString()))
+                .asyncRoute("invoice", LambdaInvoker.of(lambda, invoices, MAP, Codecs.jsonString()))
                 .enrich(e -> {
                     Map<String, Object> enriched = new HashMap<>(e);
                     enriched.put("routedAt", Instant.now().toString());

@@ -109,7 +109,7 @@ public final class OrdersApiFunctions {
          */
         public CreateOrder(DynamoDbClient dynamoDb, LambdaClient lambda, String orders, String idempotencyTable, String pricing,
                            String notify) {
-            this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.utf8()), orders,
+            this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()), orders,
                     Idempotency.of(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(),
                             IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8()).build()));
         }
@@ -236,7 +236,7 @@ public final class OrdersApiFunctions {
          * @param notify   the notification function (Event)
          */
         public CancelOrder(DynamoDbClient dynamoDb, LambdaClient lambda, String orders, String notify) {
-            super(cancel(dynamoDb, LambdaInvoker.of(lambda, notify, MAP, Codecs.utf8()), orders));
+            super(cancel(dynamoDb, LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()), orders));
         }
 
         private static Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> cancel(DynamoDbClient dynamoDb,

@@ -64,7 +64,7 @@ public final class FanOutFunctions {
          * @param worker the worker function
          */
         public Splitter(DynamoDbClient dynamo, LambdaClient lambda, String table, String worker) {
-            FanOut<Integer> fanOut = FanOut.viaInvoker(store(dynamo, table), LambdaInvoker.of(lambda, worker, TASKS, Codecs.utf8()), 16);
+            FanOut<Integer> fanOut = FanOut.viaInvoker(store(dynamo, table), LambdaInvoker.of(lambda, worker, TASKS, Codecs.jsonString()), 16);
             this.handler = LambdaAdapters.toRequestHandler((request, invocation) -> {
                 String jobId = String.valueOf(request.get("jobId"));
                 if (!(request.get("numbers") instanceof List<?> raw) || raw.isEmpty()) {

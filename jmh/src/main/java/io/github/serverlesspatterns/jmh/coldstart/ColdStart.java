@@ -129,7 +129,8 @@ public final class ColdStart {
                 .item(Map.of("id", AttributeValue.fromS("item-1"), "value", AttributeValue.fromS("first"))));
         DynamoDbIdempotencyStore.builder(moto.dynamoDb(), ColdStartProbe.IDEMPOTENCY).build().createTableIfMissing();
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), ColdStartProbe.CIRCUITS).createTableIfMissing();
-        lambda.register(ColdStartProbe.ECHO, LocalFunction.fromHandler(Codecs.utf8(), Codecs.utf8(), (in, inv) -> "echo " + in));
+        lambda.register(ColdStartProbe.ECHO, LocalFunction.of(String.class, String.class,
+                (com.amazonaws.services.lambda.runtime.RequestHandler<String, String>) (in, ctx) -> "echo " + in));
     }
 
     private static Run child(String module, String variant, Map<String, String> properties) throws IOException, InterruptedException {

@@ -152,12 +152,12 @@ public final class ColdStartProbe {
                 LambdaClient lambda = AwsClients.configure(LambdaClient.builder(), URI.create(System.getProperty("cold.lambda"))).build();
                 RequestHandler<Map<String, String>, String> handler;
                 if (decorated) {
-                    LambdaInvoker<String, String> echo = LambdaInvoker.of(lambda, ECHO, Codecs.utf8(), Codecs.utf8());
+                    LambdaInvoker<String, String> echo = LambdaInvoker.of(lambda, ECHO, Codecs.jsonString(), Codecs.jsonString());
                     primer = echo;
                     handler = LambdaAdapters.toRequestHandler((request, invocation) -> echo.call(request.get("id"), invocation));
                 } else {
                     handler = (request, ctx) -> {
-                        var response = lambda.invoke(b -> b.functionName(ECHO).payload(SdkBytes.fromUtf8String(request.get("id"))));
+                        var response = lambda.invoke(b -> b.functionName(ECHO).payload(SdkBytes.fromUtf8String("\"" + request.get("id") + "\"")));
                         if (response.functionError() != null) {
                             throw new IllegalStateException(response.payload().asUtf8String());
                         }
