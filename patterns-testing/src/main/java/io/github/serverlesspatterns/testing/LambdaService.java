@@ -364,6 +364,10 @@ public final class LambdaService implements AutoCloseable {
             return Outcome.success(response);
         } catch (ExecutionException e) {
             hosted.stats.errors.incrementAndGet();
+            if (e.getCause() instanceof RuntimeError runtime) {
+                ObjectNode document = runtimeDocument(runtime);
+                return Outcome.failure(document, document.path("errorMessage").asText());
+            }
             return Outcome.failure(errorJson(e.getCause()), e.getCause().getMessage());
         } catch (TimeoutException e) {
             hosted.stats.errors.incrementAndGet();
@@ -461,6 +465,18 @@ public final class LambdaService implements AutoCloseable {
         } catch (IOException e) {
             return JSON.getNodeFactory().textNode(new String(payload, StandardCharsets.UTF_8));
         }
+    }
+
+    private static ObjectNode runtimeDocument(RuntimeError error) {
+        try {
+            JsonNode json = JSON.readTree(error.document());
+            if (json instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException notJson) {
+            // reported below as it came
+        }
+        return JSON.createObjectNode().put("errorType", "Runtime.Unknown").put("errorMessage", error.document());
     }
 
     private static ObjectNode errorJson(Throwable error) {
