@@ -36,10 +36,12 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     private final Handler<R, ?> handler;
     private final DeadLetterQueue deadLetterQueue;
     private final String kind;
+    private final Function<R, String> describe;
 
     private StreamBatchHandler(String kind, Function<E, List<R>> records, Function<R, String> sequenceNumber,
-                               Handler<R, ?> handler, DeadLetterQueue deadLetterQueue) {
+                               Function<R, String> describe, Handler<R, ?> handler, DeadLetterQueue deadLetterQueue) {
         this.kind = kind;
+        this.describe = describe;
         this.records = records;
         this.sequenceNumber = sequenceNumber;
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -52,7 +54,8 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      */
     public static StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> kinesis(
             Handler<KinesisEvent.KinesisEventRecord, ?> handler) {
-        return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(), handler, null);
+        return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(),
+                PoisonRecords::kinesis, handler, null);
     }
 
     /**
@@ -62,15 +65,18 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> dynamodb(
             Handler<DynamodbEvent.DynamodbStreamRecord, ?> handler) {
         return new StreamBatchHandler<>("DynamoDB stream", DynamodbEvent::getRecords, r -> r.getDynamodb().getSequenceNumber(),
-                handler, null);
+                PoisonRecords::dynamodb, handler, null);
     }
 
     /**
-     * @param deadLetterQueue where poison records go (their JSON form, with the reason)
+     * @param deadLetterQueue where poison records go, with the reason: one JSON object per record with its
+     *                        identifiers (event id, source ARN, partition key or keys, sequence number) and its
+     *                        data (Kinesis data as base64; DynamoDB images in their text form)
      * @return a handler like this one that sends poison records there and goes on
      */
     public StreamBatchHandler<E, R> withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
-        return new StreamBatchHandler<>(kind, records, sequenceNumber, handler, Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"));
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler,
+                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"));
     }
 
     @Override
@@ -91,19 +97,19 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
                     return failAt(sequence, poison);
                 }
                 try {
-                    deadLetterQueue.send(sequence, String.valueOf(record), null, kind, java.util.Map.of(), poison);
+                    deadLetterQueue.send(sequence, describe.apply(record), null, kind, java.util.Map.of(), poison);
                 } catch (RuntimeException sendFailure) {
                     LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);
                     return failAt(sequence, poison);
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // checked exceptions too (Kotlin, Lombok's @SneakyThrows): a failure like any other
                 return failAt(sequence, e);
             }
         }
         return new StreamsEventResponse(List.of());
     }
 
-    private StreamsEventResponse failAt(String sequence, RuntimeException e) {
+    private StreamsEventResponse failAt(String sequence, Exception e) {
         LOG.warn("{} record {} failed; the batch is retried from it: {}", kind, sequence, e.toString());
         return new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence)));
     }

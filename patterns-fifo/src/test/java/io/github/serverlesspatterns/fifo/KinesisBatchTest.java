@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Kinesis batches as Lambda delivers them (built here: moto serves the records, but no event source mapping). */
+@org.junit.jupiter.api.extension.ExtendWith(io.github.serverlesspatterns.testing.LocalServicesExtension.class)
 class KinesisBatchTest {
 
     private static KinesisEvent event(int n) {
@@ -24,8 +25,11 @@ class KinesisBatchTest {
             KinesisEvent.Record data = new KinesisEvent.Record();
             data.setSequenceNumber("4959" + (1000 + i));
             data.setData(ByteBuffer.wrap(("click-" + i).getBytes(StandardCharsets.UTF_8)));
+            data.setPartitionKey("device-" + i);
             KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
             record.setKinesis(data);
+            record.setEventID("shardId-000000000000:4959" + (1000 + i));
+            record.setEventSourceARN("arn:aws:kinesis:us-east-1:000000000000:stream/clicks");
             records.add(record);
         }
         KinesisEvent event = new KinesisEvent();
@@ -57,5 +61,41 @@ class KinesisBatchTest {
         assertEquals("49591000", batch.handle(event(2), Invocation.builder().build()).getBatchItemFailures().get(0).getItemIdentifier());
         assertTrue(batch.handle(event(0), Invocation.builder().build()).getBatchItemFailures().isEmpty());
         assertThrows(IllegalArgumentException.class, () -> batch.handle(new KinesisEvent(), Invocation.builder().build()));
+    }
+
+    @Test
+    void aPoisonRecord_reachesTheDeadLetterQueue_withItsDataAsBase64_andItsIdentifiers(io.github.serverlesspatterns.testing.SqsService sqs)
+            throws Exception {
+        String dlq = sqs.createQueue("kinesis-poison-dlq");
+        StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis((r, inv) -> {
+            if (StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString().equals("click-1")) {
+                throw new PoisonMessageException("unreadable click");
+            }
+            return null;
+        }).withDeadLetterQueue(DeadLetterQueue.of(sqs.client(), dlq));
+        assertTrue(batch.handle(event(3), Invocation.builder().build()).getBatchItemFailures().isEmpty(), "the batch goes on");
+        var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)).messages();
+        assertEquals(1, dead.size());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dead.get(0).body());
+        assertEquals("click-1", new String(java.util.Base64.getDecoder().decode(json.get("data").asText()), StandardCharsets.UTF_8),
+                dead.get(0).body());
+        assertEquals("49591001", json.get("sequenceNumber").asText());
+        assertEquals("device-1", json.get("partitionKey").asText());
+        assertEquals("shardId-000000000000:49591001", json.get("eventID").asText());
+        assertEquals("arn:aws:kinesis:us-east-1:000000000000:stream/clicks", json.get("eventSourceARN").asText());
+        assertTrue(!dead.get(0).body().contains("HeapByteBuffer"), dead.get(0).body());
+    }
+
+    @Test
+    void aCheckedExceptionThrownSneakily_failsTheRecord_insteadOfEscapingTheBatch() {
+        StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis((r, inv) -> {
+            throw KinesisBatchTest.<RuntimeException>sneaky(new java.io.IOException("disk gone"));
+        });
+        assertEquals("49591000", batch.handle(event(2), Invocation.builder().build()).getBatchItemFailures().get(0).getItemIdentifier());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
     }
 }
