@@ -896,15 +896,17 @@ public final class PatternScenarios {
             var unknown = call.apply("GET", "/orders/o-404");
             var customers = call.apply("GET", "/customers/7/addresses");
             var create = call.apply("POST", "/orders");
+            var home = call.apply("GET", "/");
             check(migrated.statusCode() == 200 && migrated.body().contains("\"servedBy\":\"orders-service\"")
                     && migrated.body().contains("shipped"), "GET /orders/o-42: " + migrated.statusCode() + " " + migrated.body());
             check(unknown.statusCode() == 404, "unknown order: " + unknown.statusCode());
             check(customers.statusCode() == 200 && customers.body().contains("\"path\":\"/customers/7/addresses\""), "legacy: " + customers.body());
             check(create.statusCode() == 200 && create.body().contains("legacy"), "POST /orders: " + create.body());
-            check(legacyGot.equals(List.of("GET /customers/7/addresses", "POST /orders")), "the legacy API got " + legacyGot);
+            check(home.statusCode() == 200 && home.body().contains("legacy"), "GET / (not matched by /{proxy+}): " + home.statusCode());
+            check(legacyGot.equals(List.of("GET /customers/7/addresses", "POST /orders", "GET /")), "the legacy API got " + legacyGot);
             check(api.hits().get("OrdersFunction") == 2, "the new function got " + api.hits());
             return "GET /orders/{id} served by the new function from its own table (200, 404); /customers/7/addresses and "
-                    + "POST /orders (not migrated) reached the local legacy API with their paths unchanged";
+                    + "POST /orders (not migrated) and the root path reached the local legacy API with their paths unchanged";
         } catch (java.io.IOException e) {
             throw new AssertionError("cannot read the strangler's template", e);
         } finally {

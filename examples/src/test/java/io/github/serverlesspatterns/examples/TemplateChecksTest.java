@@ -101,6 +101,42 @@ class TemplateChecksTest {
         }
     }
 
+    /**
+     * A README's deploy steps work as written: no {@code sam build} (the CodeUri is the prebuilt zip), the
+     * build command that makes the zip, every {@code aws lambda invoke --payload} with AWS CLI v2's
+     * {@code --cli-binary-format raw-in-base64-out}, every {@code $(res X)} a resource of the template and
+     * every {@code $(out X)} one of its outputs, a cost statement and a clean-up command.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyReadme_deploysAsWritten_withResourcesAndOutputsTheTemplateHas() throws IOException {
+        Pattern res = Pattern.compile("\\$\\(res (\\w+)\\)");
+        Pattern out = Pattern.compile("\\$\\(out (\\w+)\\)");
+        for (Path t : templates()) {
+            String readme = Files.readString(t.resolveSibling("README.md"));
+            Map<String, Object> root = new tools.jackson.dataformat.yaml.YAMLMapper().readValue(Files.readString(t), Map.class);
+            Map<String, Object> outputs = (Map<String, Object>) root.getOrDefault("Outputs", Map.of());
+            Map<String, SamTemplate.Resource> resources = SamTemplate.resources(t);
+            assertFalse(Pattern.compile("(^\\s*|`|&&\\s*)sam build", Pattern.MULTILINE).matcher(readme.replace("no `sam build` step", "")).find(),
+                    t + ": its README runs sam build, which would not use the prebuilt zip");
+            assertTrue(readme.contains("./mvnw -B -q -pl examples -am package -DskipTests"), t + ": its README does not build the zip");
+            assertTrue(readme.contains("sam deploy --guided"), t + ": no deploy command");
+            assertTrue(readme.contains("What it costs"), t + ": no cost statement");
+            assertTrue(readme.contains("Clean up: `") && readme.contains("sam delete"), t + ": no clean-up command");
+            for (String line : readme.split("\n")) {
+                if (line.contains("aws lambda invoke")) {
+                    assertTrue(line.contains("--cli-binary-format raw-in-base64-out"), t + ": AWS CLI v2 needs --cli-binary-format for " + line);
+                }
+            }
+            for (Matcher m = res.matcher(readme); m.find(); ) {
+                assertTrue(resources.containsKey(m.group(1)), t + ": its README looks up resource " + m.group(1) + ", which it does not have");
+            }
+            for (Matcher m = out.matcher(readme); m.find(); ) {
+                assertTrue(outputs.containsKey(m.group(1)), t + ": its README reads output " + m.group(1) + ", which it does not have");
+            }
+        }
+    }
+
     /** A state machine's local definition file exists, is JSON, and every {@code ${Name}} in it has a substitution. */
     @Test
     @SuppressWarnings("unchecked")
