@@ -111,7 +111,7 @@ final class LocalHttpApi implements AutoCloseable {
                 routes.add(new Route(key[0], split(key[1]), null, uri, false));
             }
         });
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server = io.github.serverlesspatterns.testing.LoopbackHttp.create("a local stand-in", 16);
         server.createContext("/", this::serve);
         server.start();
     }

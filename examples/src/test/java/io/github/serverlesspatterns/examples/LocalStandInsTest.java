@@ -43,7 +43,7 @@ class LocalStandInsTest {
 
     @Test
     void localHttpApi_picksTheMostSpecificRoute_andTheGreedyRouteTakesOnlyWhatNothingElseMatches(@TempDir Path dir, LambdaService lambda) throws Exception {
-        HttpServer legacy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+        HttpServer legacy = io.github.serverlesspatterns.testing.LoopbackHttp.create("a local stand-in", 4);
         legacy.createContext("/", e -> {
             byte[] body = ("legacy " + e.getRequestMethod() + " " + e.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
             e.sendResponseHeaders(200, body.length);

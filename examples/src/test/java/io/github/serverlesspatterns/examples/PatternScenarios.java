@@ -1114,12 +1114,7 @@ public final class PatternScenarios {
 
     /** Starts a local HTTP service (a partner, a legacy API, a payment provider) on a free port of 127.0.0.1; the caller stops it. */
     private static HttpServer localServer(String what, String path, Responder responder) {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("cannot start the local " + what, e);
-        }
+        HttpServer server = io.github.serverlesspatterns.testing.LoopbackHttp.create("the local " + what, 16);
         server.createContext(path, exchange -> {
             try (exchange) {
                 Reply reply = responder.answer(exchange);

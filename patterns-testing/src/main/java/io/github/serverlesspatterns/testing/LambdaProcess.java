@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,7 +169,7 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
         if (runtimeApi != null) {
             runtimeApi.stop(0);
         }
-        runtimeApi = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        runtimeApi = LoopbackHttp.create("the local Runtime API", 16);
         runtimeApi.setExecutor(apiThreads);
         runtimeApi.createContext("/2018-06-01/runtime/", exchange -> serve(exchange, instance));
         runtimeApi.start();

@@ -109,11 +109,7 @@ public final class LambdaService implements AutoCloseable {
      * @return the running service
      */
     public static LambdaService start() {
-        try {
-            return new LambdaService(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the local Lambda endpoint", e);
-        }
+        return new LambdaService(LoopbackHttp.create("the local Lambda endpoint", 64));
     }
 
     private static ThreadFactory daemon(String prefix) {
