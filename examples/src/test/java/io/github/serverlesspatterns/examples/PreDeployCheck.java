@@ -1,0 +1,428 @@
+package io.github.serverlesspatterns.examples;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
+import com.amazonaws.services.lambda.runtime.events.IamPolicyResponseV1;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The pre-deploy check: reads a SAM template and the CloudFormation the SAM translator makes of it
+ * ({@code predeploy/transform.py}, offline) and reports, per function, what would fail on AWS:
+ * <ol>
+ *   <li>the handler string does not resolve to a class with that method;</li>
+ *   <li>an environment variable refers to a resource or parameter the template does not have;</li>
+ *   <li>the event a source delivers does not fit the handler's declared input type (an API proxy
+ *       function must also return a proxy response, an authorizer an IAM policy);</li>
+ *   <li>a function returning {@code SQSBatchResponse} / {@code StreamsEventResponse} without
+ *       {@code ReportBatchItemFailures} on its mapping (or the other way round);</li>
+ *   <li>a queue whose visibility timeout is under 6 times its consumer's timeout;</li>
+ *   <li>an AWS call the handler (and the library code it uses) makes that its role does not allow
+ *       ({@code handler-calls.properties} and {@code sdk-iam-actions.properties} hold the data), and
+ *       {@code lambda:InvokeFunction} granted on every function of the account;</li>
+ *   <li>a function in a VPC that calls an AWS API the template gives no VPC endpoint or NAT for.</li>
+ * </ol>
+ * IAM resources are not matched against the calls' resources (only the actions are).
+ */
+final class PreDeployCheck {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PSEUDO = Set.of("AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::Partition",
+            "AWS::URLSuffix", "AWS::StackId", "AWS::NoValue", "AWS::NotificationARNs");
+
+    private final Properties calls;
+    private final Properties actions;
+
+    PreDeployCheck(Path dataDir) throws IOException {
+        this.calls = load(dataDir.resolve("handler-calls.properties"));
+        this.actions = load(dataDir.resolve("sdk-iam-actions.properties"));
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    /** Runs the SAM translator over the templates; answers the folder of the generated CloudFormation JSON files. */
+    static Path transform(Path outDir, List<Path> templates) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("python3", Path.of("predeploy", "transform.py").toString(), outDir.toString()));
+        templates.forEach(t -> command.add(t.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("the SAM translator (python3 with cfn-lint and aws-sam-translator) failed:\n" + output);
+        }
+        return outDir;
+    }
+
+    /**
+     * @param template    the SAM template
+     * @param transformed the CloudFormation JSON the translator made of it
+     * @return the problems found, each naming the function or resource; empty when it would deploy and run
+     */
+    @SuppressWarnings("unchecked")
+    List<String> check(Path template, Path transformed) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> sam = new YAMLMapper().readValue(Files.readString(template), Map.class);
+        JsonNode cfn = JSON.readTree(transformed.toFile());
+        JsonNode resources = cfn.path("Resources");
+        Set<String> names = new LinkedHashSet<>();
+        resources.fieldNames().forEachRemaining(names::add);
+        cfn.path("Parameters").fieldNames().forEachRemaining(names::add);
+        Map<String, Object> samResources = (Map<String, Object>) sam.get("Resources");
+
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (!"AWS::Lambda::Function".equals(e.getValue().path("Type").asText())) {
+                continue;
+            }
+            String id = e.getKey();
+            JsonNode fn = e.getValue().path("Properties");
+            Handler handler = handler(id, fn.path("Handler").asText(), problems);
+            checkEnvironment(id, fn.path("Environment").path("Variables"), names, problems);
+            if (handler == null) {
+                continue;
+            }
+            Map<String, Object> samFn = samResources.get(id) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            checkSamEvents(id, handler, samFn, problems);
+            checkCalls(id, handler, fn, resources, problems);
+        }
+        checkAuthorizers(samResources, resources, problems);
+        checkEventSourceMappings(resources, problems);
+        return problems;
+    }
+
+    private record Handler(String className, Type input, Type output, boolean stream) {
+    }
+
+    private static Handler handler(String id, String handler, List<String> problems) {
+        String[] parts = handler.split("::", 2);
+        String method = parts.length > 1 ? parts[1] : "handleRequest";
+        Class<?> type;
+        try {
+            type = Class.forName(parts[0]);
+        } catch (ClassNotFoundException | LinkageError e) {
+            problems.add(id + ": handler " + handler + " does not resolve: no class " + parts[0]);
+            return null;
+        }
+        if (RequestStreamHandler.class.isAssignableFrom(type)) {
+            return new Handler(parts[0], InputStream.class, void.class, true);
+        }
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(method) && !m.isBridge() && m.getParameterCount() == 2 && m.getParameterTypes()[1] == Context.class) {
+                return new Handler(parts[0], m.getGenericParameterTypes()[0], m.getGenericReturnType(), false);
+            }
+        }
+        problems.add(id + ": handler " + handler + " does not resolve: " + parts[0] + " has no public " + method + "(input, Context)");
+        return null;
+    }
+
+    private static void checkEnvironment(String id, JsonNode variables, Set<String> names, List<String> problems) {
+        variables.properties().forEach(v -> {
+            for (String ref : references(v.getValue())) {
+                if (!names.contains(ref) && !PSEUDO.contains(ref)) {
+                    problems.add(id + ": environment variable " + v.getKey() + " refers to " + ref + ", which the template does not have");
+                }
+            }
+        });
+    }
+
+    /** The logical ids a value refers to: Ref, Fn::GetAtt and the ${Name} of Fn::Sub. */
+    private static List<String> references(JsonNode value) {
+        List<String> refs = new ArrayList<>();
+        if (value.has("Ref")) {
+            refs.add(value.get("Ref").asText());
+        } else if (value.has("Fn::GetAtt")) {
+            JsonNode att = value.get("Fn::GetAtt");
+            refs.add(att.isArray() ? att.get(0).asText() : att.asText().split("\\.")[0]);
+        } else if (value.has("Fn::Sub")) {
+            JsonNode sub = value.get("Fn::Sub");
+            String text = sub.isArray() ? sub.get(0).asText() : sub.asText();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z0-9:]+)(\\.[A-Za-z.]+)?}").matcher(text);
+            Set<String> local = new LinkedHashSet<>();
+            if (sub.isArray()) {
+                sub.get(1).fieldNames().forEachRemaining(local::add);
+            }
+            while (m.find()) {
+                if (!local.contains(m.group(1))) {
+                    refs.add(m.group(1));
+                }
+            }
+        }
+        return refs;
+    }
+
+    /** Event types by SAM event type, as Lambda's pollers and API Gateway deliver them. */
+    @SuppressWarnings("unchecked")
+    private static void checkSamEvents(String id, Handler handler, Map<String, Object> samFn, List<String> problems) {
+        Map<String, Object> properties = (Map<String, Object>) samFn.getOrDefault("Properties", Map.of());
+        Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+        for (var event : events.entrySet()) {
+            Map<String, Object> e = (Map<String, Object>) event.getValue();
+            String type = String.valueOf(e.get("Type"));
+            Class<?> expected = switch (type) {
+                case "Api" -> APIGatewayProxyRequestEvent.class;
+                case "HttpApi" -> "1.0".equals(String.valueOf(((Map<String, Object>) e.getOrDefault("Properties", Map.of()))
+                        .get("PayloadFormatVersion"))) ? APIGatewayProxyRequestEvent.class : APIGatewayV2HTTPEvent.class;
+                case "SQS" -> SQSEvent.class;
+                case "Kinesis" -> KinesisEvent.class;
+                case "DynamoDB" -> DynamodbEvent.class;
+                case "SNS" -> SNSEvent.class;
+                case "CloudWatchLogs" -> CloudWatchLogsEvent.class;
+                case "Schedule", "ScheduleV2", "EventBridgeRule", "CloudWatchEvent" -> ScheduledEvent.class;
+                default -> null;
+            };
+            if (expected == null || handler.stream()) {
+                continue;
+            }
+            boolean pojoAllowed = expected == ScheduledEvent.class; // a rule's JSON maps onto any POJO with its fields
+            if (!accepts(handler.input(), expected, pojoAllowed)) {
+                problems.add(id + ": its " + type + " event " + event.getKey() + " delivers " + expected.getSimpleName()
+                        + " but the handler takes " + handler.input().getTypeName()
+                        + " (the runtime's deserializer fails on every call)");
+            }
+            if ("Api".equals(type) && handler.output() != APIGatewayProxyResponseEvent.class) {
+                problems.add(id + ": behind the REST API event " + event.getKey() + " it must return APIGatewayProxyResponseEvent (a proxy "
+                        + "response with statusCode), not " + handler.output().getTypeName() + ": API Gateway answers 502");
+            }
+            if ("HttpApi".equals(type) && expected == APIGatewayV2HTTPEvent.class && handler.output() != APIGatewayV2HTTPResponse.class
+                    && handler.output() != String.class) {
+                problems.add(id + ": behind the HTTP API event " + event.getKey() + " it should return APIGatewayV2HTTPResponse, not "
+                        + handler.output().getTypeName());
+            }
+        }
+    }
+
+    private static boolean accepts(Type input, Class<?> event, boolean pojoAllowed) {
+        if (input == event || input == Object.class) {
+            return true;
+        }
+        if (input instanceof ParameterizedType p && p.getRawType() == Map.class) {
+            return p.getActualTypeArguments()[1] == Object.class; // Map<String, String> cannot hold the nested objects
+        }
+        return pojoAllowed && input instanceof Class<?> c && !c.getName().startsWith("java.")
+                && !c.getName().startsWith("com.amazonaws.services.lambda.runtime.events.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void checkAuthorizers(Map<String, Object> samResources, JsonNode resources, List<String> problems) {
+        for (var r : samResources.entrySet()) {
+            Map<String, Object> resource = (Map<String, Object>) r.getValue();
+            Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+            if (!"AWS::Serverless::Api".equals(resource.get("Type")) || !(properties.get("Auth") instanceof Map<?, ?> auth)
+                    || !(auth.get("Authorizers") instanceof Map<?, ?> authorizers)) {
+                continue;
+            }
+            for (var a : ((Map<String, Object>) authorizers).entrySet()) {
+                Map<String, Object> authorizer = (Map<String, Object>) a.getValue();
+                String fnId = functionOf(JSON.valueToTree(authorizer.get("FunctionArn")));
+                JsonNode fn = resources.path(fnId);
+                if (!fn.isObject()) {
+                    problems.add(r.getKey() + ": authorizer " + a.getKey() + " names no function of the template");
+                    continue;
+                }
+                Handler handler = handler(fnId, fn.path("Properties").path("Handler").asText(), new ArrayList<>());
+                if (handler == null || handler.stream()) {
+                    continue;
+                }
+                if (!accepts(handler.input(), APIGatewayCustomAuthorizerEvent.class, false)) {
+                    problems.add(fnId + ": as authorizer " + a.getKey() + " it gets APIGatewayCustomAuthorizerEvent but takes "
+                            + handler.input().getTypeName());
+                }
+                if (handler.output() != IamPolicyResponse.class && handler.output() != IamPolicyResponseV1.class
+                        && !(handler.output() instanceof ParameterizedType p && p.getRawType() == Map.class)) {
+                    problems.add(fnId + ": as authorizer " + a.getKey() + " it must return an IAM policy, not " + handler.output().getTypeName());
+                }
+            }
+        }
+    }
+
+    /** The function a FunctionArn or FunctionName value names: the function itself, or the function of an alias or version. */
+    private static String functionOf(JsonNode value) {
+        List<String> refs = value == null ? List.of() : references(value);
+        if (refs.isEmpty()) {
+            return "";
+        }
+        String ref = refs.get(0);
+        int alias = ref.indexOf(".Alias");
+        if (alias > 0) {
+            return ref.substring(0, alias);
+        }
+        return ref.replaceFirst("Alias[A-Za-z0-9]+$", "");
+    }
+
+    private void checkEventSourceMappings(JsonNode resources, List<String> problems) {
+        resources.properties().forEach(e -> {
+            JsonNode mapping = e.getValue().path("Properties");
+            if (!"AWS::Lambda::EventSourceMapping".equals(e.getValue().path("Type").asText())) {
+                return;
+            }
+            String fnId = functionOf(mapping.path("FunctionName"));
+            JsonNode fn = resources.path(fnId).path("Properties");
+            Handler handler = handler(fnId, fn.path("Handler").asText(), new ArrayList<>());
+            List<String> source = references(mapping.path("EventSourceArn"));
+            JsonNode sourceResource = source.isEmpty() ? null : resources.path(source.get(0));
+            String sourceType = sourceResource == null ? "" : sourceResource.path("Type").asText();
+            boolean reports = false;
+            for (JsonNode t : mapping.path("FunctionResponseTypes")) {
+                reports |= "ReportBatchItemFailures".equals(t.asText());
+            }
+            Class<?> response = "AWS::SQS::Queue".equals(sourceType) ? SQSBatchResponse.class : StreamsEventResponse.class;
+            if (handler != null && !handler.stream()) {
+                boolean returnsResponse = handler.output() == response;
+                if (returnsResponse && !reports) {
+                    problems.add(fnId + ": returns " + response.getSimpleName() + " but its mapping " + e.getKey()
+                            + " has no ReportBatchItemFailures: Lambda ignores the failures it reports and deletes the whole batch");
+                }
+                if (!returnsResponse && reports) {
+                    problems.add(fnId + ": its mapping " + e.getKey() + " has ReportBatchItemFailures but the handler returns "
+                            + handler.output().getTypeName() + ", not " + response.getSimpleName());
+                }
+            }
+            if ("AWS::SQS::Queue".equals(sourceType)) {
+                int visibility = sourceResource.path("Properties").path("VisibilityTimeout").asInt(30);
+                int timeout = fn.path("Timeout").asInt(3);
+                if (visibility < 6 * timeout) {
+                    problems.add(source.get(0) + ": visibility timeout " + visibility + " s is under 6 x the " + timeout + " s timeout of "
+                            + fnId + " (AWS's rule, so a batch being retried is not received twice)");
+                }
+            }
+        });
+    }
+
+    private void checkCalls(String id, Handler handler, JsonNode fn, JsonNode resources, List<String> problems) {
+        String listed = calls.getProperty(handler.className());
+        if (listed == null) {
+            problems.add(id + ": " + handler.className() + " is not in handler-calls.properties: list the AWS calls it makes");
+            return;
+        }
+        List<String> needed = new ArrayList<>();
+        Set<String> services = new LinkedHashSet<>();
+        for (String call : listed.split(",")) {
+            if (call.isBlank()) {
+                continue;
+            }
+            String iam = actions.getProperty(call.trim());
+            if (iam == null) {
+                problems.add(id + ": no IAM action known for " + call.trim() + " (sdk-iam-actions.properties)");
+                continue;
+            }
+            for (String action : iam.split(",")) {
+                needed.add(action.trim());
+                services.add(action.trim().substring(0, action.trim().indexOf(':')));
+            }
+        }
+        List<JsonNode> statements = statements(fn, resources);
+        for (String action : needed) {
+            if (statements.stream().noneMatch(s -> allows(s, action))) {
+                problems.add(id + ": " + handler.className() + " calls " + action + " but its role does not allow it (AccessDenied on AWS)");
+            }
+        }
+        for (JsonNode s : statements) {
+            if (allows(s, "lambda:InvokeFunction") && resourceText(s.path("Resource")).stream()
+                    .anyMatch(r -> r.equals("*") || r.endsWith("function:*"))) {
+                problems.add(id + ": its role may invoke every function of the account (lambda:InvokeFunction on function:*): "
+                        + "grant the functions it calls");
+            }
+        }
+        if (fn.has("VpcConfig") && !services.isEmpty()) {
+            boolean nat = false;
+            Set<String> endpoints = new LinkedHashSet<>();
+            for (Iterator<JsonNode> it = resources.elements(); it.hasNext(); ) {
+                JsonNode r = it.next();
+                nat |= "AWS::EC2::NatGateway".equals(r.path("Type").asText());
+                if ("AWS::EC2::VPCEndpoint".equals(r.path("Type").asText())) {
+                    JsonNode name = r.path("Properties").path("ServiceName");
+                    String text = name.has("Fn::Sub") ? name.get("Fn::Sub").asText() : name.asText();
+                    endpoints.add(text.substring(text.lastIndexOf('.') + 1));
+                }
+            }
+            for (String service : services) {
+                if (!nat && !endpoints.contains(service)) {
+                    problems.add(id + ": runs in a VPC and calls " + service + ", but the template has no " + service
+                            + " VPC endpoint and no NAT gateway: every call times out");
+                }
+            }
+        }
+    }
+
+    /** The Allow statements of the function's role's inline policies. */
+    private static List<JsonNode> statements(JsonNode fn, JsonNode resources) {
+        List<JsonNode> statements = new ArrayList<>();
+        List<String> role = references(fn.path("Role"));
+        if (role.isEmpty()) {
+            return statements;
+        }
+        for (JsonNode policy : resources.path(role.get(0)).path("Properties").path("Policies")) {
+            JsonNode s = policy.path("PolicyDocument").path("Statement");
+            for (JsonNode statement : s.isArray() ? s : JSON.createArrayNode().add(s)) {
+                if ("Allow".equals(statement.path("Effect").asText())) {
+                    statements.add(statement);
+                }
+            }
+        }
+        return statements;
+    }
+
+    private static boolean allows(JsonNode statement, String action) {
+        JsonNode a = statement.path("Action");
+        for (JsonNode granted : a.isArray() ? a : JSON.createArrayNode().add(a)) {
+            String pattern = granted.asText();
+            if (pattern.equals("*") || pattern.equalsIgnoreCase(action)
+                    || pattern.endsWith("*") && action.toLowerCase(java.util.Locale.ROOT).startsWith(
+                    pattern.substring(0, pattern.length() - 1).toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> resourceText(JsonNode resource) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode r : resource.isArray() ? resource : JSON.createArrayNode().add(resource)) {
+            if (r.isTextual()) {
+                texts.add(r.asText());
+            } else if (r.has("Fn::Sub")) {
+                JsonNode sub = r.get("Fn::Sub");
+                texts.add(sub.isArray() ? sub.get(0).asText() : sub.asText());
+            }
+        }
+        return texts;
+    }
+}

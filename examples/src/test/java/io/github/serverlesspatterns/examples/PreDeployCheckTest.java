@@ -1,0 +1,107 @@
+package io.github.serverlesspatterns.examples;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The pre-deploy check on every example template (transformed by the SAM translator, offline), and
+ * each of its rules on a template broken in just that way ({@code src/test/resources/predeploy}).
+ */
+class PreDeployCheckTest {
+
+    private static final Path BROKEN = Path.of("src/test/resources/predeploy");
+    private static final Path OUT = Path.of("target/predeploy");
+    private static PreDeployCheck check;
+
+    @BeforeAll
+    static void transformAll() throws Exception {
+        check = new PreDeployCheck(Path.of("predeploy"));
+        List<Path> templates = new ArrayList<>(examples());
+        try (Stream<Path> broken = Files.list(BROKEN)) {
+            broken.filter(p -> p.toString().endsWith(".yaml")).forEach(templates::add);
+        }
+        PreDeployCheck.transform(OUT, templates);
+    }
+
+    private static List<Path> examples() throws IOException {
+        try (Stream<Path> dirs = Files.list(Path.of("."))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("\\d\\d-.+")).map(d -> d.resolve("template.yaml")).sorted().toList();
+        }
+    }
+
+    private static List<String> problems(Path template) throws IOException {
+        return check.check(template, OUT.resolve(template.getParent().getFileName() + ".json"));
+    }
+
+    private static List<String> brokenProblems(String file) throws Exception {
+        return check.check(BROKEN.resolve(file), OUT.resolve(file.replace(".yaml", ".json")));
+    }
+
+    private static void assertFound(List<String> problems, String... words) {
+        assertTrue(problems.stream().anyMatch(p -> Stream.of(words).allMatch(p::contains)),
+                "expected a problem with " + List.of(words) + " in " + problems);
+    }
+
+    @Test
+    void everyExampleTemplate_passesThePreDeployCheck() throws IOException {
+        List<String> all = new ArrayList<>();
+        for (Path t : examples()) {
+            problems(t).forEach(p -> all.add(t.getParent().getFileName() + ": " + p));
+        }
+        assertEquals(List.of(), all);
+    }
+
+    @Test
+    void aBatchResponseWithoutReportBatchItemFailures_isReported() throws Exception {
+        assertFound(brokenProblems("no-report-batch-item-failures.yaml"), "Consumer", "SQSBatchResponse", "no ReportBatchItemFailures");
+    }
+
+    @Test
+    void aVisibilityTimeoutUnderSixTimesTheFunctionTimeout_isReported() throws Exception {
+        assertFound(brokenProblems("short-visibility.yaml"), "Readings", "60 s", "30 s");
+    }
+
+    @Test
+    void aVpcFunctionCallingSqsWithoutEndpointOrNat_isReported() throws Exception {
+        assertFound(brokenProblems("vpc-without-endpoint.yaml"), "Consumer", "VPC", "sqs");
+    }
+
+    @Test
+    void aRestProxyEventIntoAStringMapHandler_isReported() throws Exception {
+        List<String> problems = brokenProblems("wrong-event-type.yaml");
+        assertFound(problems, "Profile", "APIGatewayProxyRequestEvent", "Map<java.lang.String, java.lang.String>");
+        assertFound(problems, "Profile", "APIGatewayProxyResponseEvent");
+    }
+
+    @Test
+    void anApiFunctionWithoutAProxyResponse_isReported() throws Exception {
+        assertFound(brokenProblems("no-proxy-response.yaml"), "Profile", "must return APIGatewayProxyResponseEvent");
+    }
+
+    @Test
+    void aCallTheRoleDoesNotAllow_isReported() throws Exception {
+        assertFound(brokenProblems("missing-permission.yaml"), "Items", "dynamodb:PutItem", "does not allow");
+    }
+
+    @Test
+    void invokingEveryFunctionOfTheAccount_isReported() throws Exception {
+        assertFound(brokenProblems("invoke-any-function.yaml"), "Checkout", "function:*");
+    }
+
+    @Test
+    void anUnresolvedHandlerOrEnvironmentReference_isReported() throws Exception {
+        List<String> problems = brokenProblems("unresolved-handler-and-environment.yaml");
+        assertFound(problems, "Ghost", "does not resolve");
+        assertFound(problems, "Items", "TABLE_NAME", "TableThatIsNotThere");
+    }
+}
