@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One "function instance" of the cluster test: a JVM whose threads call a local HTTP service
  * through a breaker whose state is shared with the other JVMs.
- * Arguments: {@code redis|dynamodb endpoint table circuit url threads startAt endAt worker}.
+ * Arguments: {@code redis|dynamodb endpoint table circuit url threads startAt endAt worker stopFile}: calls run from
+ * startAt until endAt or until the stop file exists, whichever comes first.
  */
 public final class ClusterWorkerMain {
 
@@ -45,6 +46,7 @@ public final class ClusterWorkerMain {
         long startAt = Long.parseLong(args[6]);
         long endAt = Long.parseLong(args[7]);
         String worker = args[8];
+        java.nio.file.Path stop = java.nio.file.Path.of(args[9]);
 
         CircuitStateStore store;
         AutoCloseable closer;
@@ -82,7 +84,7 @@ public final class ClusterWorkerMain {
         Thread.sleep(Math.max(0, startAt - System.currentTimeMillis()));
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
-                while (System.currentTimeMillis() < endAt) {
+                while (System.currentTimeMillis() < endAt && !java.nio.file.Files.exists(stop)) {
                     try {
                         call.handle("x", Invocation.builder().build());
                         ok.incrementAndGet();
