@@ -136,33 +136,47 @@ public final class PatternScenarios {
         io.github.serverlesspatterns.idempotency.dynamodb.DynamoDbIdempotencyStore.builder(moto.dynamoDb(), "p02-idempotency").build()
                 .createTableIfMissing();
         String dlq = sqs.createQueue("p02-webhook-dlq");
-        String queue = sqs.createQueue("p02-webhook", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
-        var hook = new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue);
-        var consumer = new io.github.serverlesspatterns.examples.p02.ConsumerFunction(sqs.client(), moto.dynamoDb(), dlq, "p02-idempotency",
-                postgres.jdbcUrl(), postgres.user(), postgres.password());
-        var context = LambdaAdapters.contextOf(Invocation.builder().build());
-        for (int i = 0; i < 20; i++) {
-            var r = hook.handleRequest(new APIGatewayProxyRequestEvent().withBody("{\"event\":\"paid\",\"amount\":" + i + "}"), context);
-            check(r.getStatusCode() == 202, "webhook answered " + r.getStatusCode());
-        }
-        hook.handleRequest(new APIGatewayProxyRequestEvent().withBody("{\"event\":\"paid\",\"amount\":\"lots\"}"), context);
-        check(hook.handleRequest(new APIGatewayProxyRequestEvent().withBody("not json"), context).getStatusCode() == 400, "bad body");
-        // Lambda's event source mapping: batches of 10; one message's delete is lost once, so it comes back
-        boolean lostOnce = false;
-        for (int round = 0; round < 50 && sqs.approximateDepth(queue) > 0; round++) {
-            var received = sqs.client().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            if (received.isEmpty()) {
-                continue;
+        // the template's queue keeps a message hidden 120 s; 2 s here so that the redelivery below comes quickly
+        String queue = sqs.createQueue("p02-webhook", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
+        LambdaService lambda = services.lambda();
+        Path template = exampleDir("02-scalable-webhook").resolve("template.yaml");
+        lambda.register("p02-WebhookFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue)));
+        LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p02.ConsumerFunction(sqs.client(), moto.dynamoDb(), dlq,
+                "p02-idempotency", postgres.jdbcUrl(), postgres.user(), postgres.password()));
+        // the first batch's invocation dies after its writes (a timeout, say): Lambda delivers the whole batch again
+        AtomicBoolean diedOnce = new AtomicBoolean();
+        lambda.register(FunctionConfig.builder("p02-ConsumerFunction", (payload, ctx) -> {
+            byte[] answer = consumer.invoke(payload, ctx);
+            if (diedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the invocation died after its writes");
             }
-            var failures = consumer.handleRequest(sqsEvent(received), context).getBatchItemFailures();
-            check(failures.isEmpty(), "unexpected failures " + failures);
-            for (var m : received) {
-                if (!lostOnce) {
-                    lostOnce = true;
-                    continue;
+            return answer;
+        }).timeout(Duration.ofSeconds(20)).build());
+        try (LocalHttpApi api = new LocalHttpApi(template, Map.of(), lambda, "p02-");
+             var esm = TemplateEventSources.sqs(template, "ConsumerFunction", sqs.client(), queue, lambda.client(), "p02-ConsumerFunction")) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> post = body -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/webhook"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
                 }
-                sqs.client().deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
+            };
+            for (int i = 0; i < 20; i++) {
+                var r = post.apply("{\"event\":\"paid\",\"amount\":" + i + "}");
+                check(r.statusCode() == 202, "webhook answered " + r.statusCode() + " " + r.body());
             }
+            post.apply("{\"event\":\"paid\",\"amount\":\"lots\"}");
+            check(post.apply("not json").statusCode() == 400, "bad body");
+            esm.start(); // the template's SQS event: batches of 10, ReportBatchItemFailures, at most 2 at a time
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((sqs.approximateDepth(queue) > 0 || sqs.approximateDepth(dlq) == 0 || esm.deleted() < 21) && System.nanoTime() < end) {
+                sleep(100);
+            }
+            check(esm.failedBatches() >= 1, "the died invocation was not redelivered: " + esm.failedBatches());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
         long rows;
         try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement();
@@ -177,8 +191,9 @@ public final class PatternScenarios {
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2).messageAttributeNames("All")).messages();
         check(dead.size() == 1 && dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("whole 'amount'"),
                 "DLQ " + dead);
-        return "20 webhooks queued (202) and written to PostgreSQL once each (one redelivered); the invalid one in the DLQ with its "
-                + "reason; a non-JSON body got 400";
+        return "20 webhooks POSTed through the REST API (202), polled from SQS as the template's mapping does and written to "
+                + "PostgreSQL once each (a batch delivered again after its invocation died); the invalid one in the DLQ with its reason; "
+                + "a non-JSON body got 400";
     }
 
     /** The event Lambda's SQS event source mapping would deliver for messages received from a queue. */
@@ -252,31 +267,33 @@ public final class PatternScenarios {
             throw new AssertionError(e);
         }
         String dlq = sqs.createQueue("p14-readings-dlq");
-        String queue = sqs.createQueue("p14-readings", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+        String queue = sqs.createQueue("p14-readings", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "3"));
         for (int i = 0; i < 30; i++) { // two producers
             int n = i;
             sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m-" + (n % 2) + ":" + n));
         }
         sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m-9:lots"));
-        var consumer = new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq, postgres.jdbcUrl(),
-                postgres.user(), postgres.password());
-        var context = LambdaAdapters.contextOf(Invocation.builder().build());
-        int batches = 0;
-        boolean redelivered = false;
-        for (int round = 0; round < 50 && sqs.approximateDepth(queue) > 0; round++) {
-            var received = sqs.client().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-            if (received.isEmpty()) {
-                continue;
+        LambdaService lambda = services.lambda();
+        LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq,
+                postgres.jdbcUrl(), postgres.user(), postgres.password()));
+        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: the batch comes again
+        lambda.register(FunctionConfig.builder("p14-ConsumerFunction", (payload, ctx) -> {
+            byte[] answer = consumer.invoke(payload, ctx);
+            if (diedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the invocation died after its writes");
             }
-            batches++;
-            check(consumer.handleRequest(sqsEvent(received), context).getBatchItemFailures().isEmpty(), "unexpected failures");
-            for (var m : received) {
-                if (!redelivered) {
-                    redelivered = true; // a lost delete: SQS delivers this one again
-                    continue;
-                }
-                sqs.client().deleteMessage(b -> b.queueUrl(queue).receiptHandle(m.receiptHandle()));
+            return answer;
+        }).timeout(Duration.ofSeconds(30)).build());
+        long batches;
+        try (var esm = TemplateEventSources.sqs(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction",
+                sqs.client(), queue, lambda.client(), "p14-ConsumerFunction").start()) {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((sqs.approximateDepth(queue) > 0 || esm.deleted() < 31) && System.nanoTime() < end) {
+                sleep(100);
             }
+            batches = esm.invocations();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
         try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet r = s.executeQuery("select count(*), sum(kwh) from meter_readings")) {
@@ -287,8 +304,8 @@ public final class PatternScenarios {
         }
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)).messages();
         check(dead.size() == 1 && dead.get(0).body().equals("m-9:lots"), "DLQ " + dead);
-        return "31 readings from 2 producers drained in " + batches + " batches: 30 rows written once (one redelivered), the "
-                + "invalid one in the DLQ";
+        return "31 readings from 2 producers drained by the template's mapping (batches of 10, 5 s window, 2 at a time) in " + batches
+                + " invocations: 30 rows written once (a batch delivered again after its invocation died), the invalid one in the DLQ";
     }
 
     static String readHeavy(LocalServices services) {
@@ -301,26 +318,36 @@ public final class PatternScenarios {
         } catch (java.sql.SQLException e) {
             throw new AssertionError("cannot prepare the reporting database", e);
         }
-        var report = new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(), postgres.jdbcUrl(), postgres.user(),
-                postgres.password());
-        var invalidate = new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client());
-        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ReportFunction").build());
-        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("100"), "first read");
+        LambdaService lambda = services.lambda();
+        SqsService sqs = services.sqs();
+        lambda.register("p15-ReportFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(),
+                postgres.jdbcUrl(), postgres.user(), postgres.password())));
+        lambda.register("p15-InvalidationFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client())));
+        java.util.function.Function<String, Map<String, Object>> read = reportId -> decode(lambda.client().invoke(b -> b
+                .functionName("p15-ReportFunction").payload(SdkBytes.fromUtf8String("{\"reportId\":\"" + reportId + "\"}"))).payload().asUtf8String());
+        check("100".equals(read.apply(id).get("total")), "first read");
         try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("update report_totals set total = '250' where id = '" + id + "'");
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
-        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("100"), "second read must come from Redis");
-        var change = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
-        var message = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-        message.setMessageId("m-1");
-        message.setBody(id);
-        change.setRecords(List.of(message));
-        check(invalidate.handleRequest(change, context) == 1, "one key invalidated");
-        check(report.handleRequest(Map.of("reportId", id), context).get("total").equals("250"), "after the change event");
-        check(report.handleRequest(Map.of("reportId", "missing-" + id), context).get("status").equals("not found"), "absent report");
-        return "read 100 from PostgreSQL, then from Redis while the row changed; the change event invalidated it and 250 was read";
+        check("100".equals(read.apply(id).get("total")), "second read must come from Redis");
+        String changes = sqs.createQueue("p15-change-events");
+        try (var esm = TemplateEventSources.sqs(exampleDir("15-read-heavy-reporting-engine").resolve("template.yaml"), "InvalidationFunction",
+                sqs.client(), changes, lambda.client(), "p15-InvalidationFunction").start()) {
+            sqs.client().sendMessage(b -> b.queueUrl(changes).messageBody(id));
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (esm.deleted() < 1 && System.nanoTime() < end) {
+                sleep(50);
+            }
+            check(esm.deleted() == 1, "the change event was not handled");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        check("250".equals(read.apply(id).get("total")), "after the change event");
+        check("not found".equals(read.apply("missing-" + id).get("status")), "absent report");
+        return "read 100 from PostgreSQL, then from Redis while the row changed; the change event, polled from SQS as the template's "
+                + "mapping does, invalidated it and 250 was read";
     }
 
     static String fanOutFanIn(LocalServices services) {
@@ -461,9 +488,12 @@ public final class PatternScenarios {
         }
         sqs.client().sendMessage(b -> b.queueUrl(queue).messageGroupId("acct-0").messageBody("garbage"));
         String name = "p08-fifoer-" + System.nanoTime() % 100000;
-        FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(300));
+        // a short timeout so that the loop re-invokes itself; the margin leaves room for one batch on a loaded 2-core machine
+        // (with 300 ms of 800 ms, a batch slowed by load ran past the deadline: the timeout interrupted an SQS call and its
+        // group waited out the 30 s visibility timeout)
+        FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(1200));
         lambda.register(FunctionConfig.builder(name, LocalFunction.of(fn))
-                .reservedConcurrency(1).timeout(Duration.ofMillis(800)).build());
+                .reservedConcurrency(1).timeout(Duration.ofMillis(2000)).build());
         lambda.client().invoke(b -> b.functionName(name).invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String("{\"source\":\"aws.events\"}")));
         check(lambda.awaitIdle(Duration.ofSeconds(60)), "the FIFOer did not finish");

@@ -1,0 +1,60 @@
+package io.github.serverlesspatterns.examples;
+
+import io.github.serverlesspatterns.testing.SqsEventSource;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Event source mappings built from a function's events in an example's SAM template. */
+final class TemplateEventSources {
+
+    private TemplateEventSources() {
+    }
+
+    /**
+     * The function's {@code SQS} event as a local poller: batch size, batching window,
+     * {@code ReportBatchItemFailures} and maximum concurrency as the template sets them.
+     *
+     * @param template   the SAM template
+     * @param functionId the function's logical id
+     * @param sqs        the queue's client
+     * @param queueUrl   the local queue standing in for the event's queue
+     * @param lambda     the Invoke API client
+     * @param function   the name the function is registered under
+     * @return the mapping, not started
+     * @throws IllegalArgumentException if the function has no SQS event
+     */
+    @SuppressWarnings("unchecked")
+    static SqsEventSource sqs(Path template, String functionId, SqsClient sqs, String queueUrl, LambdaClient lambda, String function)
+            throws IOException {
+        SamTemplate.Resource fn = SamTemplate.resources(template).get(functionId);
+        if (fn == null || !(fn.properties().get("Events") instanceof Map<?, ?> events)) {
+            throw new IllegalArgumentException(template + ": no function " + functionId + " with events");
+        }
+        for (Object e : events.values()) {
+            Map<String, Object> event = (Map<String, Object>) e;
+            if (!"SQS".equals(event.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> p = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
+            SqsEventSource.Builder b = SqsEventSource.builder(sqs, queueUrl, lambda, function);
+            if (p.get("BatchSize") instanceof Number n) {
+                b.batchSize(n.intValue());
+            }
+            if (p.get("MaximumBatchingWindowInSeconds") instanceof Number n) {
+                b.maximumBatchingWindow(Duration.ofSeconds(n.longValue()));
+            }
+            b.reportBatchItemFailures(p.get("FunctionResponseTypes") instanceof List<?> types && types.contains("ReportBatchItemFailures"));
+            if (p.get("ScalingConfig") instanceof Map<?, ?> scaling && scaling.get("MaximumConcurrency") instanceof Number n) {
+                b.maximumConcurrency(n.intValue());
+            }
+            return b.build();
+        }
+        throw new IllegalArgumentException(template + ": " + functionId + " has no SQS event");
+    }
+}
