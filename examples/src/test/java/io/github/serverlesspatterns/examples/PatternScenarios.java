@@ -140,12 +140,13 @@ public final class PatternScenarios {
         String queue = sqs.createQueue("p02-webhook", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
         LambdaService lambda = services.lambda();
         Path template = exampleDir("02-scalable-webhook").resolve("template.yaml");
-        lambda.register("p02-WebhookFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue)));
+        lambda.register(TemplateFunctions.config(template, "WebhookFunction", "p02-WebhookFunction",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue))).build());
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p02.ConsumerFunction(sqs.client(), moto.dynamoDb(), dlq,
                 "p02-idempotency", postgres.jdbcUrl(), postgres.user(), postgres.password()));
         // the first batch's invocation dies after its writes (a timeout, say): Lambda delivers the whole batch again
         AtomicBoolean diedOnce = new AtomicBoolean();
-        lambda.register(FunctionConfig.builder("p02-ConsumerFunction", (payload, ctx) -> {
+        lambda.register(TemplateFunctions.config(template, "ConsumerFunction", "p02-ConsumerFunction", (payload, ctx) -> {
             byte[] answer = consumer.invoke(payload, ctx);
             if (diedOnce.compareAndSet(false, true)) {
                 throw new IllegalStateException("the invocation died after its writes");
@@ -214,9 +215,10 @@ public final class PatternScenarios {
     static String internalApi(LocalServices services) {
         LambdaService lambda = services.lambda();
         var map = JacksonCodec.of(JSON, MAP_TYPE);
-        lambda.register("p04-pricing", LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction()));
+        lambda.register(TemplateFunctions.config(exampleDir("04-internal-api").resolve("template.yaml"), "PricingFunction", "p04-pricing",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction())).build());
         var checkout = new io.github.serverlesspatterns.examples.p04.CheckoutFunction(lambda.client(), "p04-pricing");
-        lambda.register("p04-checkout", LocalFunction.of(checkout));
+        lambda.register(TemplateFunctions.config(exampleDir("04-internal-api").resolve("template.yaml"), "CheckoutFunction", "p04-checkout", LocalFunction.of(checkout)).build());
         Map<String, Object> priced = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
                 .payload(SdkBytes.fromUtf8String("{\"product\":\"p-1\",\"quantity\":3}"))).payload().asByteArray());
         Map<String, Object> rejected = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
@@ -238,7 +240,7 @@ public final class PatternScenarios {
         String failures = sqs.createQueue("p05-shipping-failures");
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency");
-        lambda.register(FunctionConfig.builder("p05-shipping", LocalFunction.of(shipping))
+        lambda.register(TemplateFunctions.config(exampleDir("05-internal-handoff").resolve("template.yaml"), "ShippingFunction", "p05-shipping", LocalFunction.of(shipping))
                 .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failures).build());
         var order = new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping");
         var context = LambdaAdapters.contextOf(Invocation.builder().functionName("OrderFunction").build());
@@ -277,7 +279,7 @@ public final class PatternScenarios {
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq,
                 postgres.jdbcUrl(), postgres.user(), postgres.password()));
         AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: the batch comes again
-        lambda.register(FunctionConfig.builder("p14-ConsumerFunction", (payload, ctx) -> {
+        lambda.register(TemplateFunctions.config(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction", "p14-ConsumerFunction", (payload, ctx) -> {
             byte[] answer = consumer.invoke(payload, ctx);
             if (diedOnce.compareAndSet(false, true)) {
                 throw new IllegalStateException("the invocation died after its writes");
@@ -320,9 +322,12 @@ public final class PatternScenarios {
         }
         LambdaService lambda = services.lambda();
         SqsService sqs = services.sqs();
-        lambda.register("p15-ReportFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(),
-                postgres.jdbcUrl(), postgres.user(), postgres.password())));
-        lambda.register("p15-InvalidationFunction", LocalFunction.of(new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client())));
+        Path template15 = exampleDir("15-read-heavy-reporting-engine").resolve("template.yaml");
+        lambda.register(TemplateFunctions.config(template15, "ReportFunction", "p15-ReportFunction", LocalFunction.of(
+                new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(), postgres.jdbcUrl(), postgres.user(),
+                        postgres.password()))).build());
+        lambda.register(TemplateFunctions.config(template15, "InvalidationFunction", "p15-InvalidationFunction",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client()))).build());
         java.util.function.Function<String, Map<String, Object>> read = reportId -> decode(lambda.client().invoke(b -> b
                 .functionName("p15-ReportFunction").payload(SdkBytes.fromUtf8String("{\"reportId\":\"" + reportId + "\"}"))).payload().asUtf8String());
         check("100".equals(read.apply(id).get("total")), "first read");
@@ -357,7 +362,7 @@ public final class PatternScenarios {
         io.github.serverlesspatterns.fanout.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
                 .createTableIfMissing();
         var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
-        lambda.register(FunctionConfig.builder("p16-worker", LocalFunction.of(
+        lambda.register(TemplateFunctions.config(exampleDir("16-fan-out-fan-in").resolve("template.yaml"), "WorkerFunction", "p16-worker", LocalFunction.of(
                 new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Worker(moto.dynamoDb(), table))).reservedConcurrency(8).build());
         var splitter = new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), table, "p16-worker");
         String jobId = "job-" + System.nanoTime();
@@ -388,7 +393,8 @@ public final class PatternScenarios {
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), "p06-circuits").createTableIfMissing();
         var part = new io.github.serverlesspatterns.examples.p06.PartFunction();
         java.lang.reflect.Type partType = new TypeReference<Map<String, String>>() { }.getType();
-        lambda.register("p06-OrdersFunction", LocalFunction.of(part));
+        Path template06 = exampleDir("06-aggregator").resolve("template.yaml");
+        lambda.register(TemplateFunctions.config(template06, "OrdersFunction", "p06-OrdersFunction", LocalFunction.of(part)).build());
         lambda.register("p06-ReviewsFunction", LocalFunction.of(partType, partType,
                 (com.amazonaws.services.lambda.runtime.RequestHandler<Map<String, String>, Map<String, String>>) (request, context) -> {
                     throw new IllegalStateException("reviews database down");
@@ -400,7 +406,7 @@ public final class PatternScenarios {
                 }));
         var profile = new io.github.serverlesspatterns.examples.p06.ProfileFunction(lambda.client(), moto.dynamoDb(), "p06-OrdersFunction",
                 "p06-ReviewsFunction", "p06-RecommendationsFunction", "p06-circuits");
-        lambda.register(FunctionConfig.builder("p06-ProfileFunction", LocalFunction.of(profile)).timeout(Duration.ofSeconds(5)).build());
+        lambda.register(TemplateFunctions.config(template06, "ProfileFunction", "p06-ProfileFunction", LocalFunction.of(profile)).build());
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda, "p06-")) {
             var http = java.net.http.HttpClient.newHttpClient();
             java.util.function.Function<String, java.net.http.HttpResponse<String>> post = body -> {
@@ -459,7 +465,7 @@ public final class PatternScenarios {
         String unroutable = sqs.createQueue("p12-unroutable");
         var router = new io.github.serverlesspatterns.examples.p12.RouterFunction(lambda.client(), sqs.client(), "p12-refunds",
                 "p12-invoices", unroutable);
-        lambda.register("p12-router", LocalFunction.of(router));
+        lambda.register(TemplateFunctions.config(exampleDir("12-router").resolve("template.yaml"), "RouterFunction", "p12-router", LocalFunction.of(router)).build());
         for (String event : List.of("{\"type\":\"refund\",\"id\":\"r-1\"}", "{\"type\":\"invoice\",\"id\":\"i-1\"}",
                 "{\"type\":\"chargeback\",\"id\":\"c-1\"}")) {
             lambda.client().invoke(b -> b.functionName("p12-router").invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String(event)));
@@ -492,8 +498,8 @@ public final class PatternScenarios {
         // (with 300 ms of 800 ms, a batch slowed by load ran past the deadline: the timeout interrupted an SQS call and its
         // group waited out the 30 s visibility timeout)
         FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(1200));
-        lambda.register(FunctionConfig.builder(name, LocalFunction.of(fn))
-                .reservedConcurrency(1).timeout(Duration.ofMillis(2000)).build());
+        lambda.register(TemplateFunctions.config(exampleDir("08-fifoer").resolve("template.yaml"), "FifoerFunction", name, LocalFunction.of(fn))
+                .timeout(Duration.ofMillis(2000)).build()); // reserved concurrency 1 from the template; the timeout shortened
         lambda.client().invoke(b -> b.functionName(name).invocationType(InvocationType.EVENT)
                 .payload(SdkBytes.fromUtf8String("{\"source\":\"aws.events\"}")));
         check(lambda.awaitIdle(Duration.ofSeconds(60)), "the FIFOer did not finish");
@@ -666,7 +672,7 @@ public final class PatternScenarios {
             subscribe(moto, motoSqs, topic, onCall, Map.of("RawMessageDelivery", "true"));
             var fn = new io.github.serverlesspatterns.examples.p18.LogTriggerFunction(moto.sns(), topic);
             // the runtime's event serializer maps {"awslogs":{"data":...}} onto CloudWatchLogsEvent
-            lambda.register(FunctionConfig.builder("p18-trigger", LocalFunction.of(fn))
+            lambda.register(TemplateFunctions.config(exampleDir("18-distributed-trigger").resolve("template.yaml"), "LogTriggerFunction", "p18-trigger", LocalFunction.of(fn))
                     .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
             List<Map<String, Object>> logEvents = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
@@ -909,7 +915,8 @@ public final class PatternScenarios {
             return new Reply(200, "{\"servedBy\":\"legacy\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}");
         });
         var orders = new io.github.serverlesspatterns.examples.p10.OrdersFunction(moto.dynamoDb(), table);
-        services.lambda().register("p10-OrdersFunction", LocalFunction.of(orders));
+        services.lambda().register(TemplateFunctions.config(exampleDir("10-strangler").resolve("template.yaml"), "OrdersFunction", "p10-OrdersFunction",
+                LocalFunction.of(orders)).build());
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("10-strangler").resolve("template.yaml"),
                 Map.of("LegacyBaseUrl", "http://127.0.0.1:" + legacy.getAddress().getPort()), services.lambda(), "p10-")) {
             var http = java.net.http.HttpClient.newHttpClient();
@@ -1042,10 +1049,12 @@ public final class PatternScenarios {
         String failed = sqs.createQueue("p13-failed-notifications");
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         var utf8 = io.github.serverlesspatterns.core.Codecs.utf8();
-        lambda.register("p13-pricing", LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction()));
-        lambda.register(FunctionConfig.builder("p13-notify", LocalFunction.of(
+        Path template13 = exampleDir("13-robust-api").resolve("template.yaml");
+        lambda.register(TemplateFunctions.config(template13, "PricingFunction", "p13-pricing",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction())).build());
+        lambda.register(TemplateFunctions.config(template13, "NotifyFunction", "p13-notify", LocalFunction.of(
                         new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.Notify(moto.dynamoDb(), orders)))
-                .reservedConcurrency(10).retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build());
+                .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build()); // reserved concurrency 10, from the template
         var create = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CreateOrder(moto.dynamoDb(), lambda.client(), orders,
                 "p13-idempotency", "p13-pricing", "p13-notify");
         // SnapStart: the CRaC hook primes the idempotency store and both invokers, and must change nothing
@@ -1055,9 +1064,9 @@ public final class PatternScenarios {
                 && moto.dynamoDb().scan(b -> b.tableName("p13-idempotency")).count() == recordsBefore, "priming had side effects");
         var get = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.GetOrder(moto.dynamoDb(), orders);
         var cancel = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CancelOrder(moto.dynamoDb(), lambda.client(), orders, "p13-notify");
-        lambda.register("p13-CreateOrderFunction", LocalFunction.of(create));
-        lambda.register("p13-GetOrderFunction", LocalFunction.of(get));
-        lambda.register("p13-CancelOrderFunction", LocalFunction.of(cancel));
+        lambda.register(TemplateFunctions.config(template13, "CreateOrderFunction", "p13-CreateOrderFunction", LocalFunction.of(create)).build());
+        lambda.register(TemplateFunctions.config(template13, "GetOrderFunction", "p13-GetOrderFunction", LocalFunction.of(get)).build());
+        lambda.register(TemplateFunctions.config(template13, "CancelOrderFunction", "p13-CancelOrderFunction", LocalFunction.of(cancel)).build());
         try (LocalHttpApi api = new LocalHttpApi(exampleDir("13-robust-api").resolve("template.yaml"), Map.of(), lambda, "p13-")) {
             var http = java.net.http.HttpClient.newHttpClient();
             String key = "k-" + System.nanoTime();
