@@ -40,14 +40,26 @@ import java.util.UUID;
  * malformed proxy response (no integer {@code statusCode}, a non-string {@code body}, an unknown
  * field); an HTTP API answers 500 to a function error and takes a response without
  * {@code statusCode} as a 200 JSON body. Route selection follows API Gateway's rule: the most
- * specific route wins, a greedy {@code {proxy+}} route only takes what nothing else matches.
+ * specific route wins, a greedy {@code {proxy+}} route only takes what nothing else matches. A REST
+ * API's default TOKEN authorizer ({@code Auth.DefaultAuthorizer}) runs before its routes: header and
+ * validation expression checked (401), the authorizer function invoked, its policy cached per token
+ * for {@code ReauthorizeEvery} seconds and matched against the method ARN (403), its
+ * {@code principalId} and context handed on in {@code requestContext.authorizer}.
  */
 final class LocalHttpApi implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> REST_RESPONSE_FIELDS = Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
 
-    private record Route(String method, String[] segments, String functionId, String proxyUri, boolean rest) {
+    /** A REST API's TOKEN authorizer: its function, the identity header and its validation, the policy cache's TTL. */
+    private record Authorizer(String name, String functionId, String header, java.util.regex.Pattern validation, int ttlSeconds) {
+    }
+
+    private record CachedPolicy(JsonNode policy, long until) {
+    }
+
+    private record Route(String method, String[] segments, String functionId, String proxyUri, boolean rest, String stage,
+                         Authorizer authorizer) {
         boolean greedy() {
             return segments.length > 0 && segments[segments.length - 1].endsWith("+}");
         }
@@ -66,6 +78,7 @@ final class LocalHttpApi implements AutoCloseable {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, CachedPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
     private final LambdaService lambda;
     private final String namePrefix;
     private final HttpServer server;
@@ -91,8 +104,14 @@ final class LocalHttpApi implements AutoCloseable {
                     Object type = event.get("Type");
                     if ("HttpApi".equals(type) || "Api".equals(type)) {
                         Map<String, Object> p = (Map<String, Object>) event.get("Properties");
+                        String apiId = p.get("RestApiId") instanceof Map<?, ?> ref ? String.valueOf(ref.get("Ref")) : null;
+                        SamTemplate.Resource api = apiId == null ? null : resources.get(apiId);
+                        String stage = api == null ? ("Api".equals(type) ? "Prod" : "$default")
+                                : String.valueOf(api.properties().getOrDefault("StageName", "Prod"));
+                        boolean none = p.get("Auth") instanceof Map<?, ?> auth && "NONE".equals(auth.get("Authorizer"));
                         routes.add(new Route(String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT),
-                                split(String.valueOf(p.get("Path"))), id, null, "Api".equals(type)));
+                                split(String.valueOf(p.get("Path"))), id, null, "Api".equals(type), stage,
+                                api == null || none ? null : tokenAuthorizer(api)));
                     }
                 }
             }
@@ -108,12 +127,31 @@ final class LocalHttpApi implements AutoCloseable {
                 for (var parameter : parameters.entrySet()) {
                     uri = uri.replace("${" + parameter.getKey() + "}", parameter.getValue());
                 }
-                routes.add(new Route(key[0], split(key[1]), null, uri, false));
+                routes.add(new Route(key[0], split(key[1]), null, uri, false, "$default", null));
             }
         });
         server = io.github.serverlesspatterns.testing.LoopbackHttp.create("a local stand-in", 16);
         server.createContext("/", this::serve);
         server.start();
+    }
+
+    /** The API's default TOKEN authorizer, from {@code Auth.DefaultAuthorizer} and {@code Auth.Authorizers}; none if it has none. */
+    @SuppressWarnings("unchecked")
+    private static Authorizer tokenAuthorizer(SamTemplate.Resource api) {
+        if (!(api.properties().get("Auth") instanceof Map<?, ?> auth) || !(auth.get("DefaultAuthorizer") instanceof String name)
+                || !(auth.get("Authorizers") instanceof Map<?, ?> all) || !(all.get(name) instanceof Map<?, ?> a)) {
+            return null;
+        }
+        Map<String, Object> authorizer = (Map<String, Object>) a;
+        Object arn = authorizer.get("FunctionArn");
+        String ref = arn instanceof Map<?, ?> m ? String.valueOf(m.containsKey("Ref") ? m.get("Ref")
+                : ((List<?>) m.get("Fn::GetAtt")).get(0)) : String.valueOf(arn);
+        String functionId = ref.replaceFirst("\\.Alias$", "");
+        Map<String, Object> identity = (Map<String, Object>) authorizer.getOrDefault("Identity", Map.of());
+        String header = String.valueOf(identity.getOrDefault("Header", "Authorization"));
+        Object validation = identity.get("ValidationExpression");
+        int ttl = identity.get("ReauthorizeEvery") instanceof Number n ? n.intValue() : 300;
+        return new Authorizer(name, functionId, header, validation == null ? null : java.util.regex.Pattern.compile(String.valueOf(validation)), ttl);
     }
 
     private static String[] split(String path) {
@@ -149,12 +187,33 @@ final class LocalHttpApi implements AutoCloseable {
                 answer = new Answer(best == null && routes.stream().anyMatch(Route::rest) ? 403 : 404, Map.of(),
                         routes.stream().anyMatch(Route::rest) ? "{\"message\":\"Missing Authentication Token\"}" : "{\"message\":\"Not Found\"}");
             } else if (best.functionId() != null) {
+                JsonNode authorized = null;
+                Answer refused = null;
+                if (best.authorizer() != null) {
+                    String methodArn = "arn:aws:execute-api:" + "us-east-1:000000000000:local/" + best.stage() + "/" + method
+                            + exchange.getRequestURI().getPath();
+                    Object decision = authorize(best.authorizer(), exchange.getRequestHeaders().getFirst(best.authorizer().header()), methodArn);
+                    if (decision instanceof Answer a) {
+                        refused = a;
+                    } else {
+                        authorized = (JsonNode) decision;
+                    }
+                }
+                if (refused != null) {
+                    answer = refused;
+                } else {
                 hits.merge(best.functionId(), 1, Integer::sum);
                 ObjectNode event = best.rest() ? restEvent(exchange, best, bestVariables, body) : httpEvent(exchange, best, bestVariables, body);
+                if (authorized != null) {
+                    ObjectNode authorizerContext = ((ObjectNode) event.get("requestContext")).putObject("authorizer");
+                    authorizerContext.put("principalId", authorized.path("principalId").asText());
+                    authorized.path("context").properties().forEach(e -> authorizerContext.set(e.getKey(), e.getValue()));
+                }
                 String function = namePrefix + best.functionId();
                 InvokeResponse response = lambda.client().invoke(b -> b.functionName(function)
                         .payload(SdkBytes.fromUtf8String(event.toString())));
                 answer = best.rest() ? restAnswer(response) : httpAnswer(response);
+                }
             } else {
                 hits.merge(best.proxyUri(), 1, Integer::sum);
                 String target = best.proxyUri().replace("{proxy}", bestVariables.getOrDefault("proxy", ""));
@@ -177,6 +236,66 @@ final class LocalHttpApi implements AutoCloseable {
     }
 
     private record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    private static final Answer UNAUTHORIZED = new Answer(401, Map.of("x-amzn-ErrorType", "UnauthorizedException"),
+            "{\"message\":\"Unauthorized\"}");
+    private static final Answer DENIED = new Answer(403, Map.of("x-amzn-ErrorType", "AccessDeniedException"),
+            "{\"Message\":\"User is not authorized to access this resource with an explicit deny\"}");
+    private static final Answer NOT_ALLOWED = new Answer(403, Map.of("x-amzn-ErrorType", "AccessDeniedException"),
+            "{\"Message\":\"User is not authorized to access this resource\"}");
+
+    /**
+     * What a REST API does with a TOKEN authorizer: a missing header or one that fails the identity's
+     * validation is 401 without calling it; the policy it returns is cached per token for the TTL; its
+     * {@code Unauthorized} error is 401, any other error 500; a Deny matching the method ARN is 403, and
+     * so is no matching Allow.
+     *
+     * @return the policy when the call may go on, else the answer
+     */
+    private Object authorize(Authorizer authorizer, String token, String methodArn) throws IOException {
+        if (token == null || (authorizer.validation() != null && !authorizer.validation().matcher(token).matches())) {
+            return UNAUTHORIZED;
+        }
+        CachedPolicy cached = policies.get(token);
+        JsonNode policy;
+        if (cached != null && cached.until() > System.currentTimeMillis()) {
+            policy = cached.policy();
+        } else {
+            ObjectNode event = JSON.createObjectNode().put("type", "TOKEN").put("authorizationToken", token).put("methodArn", methodArn);
+            InvokeResponse response = lambda.client().invoke(b -> b.functionName(namePrefix + authorizer.functionId())
+                    .payload(SdkBytes.fromUtf8String(event.toString())));
+            JsonNode json = JSON.readTree(response.payload().asByteArray());
+            if (response.functionError() != null) {
+                return "Unauthorized".equals(json.path("errorMessage").asText())
+                        ? UNAUTHORIZED : new Answer(500, Map.of("x-amzn-ErrorType", "AuthorizerConfigurationException"), "{\"message\":null}");
+            }
+            policy = json;
+            if (authorizer.ttlSeconds() > 0) {
+                policies.put(token, new CachedPolicy(policy, System.currentTimeMillis() + authorizer.ttlSeconds() * 1000L));
+            }
+        }
+        boolean allowed = false;
+        for (JsonNode statement : policy.path("policyDocument").path("Statement")) {
+            JsonNode resources = statement.path("Resource");
+            for (JsonNode resource : resources.isArray() ? resources : JSON.createArrayNode().add(resources)) {
+                if (iamGlob(resource.asText()).matcher(methodArn).matches()) {
+                    if ("Deny".equals(statement.path("Effect").asText())) {
+                        return DENIED;
+                    }
+                    allowed = true;
+                }
+            }
+        }
+        return allowed ? policy : NOT_ALLOWED;
+    }
+
+    private static java.util.regex.Pattern iamGlob(String resource) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : resource.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        return java.util.regex.Pattern.compile(regex.toString());
     }
 
     private static final Answer REST_INTERNAL_ERROR = new Answer(502, Map.of("x-amzn-ErrorType", "InternalServerErrorException"),
@@ -271,8 +390,8 @@ final class LocalHttpApi implements AutoCloseable {
         ObjectNode context = event.putObject("requestContext");
         context.put("resourcePath", route.resource());
         context.put("httpMethod", exchange.getRequestMethod());
-        context.put("path", "/Prod" + path);
-        context.put("stage", "Prod");
+        context.put("path", "/" + route.stage() + path);
+        context.put("stage", route.stage());
         context.put("requestId", UUID.randomUUID().toString());
         context.put("accountId", "000000000000");
         context.put("apiId", "local");

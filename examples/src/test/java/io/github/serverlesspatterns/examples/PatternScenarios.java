@@ -197,21 +197,6 @@ public final class PatternScenarios {
                 + "a non-JSON body got 400";
     }
 
-    /** The event Lambda's SQS event source mapping would deliver for messages received from a queue. */
-    private static com.amazonaws.services.lambda.runtime.events.SQSEvent sqsEvent(
-            List<software.amazon.awssdk.services.sqs.model.Message> received) {
-        List<com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage> messages = new ArrayList<>();
-        for (var m : received) {
-            var sm = new com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage();
-            sm.setMessageId(m.messageId());
-            sm.setBody(m.body());
-            messages.add(sm);
-        }
-        var event = new com.amazonaws.services.lambda.runtime.events.SQSEvent();
-        event.setRecords(messages);
-        return event;
-    }
-
     static String internalApi(LocalServices services) {
         LambdaService lambda = services.lambda();
         var map = JacksonCodec.of(JSON, MAP_TYPE);
@@ -544,29 +529,31 @@ public final class PatternScenarios {
             throw new AssertionError(e);
         }
         String streamArn = moto.dynamoDb().describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        var streams = moto.dynamoDbStreams();
-        String shard = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards().get(0).shardId();
-        String iterator = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard)
-                .shardIteratorType(software.amazon.awssdk.services.dynamodb.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        List<com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
-        for (var r : streams.getRecords(b -> b.shardIterator(iterator)).records()) {
-            var record = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord();
-            record.setEventID(r.eventID());
-            record.setEventName(r.eventNameAsString());
-            record.setDynamodb(new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord()
-                    .withSequenceNumber(r.dynamodb().sequenceNumber()).withKeys(image(r.dynamodb().keys()))
-                    .withNewImage(image(r.dynamodb().newImage())));
-            records.add(record);
+        LambdaService lambda = services.lambda();
+        SqsService sqs = services.sqs();
+        Path template = exampleDir("17-eventually-consistent").resolve("template.yaml");
+        LocalFunction replica = LocalFunction.of(new io.github.serverlesspatterns.examples.p17.ReplicaFunction(postgres.jdbcUrl(),
+                postgres.user(), postgres.password()));
+        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: the changes come again
+        lambda.register(TemplateFunctions.config(template, "ReplicaFunction", "p17-ReplicaFunction", (payload, ctx) -> {
+            byte[] answer = replica.invoke(payload, ctx);
+            if (diedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the invocation died after its writes");
+            }
+            return answer;
+        }).build());
+        String invalid = sqs.createQueue("p17-invalid-changes");
+        try (var esm = io.github.serverlesspatterns.testing.StreamEventSource.dynamodb(moto.dynamoDbStreams(), streamArn, lambda.client(),
+                "p17-ReplicaFunction", TemplateEventSources.stream(template, "ReplicaFunction", sqs.client(), invalid))) {
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (esm.checkpointed() < 3 && System.nanoTime() < end) {
+                sleep(50);
+            }
+            check(esm.checkpointed() == 3 && esm.invocations() >= 2, "checkpointed " + esm.checkpointed() + " in " + esm.invocations()
+                    + " invocations (the first died)");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
-        check(records.size() == 3, records.size() + " stream records");
-        var replica = new io.github.serverlesspatterns.examples.p17.ReplicaFunction(postgres.jdbcUrl(), postgres.user(), postgres.password());
-        var context = LambdaAdapters.contextOf(Invocation.builder().build());
-        var event = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent();
-        event.setRecords(records);
-        check(replica.handleRequest(event, context).getBatchItemFailures().isEmpty(), "batch failed");
-        var replay = new com.amazonaws.services.lambda.runtime.events.DynamodbEvent();
-        replay.setRecords(List.of(records.get(0))); // an old change delivered again
-        check(replica.handleRequest(replay, context).getBatchItemFailures().isEmpty(), "replay failed");
         try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement();
              java.sql.ResultSet r = s.executeQuery("select id, last_updated, name from customers_replica order by id")) {
             List<String> rows = new ArrayList<>();
@@ -577,16 +564,8 @@ public final class PatternScenarios {
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
-        return "3 stream changes copied in order; a replayed stale change (c-1 v1) did not overwrite c-1 v2";
-    }
-
-    private static Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image(
-            Map<String, AttributeValue> sdk) {
-        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> out = new java.util.HashMap<>();
-        sdk.forEach((k, v) -> out.put(k, v.s() != null
-                ? new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withS(v.s())
-                : new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue().withN(v.n())));
-        return out;
+        return "3 stream changes copied in order by the template's DynamoDB mapping; delivered again after an invocation died, the "
+                + "stale change (c-1 v1) did not overwrite c-1 v2";
     }
 
     static String circuitBreaker(LocalServices services) {
@@ -741,31 +720,33 @@ public final class PatternScenarios {
             }
             kinesis.putRecord(b -> b.streamName(stream).partitionKey(device).data(SdkBytes.fromUtf8String(body)));
         }
-        // Lambda's event source mapping: batches read from the shard in order
-        String shard = kinesis.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
-        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard)
-                .shardIteratorType(software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord> records = new ArrayList<>();
-        for (var r : kinesis.getRecords(b -> b.shardIterator(iterator).limit(1000)).records()) {
-            var record = new com.amazonaws.services.lambda.runtime.events.KinesisEvent.Record();
-            record.setSequenceNumber(r.sequenceNumber());
-            record.setPartitionKey(r.partitionKey());
-            record.setData(java.nio.ByteBuffer.wrap(r.data().asByteArray()));
-            var eventRecord = new com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord();
-            eventRecord.setEventID("shardId-000000000000:" + r.sequenceNumber());
-            eventRecord.setKinesis(record);
-            records.add(eventRecord);
+        // the template's Kinesis event: batches from the shard in order, ReportBatchItemFailures, 5 retries, bisection
+        LambdaService lambda = services.lambda();
+        Path template = exampleDir("09-streamer").resolve("template.yaml");
+        LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p09.ReadingsConsumerFunction(moto.dynamoDb(),
+                sqs.client(), table, dlq));
+        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: its batch comes again
+        lambda.register(TemplateFunctions.config(template, "ReadingsConsumerFunction", "p09-ReadingsConsumerFunction", (payload, ctx) -> {
+            byte[] answer = consumer.invoke(payload, ctx);
+            if (diedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the invocation died after its writes");
+            }
+            return answer;
+        }).build());
+        String failures = sqs.createQueue("p09-stream-failures");
+        long invocations;
+        try (var esm = io.github.serverlesspatterns.testing.StreamEventSource.kinesis(kinesis, stream, lambda.client(),
+                "p09-ReadingsConsumerFunction", TemplateEventSources.stream(template, "ReadingsConsumerFunction", sqs.client(), failures))) {
+            long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (esm.checkpointed() < 31 && System.nanoTime() < end) {
+                sleep(50);
+            }
+            check(esm.checkpointed() == 31 && esm.discarded() == 0, "checkpointed " + esm.checkpointed() + ", discarded " + esm.discarded());
+            invocations = esm.invocations();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
-        check(records.size() == 31, records.size() + " records on the stream");
-        var consumer = new io.github.serverlesspatterns.examples.p09.ReadingsConsumerFunction(moto.dynamoDb(), sqs.client(), table, dlq);
-        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ReadingsConsumerFunction").build());
-        List<List<com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord>> batches = List.of(
-                records.subList(0, 10), records.subList(0, 20), records.subList(20, 31)); // the first batch delivered twice
-        for (var batch : batches) {
-            var event = new com.amazonaws.services.lambda.runtime.events.KinesisEvent();
-            event.setRecords(batch);
-            check(consumer.handleRequest(event, context).getBatchItemFailures().isEmpty(), "a batch failed");
-        }
+        check(invocations >= 2, "the died batch was not delivered again: " + invocations + " invocations");
         for (int d = 0; d < 3; d++) {
             int device = d;
             var item = moto.dynamoDb().getItem(b -> b.tableName(table).key(Map.of("deviceId", AttributeValue.fromS("d-" + device)))).item();
@@ -781,8 +762,8 @@ public final class PatternScenarios {
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2).messageAttributeNames("All")).messages();
         check(dead.size() == 1 && dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("numeric celsius"),
                 "DLQ " + dead);
-        return "31 readings put on the stream by deviceId; 3 devices with 10 readings each, latest and max right although the "
-                + "first batch was delivered twice; the malformed reading in the DLQ";
+        return "31 readings put on the stream by deviceId, delivered by the template's Kinesis mapping; 3 devices with 10 readings "
+                + "each, latest and max right although the first batch was delivered twice; the malformed reading in the DLQ";
     }
 
     static String gatekeeper(LocalServices services) {
@@ -802,100 +783,49 @@ public final class PatternScenarios {
                     "principalId", AttributeValue.fromS(t[1]), "permissions", AttributeValue.fromSs(List.of(t[2])),
                     "expiresAt", AttributeValue.fromN(t[3]))));
         }
-        var authorizer = new io.github.serverlesspatterns.examples.p03.AuthorizerFunction(moto.dynamoDb(), table, clock);
-        var gateway = new LocalTokenGateway(authorizer, new io.github.serverlesspatterns.examples.p03.OrdersFunction(),
-                "^Bearer [A-Za-z0-9._~+/=-]{16,512}$");
-        int noHeader = gateway.call("GET", "/orders/1", null).getStatusCode();
-        int malformed = gateway.call("GET", "/orders/1", "Basic abc").getStatusCode();
-        int unknown = gateway.call("GET", "/orders/1", "Bearer unknown-token-0123456789").getStatusCode();
-        int expired = gateway.call("GET", "/orders/1", "Bearer expired-token-0123456789").getStatusCode();
-        var allowed = gateway.call("GET", "/orders/1", "Bearer reader-token-0123456789");
-        var cachedAllowed = gateway.call("GET", "/orders/2", "Bearer reader-token-0123456789");
-        int forbidden = gateway.call("DELETE", "/orders/1", "Bearer reader-token-0123456789").getStatusCode();
-        check(noHeader == 401 && malformed == 401 && unknown == 401 && expired == 401,
-                "bad tokens answered " + List.of(noHeader, malformed, unknown, expired));
-        check(allowed.getStatusCode() == 200 && allowed.getBody().contains("\"readBy\":\"ann\""), "good token: " + allowed);
-        check(cachedAllowed.getStatusCode() == 200 && forbidden == 403, "cached policy: GET " + cachedAllowed.getStatusCode()
-                + ", DELETE " + forbidden);
-        check(gateway.authorizerCalls == 3, "authorizer called " + gateway.authorizerCalls + " times (expected unknown, expired, "
-                + "reader once: the malformed header is refused by the identity validation, reader's policy is cached)");
-        return "missing, malformed, unknown and expired tokens got 401; the reader's token was allowed GET and, from the cached "
-                + "policy, denied DELETE (403) without calling the authorizer again";
-    }
-
-    /**
-     * What API Gateway does in front of a REST API with a TOKEN authorizer: validate the header
-     * against the identity's expression, call the authorizer (401 when it says Unauthorized),
-     * cache its policy per token, and let the request through only if an Allow statement's
-     * resource matches the method ARN.
-     */
-    private static final class LocalTokenGateway {
-        private final com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
-                com.amazonaws.services.lambda.runtime.events.IamPolicyResponse> authorizer;
-        private final com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> backend;
-        private final java.util.regex.Pattern validation;
-        private final Map<String, Map<String, Object>> cache = new java.util.HashMap<>();
-        private int authorizerCalls;
-
-        LocalTokenGateway(com.amazonaws.services.lambda.runtime.RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
-                com.amazonaws.services.lambda.runtime.events.IamPolicyResponse> authorizer,
-                com.amazonaws.services.lambda.runtime.RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> backend,
-                String validation) {
-            this.authorizer = authorizer;
-            this.backend = backend;
-            this.validation = java.util.regex.Pattern.compile(validation);
-        }
-
-        APIGatewayProxyResponseEvent call(String method, String path, String authorization) {
-            if (authorization == null || !validation.matcher(authorization).matches()) {
-                return new APIGatewayProxyResponseEvent().withStatusCode(401);
-            }
-            String methodArn = "arn:aws:execute-api:us-east-1:000000000000:api1234/v1/" + method + path;
-            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("AuthorizerFunction").build());
-            Map<String, Object> policy = cache.get(authorization);
-            if (policy == null) {
-                authorizerCalls++;
-                try { // what API Gateway reads is the JSON the runtime writes
-                    policy = JSON.convertValue(authorizer.handleRequest(com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent.builder()
-                            .withType("TOKEN").withAuthorizationToken(authorization).withMethodArn(methodArn).build(), context), MAP_TYPE);
-                } catch (RuntimeException e) {
-                    check(e.getMessage().equals("Unauthorized"), "the authorizer failed with " + e);
-                    return new APIGatewayProxyResponseEvent().withStatusCode(401);
-                }
-                cache.put(authorization, policy);
-            }
-            boolean allowed = false;
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) policy.get("policyDocument")).get("Statement");
-            for (Map<String, Object> statement : statements) {
-                Object resources = statement.get("Resource");
-                for (Object resource : resources instanceof List<?> list ? list : List.of(resources)) {
-                    if (iamGlob(String.valueOf(resource)).matcher(methodArn).matches()) {
-                        if ("Deny".equals(statement.get("Effect"))) {
-                            return new APIGatewayProxyResponseEvent().withStatusCode(403);
-                        }
-                        allowed = true;
+        LambdaService lambda = services.lambda();
+        Path template = exampleDir("03-gatekeeper").resolve("template.yaml");
+        lambda.register(TemplateFunctions.config(template, "AuthorizerFunction", "p03-AuthorizerFunction", LocalFunction.of(
+                new io.github.serverlesspatterns.examples.p03.AuthorizerFunction(moto.dynamoDb(), table, clock))).build());
+        lambda.register(TemplateFunctions.config(template, "OrdersFunction", "p03-OrdersFunction",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p03.OrdersFunction())).build());
+        long callsBefore = lambda.stats("p03-AuthorizerFunction").invocations();
+        try (LocalHttpApi api = new LocalHttpApi(template, Map.of(), lambda, "p03-")) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> call = (method, authorization) -> {
+                try {
+                    var request = java.net.http.HttpRequest.newBuilder(api.endpoint().resolve(method.endsWith("2") ? "/orders/2" : "/orders/1"))
+                            .method(method.replace("2", ""), java.net.http.HttpRequest.BodyPublishers.noBody());
+                    if (authorization != null) {
+                        request.header("Authorization", authorization);
                     }
+                    return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
                 }
-            }
-            if (!allowed) {
-                return new APIGatewayProxyResponseEvent().withStatusCode(403);
-            }
-            var requestContext = new APIGatewayProxyRequestEvent.ProxyRequestContext();
-            @SuppressWarnings("unchecked")
-            Map<String, Object> authorizerContext = (Map<String, Object>) policy.get("context");
-            requestContext.setAuthorizer(new java.util.HashMap<>(authorizerContext));
-            return backend.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod(method).withPath(path)
-                    .withPathParameters(Map.of("id", path.substring(path.lastIndexOf('/') + 1))).withRequestContext(requestContext), context);
+            };
+            int noHeader = call.apply("GET", null).statusCode();
+            int malformed = call.apply("GET", "Basic abc").statusCode();
+            int unknown = call.apply("GET", "Bearer unknown-token-0123456789").statusCode();
+            int expired = call.apply("GET", "Bearer expired-token-0123456789").statusCode();
+            var allowed = call.apply("GET", "Bearer reader-token-0123456789");
+            var cachedAllowed = call.apply("GET2", "Bearer reader-token-0123456789");
+            int forbidden = call.apply("DELETE", "Bearer reader-token-0123456789").statusCode();
+            check(noHeader == 401 && malformed == 401 && unknown == 401 && expired == 401,
+                    "bad tokens answered " + List.of(noHeader, malformed, unknown, expired));
+            check(allowed.statusCode() == 200 && allowed.body().contains("\"readBy\":\"ann\""), "good token: " + allowed.statusCode()
+                    + " " + allowed.body());
+            check(cachedAllowed.statusCode() == 200 && forbidden == 403, "cached policy: GET " + cachedAllowed.statusCode()
+                    + ", DELETE " + forbidden);
+            long authorizerCalls = lambda.stats("p03-AuthorizerFunction").invocations() - callsBefore;
+            check(authorizerCalls == 3, "authorizer called " + authorizerCalls + " times (expected unknown, expired, "
+                    + "reader once: the malformed header is refused by the identity validation, reader's policy is cached)");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
-
-        private static java.util.regex.Pattern iamGlob(String resource) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : resource.toCharArray()) {
-                regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
-            }
-            return java.util.regex.Pattern.compile(regex.toString());
-        }
+        return "through the REST API stand-in and the template's TOKEN authorizer: missing, malformed, unknown and expired tokens "
+                + "got 401; the reader's token was allowed GET and, from the cached "
+                + "policy, denied DELETE (403) without calling the authorizer again";
     }
 
     /** An example's folder, whether the run started in {@code examples/} (tests) or at the root (the main job). */

@@ -57,4 +57,40 @@ final class TemplateEventSources {
         }
         throw new IllegalArgumentException(template + ": " + functionId + " has no SQS event");
     }
+
+    /**
+     * The function's {@code Kinesis} or {@code DynamoDB} event settings: batch size,
+     * {@code ReportBatchItemFailures}, retry attempts, bisection; the on-failure destination is the
+     * given local queue when the template has one.
+     *
+     * @param template   the SAM template
+     * @param functionId the function's logical id
+     * @param sqs        the client of the local on-failure queue
+     * @param onFailure  the local queue standing in for the event's on-failure destination
+     * @return the settings
+     * @throws IllegalArgumentException if the function has no stream event
+     */
+    @SuppressWarnings("unchecked")
+    static io.github.serverlesspatterns.testing.StreamEventSource.Settings stream(Path template, String functionId, SqsClient sqs,
+                                                                                 String onFailure) throws IOException {
+        SamTemplate.Resource fn = SamTemplate.resources(template).get(functionId);
+        if (fn == null || !(fn.properties().get("Events") instanceof Map<?, ?> events)) {
+            throw new IllegalArgumentException(template + ": no function " + functionId + " with events");
+        }
+        for (Object e : events.values()) {
+            Map<String, Object> event = (Map<String, Object>) e;
+            if (!"Kinesis".equals(event.get("Type")) && !"DynamoDB".equals(event.get("Type"))) {
+                continue;
+            }
+            Map<String, Object> p = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
+            boolean destination = p.get("DestinationConfig") instanceof Map<?, ?> d && d.get("OnFailure") != null;
+            return new io.github.serverlesspatterns.testing.StreamEventSource.Settings(
+                    p.get("BatchSize") instanceof Number n ? n.intValue() : 100,
+                    p.get("FunctionResponseTypes") instanceof List<?> types && types.contains("ReportBatchItemFailures"),
+                    p.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : -1,
+                    Boolean.TRUE.equals(p.get("BisectBatchOnFunctionError")),
+                    destination ? sqs : null, destination ? onFailure : null);
+        }
+        throw new IllegalArgumentException(template + ": " + functionId + " has no Kinesis or DynamoDB event");
+    }
 }

@@ -98,4 +98,36 @@ class LambdaProcessTest {
             assertNull(after.get("errorType"));
         }
     }
+
+    @Test
+    void managedInstanceMode_oneProcessServesManyInvocationsAtOnce_eachWithItsOwnRequest(LambdaService lambda) throws Exception {
+        // AWS_LAMBDA_MAX_CONCURRENCY is what Lambda Managed Instances give the runtime client: that many handler threads
+        try (LambdaProcess fn = LambdaProcess.of("proc-lmi", io.github.serverlesspatterns.testing.fixtures.ConcurrentHandler.class.getName()
+                + "::handleRequest", taskRoot(), Map.of("AWS_LAMBDA_MAX_CONCURRENCY", "4"))) {
+            lambda.register(FunctionConfig.builder("proc-lmi", fn).timeout(Duration.ofSeconds(60)).build());
+            invoke(lambda, "proc-lmi", "{}"); // the instance is up
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.List<java.util.concurrent.Future<JsonNode>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    calls.add(callers.submit(() -> invoke(lambda, "proc-lmi", "{}")));
+                }
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                java.util.Set<Long> pids = new java.util.HashSet<>();
+                int most = 0;
+                for (var call : calls) {
+                    JsonNode answer = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    ids.add(answer.get("requestId").asText());
+                    pids.add(answer.get("pid").asLong());
+                    most = Math.max(most, answer.get("mostAtOnce").asInt());
+                }
+                assertEquals(8, ids.size(), "each invocation its own request id");
+                assertEquals(1, pids.size(), "one instance");
+                assertTrue(most > 1 && most <= 4, "invocations at once on the instance: " + most);
+                assertEquals(1, fn.instancesStarted());
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
 }

@@ -1,0 +1,241 @@
+package io.github.serverlesspatterns.examples;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
+import io.github.serverlesspatterns.circuitbreaker.dynamodb.DynamoDbCircuitStateStore;
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.jackson.JacksonCodec;
+import io.github.serverlesspatterns.fifo.PoisonMessageException;
+import io.github.serverlesspatterns.fifo.SqsBatchConfig;
+import io.github.serverlesspatterns.fifo.SqsBatchHandler;
+import io.github.serverlesspatterns.idempotency.Idempotency;
+import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
+import io.github.serverlesspatterns.idempotency.dynamodb.DynamoDbIdempotencyStore;
+import io.github.serverlesspatterns.testing.FunctionConfig;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.MotoService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Lambda Managed Instances: one instance (one handler object in one JVM) serves many invocations
+ * at once, each with its own context and deadline. Each decorator runs here under 64 concurrent
+ * invocations through the Invoke API on one handler object, and nothing of one invocation leaks
+ * into another: idempotency claims, breaker probe slots, batch results, request ids and deadlines.
+ */
+@ExtendWith(LocalServicesExtension.class)
+class ManagedInstancesTest {
+
+    private static final int CALLS = 64;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Type STRING_MAP = new TypeReference<Map<String, String>>() { }.getType();
+
+    /** Fires all calls at once from 64 threads; answers each call's response, in call order. */
+    private static List<InvokeResponse> fireAtOnce(LambdaService lambda, String function, IntFunction<String> payload) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(CALLS);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<InvokeResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < CALLS; i++) {
+                int n = i;
+                futures.add(callers.submit(() -> {
+                    go.await();
+                    return lambda.client().invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(payload.apply(n))));
+                }));
+            }
+            go.countDown();
+            List<InvokeResponse> responses = new ArrayList<>();
+            for (Future<InvokeResponse> f : futures) {
+                responses.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return responses;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void idempotency_runsEachKeyOnce_andAnswersEachCallerForItsOwnKey(LambdaService lambda, MotoService moto) throws Exception {
+        DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(moto.dynamoDb(), "lmi-idempotency").build();
+        store.createTableIfMissing();
+        Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+        String run = "r" + System.nanoTime() + "-";
+        Handler<Map<String, String>, Map<String, String>> charge = (request, invocation) -> {
+            executions.computeIfAbsent(request.get("key"), k -> new AtomicInteger()).incrementAndGet();
+            sleep(30);
+            return Map.of("key", request.get("key"), "ranFor", invocation.requestId());
+        };
+        Idempotency<Map<String, String>, Map<String, String>> idempotency = Idempotency.of(store,
+                IdempotencyConfig.<Map<String, String>, Map<String, String>>builder("lmi", r -> r.get("key"),
+                        JacksonCodec.of(JSON, new TypeReference<Map<String, String>>() { })).build());
+        lambda.register(FunctionConfig.builder("lmi-idempotent", LocalFunction.of(STRING_MAP, STRING_MAP,
+                LambdaAdapters.toRequestHandler(Decorators.decorate(charge, idempotency)))).timeout(Duration.ofSeconds(60)).build());
+
+        List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-idempotent", i -> "{\"key\":\"" + run + (i % 16) + "\"}");
+
+        for (int i = 0; i < CALLS; i++) {
+            InvokeResponse r = responses.get(i);
+            JsonNode body = JSON.readTree(r.payload().asByteArray());
+            if (r.functionError() == null) {
+                assertEquals(run + (i % 16), body.get("key").asText(), "call " + i + " got another caller's result: " + body);
+            } else {
+                assertTrue(body.get("errorType").asText().endsWith("IdempotencyInProgressException"), "call " + i + ": " + body);
+            }
+        }
+        for (int k = 0; k < 16; k++) {
+            assertEquals(1, executions.get(run + k).get(), "key " + k + " ran " + executions.get(run + k) + " times");
+        }
+    }
+
+    @Test
+    void sqsBatchHandler_answersEachConcurrentBatchWithItsOwnFailures(LambdaService lambda) throws Exception {
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).build(), (message, invocation) -> {
+            sleep(2);
+            if (message.body().endsWith("-bad")) {
+                throw new PoisonMessageException("bad " + message.body());
+            }
+            return null;
+        });
+        lambda.register(FunctionConfig.builder("lmi-batch", LocalFunction.of(SQSEvent.class, SQSBatchResponse.class,
+                LambdaAdapters.toRequestHandler(batch))).timeout(Duration.ofSeconds(60)).build());
+
+        List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-batch", i -> {
+            StringBuilder records = new StringBuilder();
+            for (int m = 0; m < 5; m++) {
+                String body = "b" + i + "-m" + m + (m == i % 5 ? "-bad" : "");
+                records.append(m == 0 ? "" : ",").append("{\"messageId\":\"b").append(i).append("-m").append(m)
+                        .append("\",\"receiptHandle\":\"h\",\"body\":\"").append(body).append("\",\"attributes\":{},\"messageAttributes\":{},")
+                        .append("\"eventSource\":\"aws:sqs\",\"eventSourceARN\":\"arn:aws:sqs:us-east-1:000000000000:q\",\"awsRegion\":\"us-east-1\"}");
+            }
+            return "{\"Records\":[" + records + "]}";
+        });
+
+        for (int i = 0; i < CALLS; i++) {
+            assertNull(responses.get(i).functionError(), responses.get(i).payload().asUtf8String());
+            JsonNode failures = JSON.readTree(responses.get(i).payload().asByteArray()).get("batchItemFailures");
+            assertEquals(1, failures.size(), "batch " + i + ": " + failures);
+            assertEquals("b" + i + "-m" + (i % 5), failures.get(0).get("itemIdentifier").asText(), "batch " + i + " got another's result");
+        }
+    }
+
+    @Test
+    void circuitBreaker_whileHalfOpen_letsThroughOnlyThePermittedProbes_ofSixtyFourConcurrentCalls(LambdaService lambda, MotoService moto)
+            throws Exception {
+        DynamoDbCircuitStateStore store = DynamoDbCircuitStateStore.create(moto.dynamoDb(), "lmi-circuits");
+        store.createTableIfMissing();
+        CircuitBreaker breaker = CircuitBreaker.of("lmi-partner-" + System.nanoTime(), store, CircuitBreakerConfig.builder()
+                .consecutiveFailures(1).waitInOpen(Duration.ofMillis(200)).halfOpen(2, 2).probeTimeout(Duration.ofSeconds(60)).build());
+        AtomicInteger reached = new AtomicInteger();
+        AtomicInteger rejected = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        Handler<Map<String, String>, Map<String, String>> partner = (request, invocation) -> {
+            if ("fail".equals(request.get("mode"))) {
+                throw new IllegalStateException("partner down");
+            }
+            reached.incrementAndGet();
+            try {
+                release.await(60, TimeUnit.SECONDS); // the probes stay in flight until every other call has been answered
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Map.of("answer", "ok");
+        };
+        Handler<Map<String, String>, Map<String, String>> guarded = Decorators.decorate(partner, breaker.decorator());
+        lambda.register(FunctionConfig.builder("lmi-breaker", LocalFunction.of(STRING_MAP, STRING_MAP,
+                (RequestHandler<Map<String, String>, Map<String, String>>) (request, context) -> {
+                    try {
+                        return LambdaAdapters.toRequestHandler(guarded).handleRequest(request, context);
+                    } catch (io.github.serverlesspatterns.circuitbreaker.CallNotPermittedException e) {
+                        rejected.incrementAndGet();
+                        throw e;
+                    }
+                })).timeout(Duration.ofSeconds(90)).build());
+        InvokeResponse opening = lambda.client().invoke(b -> b.functionName("lmi-breaker").payload(SdkBytes.fromUtf8String("{\"mode\":\"fail\"}")));
+        assertEquals("Unhandled", opening.functionError());
+        sleep(300); // past the open wait: the next calls find the circuit half open
+
+        ExecutorService releaser = Executors.newSingleThreadExecutor();
+        try {
+            releaser.submit(() -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (rejected.get() < CALLS - 2 && System.nanoTime() < end) {
+                    sleep(10);
+                }
+                release.countDown();
+            });
+            List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-breaker", i -> "{\"mode\":\"ok\"}");
+            long ok = responses.stream().filter(r -> r.functionError() == null).count();
+            assertEquals(2, reached.get(), "probes that reached the partner while HALF_OPEN (2 permitted)");
+            assertEquals(2, ok, "the two probes answered");
+            assertEquals(CALLS - 2, rejected.get(), "every other call was rejected, not queued behind a probe");
+        } finally {
+            release.countDown();
+            releaser.shutdownNow();
+        }
+    }
+
+    @Test
+    void eachInvocation_seesItsOwnRequestIdAndDeadline(LambdaService lambda) throws Exception {
+        Handler<Map<String, String>, Map<String, String>> echo = (request, invocation) -> {
+            sleep(20);
+            return Map.of("requestId", invocation.requestId(), "remaining", Long.toString(invocation.remainingTime().toMillis()),
+                    "call", request.get("call"));
+        };
+        lambda.register(FunctionConfig.builder("lmi-context", LocalFunction.of(STRING_MAP, STRING_MAP, LambdaAdapters.toRequestHandler(echo)))
+                .timeout(Duration.ofSeconds(30)).build());
+
+        List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-context", i -> "{\"call\":\"" + i + "\"}");
+
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < CALLS; i++) {
+            JsonNode body = JSON.readTree(responses.get(i).payload().asByteArray());
+            assertEquals(Integer.toString(i), body.get("call").asText());
+            assertEquals(responses.get(i).responseMetadata().requestId(), body.get("requestId").asText(),
+                    "call " + i + " ran with another invocation's context");
+            long remaining = body.get("remaining").asLong();
+            assertTrue(remaining > 0 && remaining <= 30_000, "call " + i + " deadline: " + remaining + " ms left of 30 s");
+            ids.add(body.get("requestId").asText());
+        }
+        assertEquals(CALLS, ids.size(), "64 distinct request ids");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
