@@ -53,6 +53,10 @@ import java.util.Set;
  *       {@code lambda:InvokeFunction} granted on every function of the account;</li>
  *   <li>a function in a VPC that calls an AWS API the template gives no VPC endpoint or NAT for.</li>
  * </ol>
+ * And per template: an authorizer of a SnapStart function wired to {@code $LATEST} instead of its
+ * alias; an API Gateway {@code aws} integration that answers 200 whatever the service answered; a
+ * dead-letter queue that keeps messages no longer than its source queue; a {@code NoEcho} parameter
+ * (a password) handed to a function's environment in plain text.
  * IAM resources are not matched against the calls' resources (only the actions are).
  */
 final class PreDeployCheck {
@@ -125,7 +129,66 @@ final class PreDeployCheck {
         }
         checkAuthorizers(samResources, resources, problems);
         checkEventSourceMappings(resources, problems);
+        checkAwsIntegrations("", sam, problems);
+        checkDeadLetterRetention(resources, problems);
+        checkSecretParameters(sam, resources, problems);
         return problems;
+    }
+
+    /** An {@code aws} integration whose responses map only {@code default}: every answer of the service, errors too, becomes 200. */
+    @SuppressWarnings("unchecked")
+    private static void checkAwsIntegrations(String where, Object node, List<String> problems) {
+        if (node instanceof Map<?, ?> map) {
+            if (map.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration && "aws".equals(integration.get("type"))) {
+                Map<String, Object> responses = (Map<String, Object>) integration.get("responses");
+                if (responses == null || responses.keySet().stream().allMatch("default"::equals)) {
+                    problems.add(where + ": its aws integration maps every answer of the service to one status (only 'default'): "
+                            + "map 4xx and 5xx answers so that refused or failed writes are not reported as success");
+                }
+            }
+            ((Map<String, Object>) map).forEach((k, v) -> checkAwsIntegrations(where.isEmpty() ? k : where + "/" + k, v, problems));
+        } else if (node instanceof List<?> list) {
+            list.forEach(v -> checkAwsIntegrations(where, v, problems));
+        }
+    }
+
+    /** A queue's dead-letter queue must keep a message longer than the source did, or a failure can expire there unread. */
+    private static void checkDeadLetterRetention(JsonNode resources, List<String> problems) {
+        resources.properties().forEach(e -> {
+            JsonNode queue = e.getValue().path("Properties");
+            if (!"AWS::SQS::Queue".equals(e.getValue().path("Type").asText()) || !queue.has("RedrivePolicy")) {
+                return;
+            }
+            List<String> target = references(queue.path("RedrivePolicy").path("deadLetterTargetArn"));
+            if (target.isEmpty()) {
+                return;
+            }
+            int source = queue.path("MessageRetentionPeriod").asInt(345_600);
+            int dlq = resources.path(target.get(0)).path("Properties").path("MessageRetentionPeriod").asInt(345_600);
+            if (dlq <= source) {
+                problems.add(target.get(0) + ": as the dead-letter queue of " + e.getKey() + " it keeps messages " + dlq
+                        + " s, no longer than its source (" + source + " s): set MessageRetentionPeriod to 1209600, the maximum");
+            }
+        });
+    }
+
+    /** A NoEcho parameter (a password) in a function's environment is readable by anyone who can read the function's configuration. */
+    @SuppressWarnings("unchecked")
+    private static void checkSecretParameters(Map<String, Object> sam, JsonNode resources, List<String> problems) {
+        Map<String, Object> parameters = (Map<String, Object>) sam.getOrDefault("Parameters", Map.of());
+        resources.properties().forEach(e -> {
+            if (!"AWS::Lambda::Function".equals(e.getValue().path("Type").asText())) {
+                return;
+            }
+            e.getValue().path("Properties").path("Environment").path("Variables").properties().forEach(v -> {
+                for (String ref : references(v.getValue())) {
+                    if (parameters.get(ref) instanceof Map<?, ?> parameter && Boolean.TRUE.equals(parameter.get("NoEcho"))) {
+                        problems.add(e.getKey() + ": environment variable " + v.getKey() + " is the NoEcho parameter " + ref
+                                + " in plain text: use a Secrets Manager dynamic reference or IAM database authentication");
+                    }
+                }
+            });
+        });
     }
 
     private record Handler(String className, Type input, Type output, boolean stream) {
@@ -251,8 +314,16 @@ final class PreDeployCheck {
             }
             for (var a : ((Map<String, Object>) authorizers).entrySet()) {
                 Map<String, Object> authorizer = (Map<String, Object>) a.getValue();
-                String fnId = functionOf(JSON.valueToTree(authorizer.get("FunctionArn")));
+                JsonNode arn = JSON.valueToTree(authorizer.get("FunctionArn"));
+                String fnId = functionOf(arn);
                 JsonNode fn = resources.path(fnId);
+                Map<String, Object> samFn = samResources.get(fnId) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                Map<String, Object> fnProperties = (Map<String, Object>) samFn.getOrDefault("Properties", Map.of());
+                boolean snapStart = fnProperties.get("SnapStart") instanceof Map<?, ?> snap && "PublishedVersions".equals(snap.get("ApplyOn"));
+                if (snapStart && !arn.path("Ref").asText().endsWith(".Alias")) {
+                    problems.add(r.getKey() + ": authorizer " + a.getKey() + " calls " + fnId + " unqualified ($LATEST), so its SnapStart "
+                            + "snapshot is never used: name its alias (Ref: " + fnId + ".Alias)");
+                }
                 if (!fn.isObject()) {
                     problems.add(r.getKey() + ": authorizer " + a.getKey() + " names no function of the template");
                     continue;

@@ -104,4 +104,24 @@ class PreDeployCheckTest {
         assertFound(problems, "Ghost", "does not resolve");
         assertFound(problems, "Items", "TABLE_NAME", "TableThatIsNotThere");
     }
+
+    @Test
+    void anAuthorizerOfASnapStartFunctionOnLatest_isReported() throws Exception {
+        assertFound(brokenProblems("authorizer-on-latest.yaml"), "Gatekeeper", "$LATEST", "Gatekeeper.Alias");
+    }
+
+    @Test
+    void anAwsIntegrationThatAnswers200ToEverything_isReported() throws Exception {
+        assertFound(brokenProblems("integration-always-200.yaml"), "/readings/post", "only 'default'");
+    }
+
+    @Test
+    void aDeadLetterQueueThatKeepsMessagesNoLongerThanItsSource_isReported() throws Exception {
+        assertFound(brokenProblems("dlq-retention.yaml"), "ChangesDlq", "no longer than its source");
+    }
+
+    @Test
+    void aNoEchoParameterInAFunctionsEnvironment_isReported() throws Exception {
+        assertFound(brokenProblems("plaintext-password.yaml"), "Replica", "DB_PASSWORD", "NoEcho parameter DbPassword");
+    }
 }
