@@ -144,15 +144,7 @@ public final class PatternScenarios {
                 LocalFunction.of(new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue))).build());
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p02.ConsumerFunction(sqs.client(), moto.dynamoDb(), dlq,
                 "p02-idempotency", postgres.jdbcUrl(), postgres.user(), postgres.password()));
-        // the first batch's invocation dies after its writes (a timeout, say): Lambda delivers the whole batch again
-        AtomicBoolean diedOnce = new AtomicBoolean();
-        lambda.register(TemplateFunctions.config(template, "ConsumerFunction", "p02-ConsumerFunction", (payload, ctx) -> {
-            byte[] answer = consumer.invoke(payload, ctx);
-            if (diedOnce.compareAndSet(false, true)) {
-                throw new IllegalStateException("the invocation died after its writes");
-            }
-            return answer;
-        }).timeout(Duration.ofSeconds(20)).build());
+        lambda.register(TemplateFunctions.config(template, "ConsumerFunction", "p02-ConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         try (LocalHttpApi api = new LocalHttpApi(template, Map.of(), lambda, "p02-");
              var esm = TemplateEventSources.sqs(template, "ConsumerFunction", sqs.client(), queue, lambda.client(), "p02-ConsumerFunction")) {
             var http = java.net.http.HttpClient.newHttpClient();
@@ -263,14 +255,7 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq,
                 postgres.jdbcUrl(), postgres.user(), postgres.password()));
-        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: the batch comes again
-        lambda.register(TemplateFunctions.config(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction", "p14-ConsumerFunction", (payload, ctx) -> {
-            byte[] answer = consumer.invoke(payload, ctx);
-            if (diedOnce.compareAndSet(false, true)) {
-                throw new IllegalStateException("the invocation died after its writes");
-            }
-            return answer;
-        }).timeout(Duration.ofSeconds(30)).build());
+        lambda.register(TemplateFunctions.config(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction", "p14-ConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         long batches;
         try (var esm = TemplateEventSources.sqs(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction",
                 sqs.client(), queue, lambda.client(), "p14-ConsumerFunction").start()) {
@@ -425,6 +410,21 @@ public final class PatternScenarios {
         }
     }
 
+    /**
+     * The function, except that its first invocation dies after doing its work (a timeout after the writes, say): Lambda
+     * delivers that batch again, and the example must not write twice.
+     */
+    private static LocalFunction diesOnceAfterItsWork(LocalFunction function) {
+        AtomicBoolean died = new AtomicBoolean();
+        return (payload, context) -> {
+            byte[] answer = function.invoke(payload, context);
+            if (died.compareAndSet(false, true)) {
+                throw new IllegalStateException("the invocation died after its writes");
+            }
+            return answer;
+        };
+    }
+
     private static Map<String, Object> decode(String json) {
         try {
             return JSON.readValue(json, MAP_TYPE);
@@ -534,14 +534,7 @@ public final class PatternScenarios {
         Path template = exampleDir("17-eventually-consistent").resolve("template.yaml");
         LocalFunction replica = LocalFunction.of(new io.github.serverlesspatterns.examples.p17.ReplicaFunction(postgres.jdbcUrl(),
                 postgres.user(), postgres.password()));
-        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: the changes come again
-        lambda.register(TemplateFunctions.config(template, "ReplicaFunction", "p17-ReplicaFunction", (payload, ctx) -> {
-            byte[] answer = replica.invoke(payload, ctx);
-            if (diedOnce.compareAndSet(false, true)) {
-                throw new IllegalStateException("the invocation died after its writes");
-            }
-            return answer;
-        }).build());
+        lambda.register(TemplateFunctions.config(template, "ReplicaFunction", "p17-ReplicaFunction", diesOnceAfterItsWork(replica)).build());
         String invalid = sqs.createQueue("p17-invalid-changes");
         try (var esm = io.github.serverlesspatterns.testing.StreamEventSource.dynamodb(moto.dynamoDbStreams(), streamArn, lambda.client(),
                 "p17-ReplicaFunction", TemplateEventSources.stream(template, "ReplicaFunction", sqs.client(), invalid))) {
@@ -725,14 +718,7 @@ public final class PatternScenarios {
         Path template = exampleDir("09-streamer").resolve("template.yaml");
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p09.ReadingsConsumerFunction(moto.dynamoDb(),
                 sqs.client(), table, dlq));
-        AtomicBoolean diedOnce = new AtomicBoolean(); // the first invocation dies after its writes: its batch comes again
-        lambda.register(TemplateFunctions.config(template, "ReadingsConsumerFunction", "p09-ReadingsConsumerFunction", (payload, ctx) -> {
-            byte[] answer = consumer.invoke(payload, ctx);
-            if (diedOnce.compareAndSet(false, true)) {
-                throw new IllegalStateException("the invocation died after its writes");
-            }
-            return answer;
-        }).build());
+        lambda.register(TemplateFunctions.config(template, "ReadingsConsumerFunction", "p09-ReadingsConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         String failures = sqs.createQueue("p09-stream-failures");
         long invocations;
         try (var esm = io.github.serverlesspatterns.testing.StreamEventSource.kinesis(kinesis, stream, lambda.client(),

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,8 +58,7 @@ public final class SqsEventSource implements AutoCloseable {
     private final Duration batchingWindow;
     private final boolean reportBatchItemFailures;
     private final int concurrency;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private final List<Thread> pollers = new ArrayList<>();
+    private final Pollers pollers = new Pollers();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
@@ -97,15 +95,11 @@ public final class SqsEventSource implements AutoCloseable {
      * @throws IllegalStateException if it runs already
      */
     public SqsEventSource start() {
-        if (!running.compareAndSet(false, true)) {
-            throw new IllegalStateException("the event source mapping for " + function + " runs already");
-        }
+        List<Runnable> loops = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            Thread poller = new Thread(this::poll, "sqs-esm-" + function + "-" + i);
-            poller.setDaemon(true);
-            pollers.add(poller);
-            poller.start();
+            loops.add(this::poll);
         }
+        pollers.start("sqs-esm-" + function, loops);
         return this;
     }
 
@@ -125,16 +119,16 @@ public final class SqsEventSource implements AutoCloseable {
     }
 
     private void poll() {
-        while (running.get()) {
+        while (pollers.running()) {
             try {
                 List<Message> batch = receiveBatch();
                 if (!batch.isEmpty()) {
                     deliver(batch);
                 }
             } catch (RuntimeException e) {
-                if (running.get()) {
+                if (pollers.running()) {
                     LOG.warn("SQS event source for {}: {}", function, e.toString());
-                    sleep(200);
+                    Pollers.pause(200);
                 }
             }
         }
@@ -152,7 +146,7 @@ public final class SqsEventSource implements AutoCloseable {
             if (got.isEmpty() && batch.isEmpty()) {
                 return batch;
             }
-        } while (running.get() && batch.size() < batchSize && System.nanoTime() < end);
+        } while (pollers.running() && batch.size() < batchSize && System.nanoTime() < end);
         return batch;
     }
 
@@ -252,26 +246,10 @@ public final class SqsEventSource implements AutoCloseable {
         return event;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops the pollers; a batch being delivered finishes first. */
     @Override
     public void close() {
-        running.set(false);
-        for (Thread poller : pollers) {
-            try {
-                poller.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        pollers.stop();
     }
 
     @Override

@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,8 +53,7 @@ public final class StreamEventSource implements AutoCloseable {
     private final LambdaClient lambda;
     private final String function;
     private final Settings settings;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Thread> pollers = new ArrayList<>();
+    private final Pollers pollers = new Pollers();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong checkpointed = new AtomicLong();
     private final AtomicLong discarded = new AtomicLong();
@@ -67,13 +65,11 @@ public final class StreamEventSource implements AutoCloseable {
         this.lambda = lambda;
         this.function = function;
         this.settings = settings;
-        for (int i = 0; i < shards.size(); i++) {
-            Shard shard = shards.get(i);
-            Thread poller = new Thread(() -> poll(shard), kind + "-esm-" + function + "-" + i);
-            poller.setDaemon(true);
-            pollers.add(poller);
-            poller.start();
+        List<Runnable> loops = new ArrayList<>();
+        for (Shard shard : shards) {
+            loops.add(() -> poll(shard));
         }
+        pollers.start(kind + "-esm-" + function, loops);
     }
 
     /**
@@ -262,13 +258,13 @@ public final class StreamEventSource implements AutoCloseable {
     private void poll(Shard shard) {
         List<ObjectNode> pending = new ArrayList<>();
         int attempts = 0;
-        while (running.get()) {
+        while (pollers.running()) {
             try {
                 if (pending.size() < settings.batchSize()) {
                     pending.addAll(shard.read(settings.batchSize() - pending.size()));
                 }
                 if (pending.isEmpty()) {
-                    sleep(100);
+                    Pollers.pause(100);
                     continue;
                 }
                 int size = Math.min(settings.batchSize(), pending.size());
@@ -297,9 +293,9 @@ public final class StreamEventSource implements AutoCloseable {
                     attempts = 0;
                 }
             } catch (RuntimeException e) {
-                if (running.get()) {
+                if (pollers.running()) {
                     LOG.warn("{} event source for {}: {}", kind, function, e.toString());
-                    sleep(200);
+                    Pollers.pause(200);
                 }
             }
         }
@@ -317,7 +313,7 @@ public final class StreamEventSource implements AutoCloseable {
         try {
             response = lambda.invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(event.toString())));
         } catch (TooManyRequestsException throttled) {
-            sleep(100);
+            Pollers.pause(100);
             return THROTTLED;
         }
         if (response.functionError() != null) {
@@ -373,26 +369,10 @@ public final class StreamEventSource implements AutoCloseable {
         settings.onFailure().sendMessage(b -> b.queueUrl(settings.onFailureQueueUrl()).messageBody(record.toString()));
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** Stops the pollers; a batch being delivered finishes first. */
     @Override
     public void close() {
-        running.set(false);
-        for (Thread poller : pollers) {
-            try {
-                poller.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        pollers.stop();
     }
 
     @Override
