@@ -104,21 +104,34 @@ public final class PatternScenarios {
         MotoService moto = services.moto();
         String table = "p01-items";
         createTable(moto, table, "id");
-        SimpleWebServiceFunction fn = new SimpleWebServiceFunction(moto.dynamoDb(), table);
-        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("ItemsFunction").build());
-        APIGatewayProxyResponseEvent put = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("PUT")
-                .withPathParameters(Map.of("id", "42")).withBody("{\"name\":\"first\"}"), context);
-        APIGatewayProxyResponseEvent get = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
-                .withPathParameters(Map.of("id", "42")), context);
-        APIGatewayProxyResponseEvent missing = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("GET")
-                .withPathParameters(Map.of("id", "nope")), context);
-        APIGatewayProxyResponseEvent bad = fn.handleRequest(new APIGatewayProxyRequestEvent().withHttpMethod("PUT")
-                .withPathParameters(Map.of("id", "43")).withBody(""), context);
-        check(put.getStatusCode() == 200, "PUT answered " + put.getStatusCode());
-        check(get.getStatusCode() == 200 && get.getBody().equals("{\"name\":\"first\"}"), "GET answered " + get);
-        check(missing.getStatusCode() == 404, "unknown item answered " + missing.getStatusCode());
-        check(bad.getStatusCode() == 400 && bad.getBody().contains("body must be"), "empty body answered " + bad);
-        return "PUT then GET /items/42 round-tripped through DynamoDB; unknown id 404, empty body 400";
+        LambdaService lambda = services.lambda();
+        Path template = exampleDir("01-simple-web-service").resolve("template.yaml");
+        lambda.register(TemplateFunctions.config(template, "ItemsFunction", "p01-ItemsFunction",
+                LocalFunction.of(new SimpleWebServiceFunction(moto.dynamoDb(), table))).build());
+        try (LocalHttpApi api = new LocalHttpApi(template, Map.of(), lambda, "p01-")) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> call = (method, pathAndBody) -> {
+                String[] parts = pathAndBody.split(" ", 2);
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve(parts[0])).method(method,
+                            java.net.http.HttpRequest.BodyPublishers.ofString(parts.length > 1 ? parts[1] : "")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            var put = call.apply("PUT", "/items/42 {\"name\":\"first\"}");
+            var get = call.apply("GET", "/items/42");
+            var missing = call.apply("GET", "/items/nope");
+            var bad = call.apply("PUT", "/items/43");
+            check(put.statusCode() == 200, "PUT answered " + put.statusCode() + " " + put.body());
+            check(get.statusCode() == 200 && get.body().equals("{\"name\":\"first\"}"), "GET answered " + get.statusCode() + " " + get.body());
+            check(missing.statusCode() == 404, "unknown item answered " + missing.statusCode());
+            check(bad.statusCode() == 400 && bad.body().contains("body must be"), "empty body answered " + bad.statusCode() + " " + bad.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        return "PUT then GET /items/42 through the REST API stand-in round-tripped through DynamoDB; unknown id 404, empty body 400";
     }
 
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() { };
@@ -219,13 +232,14 @@ public final class PatternScenarios {
         var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency");
         lambda.register(TemplateFunctions.config(exampleDir("05-internal-handoff").resolve("template.yaml"), "ShippingFunction", "p05-shipping", LocalFunction.of(shipping))
                 .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failures).build());
-        var order = new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping");
-        var context = LambdaAdapters.contextOf(Invocation.builder().functionName("OrderFunction").build());
+        lambda.register(TemplateFunctions.config(exampleDir("05-internal-handoff").resolve("template.yaml"), "OrderFunction", "p05-order",
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping"))).build());
         String orderId = "o-" + System.nanoTime();
         for (int i = 0; i < 3; i++) { // a client retry and Lambda's own duplicates: the same order handed off 3 times
-            order.handleRequest(Map.of("orderId", orderId, "address", "1 Main St"), context);
+            lambda.client().invoke(b -> b.functionName("p05-order")
+                    .payload(SdkBytes.fromUtf8String("{\"orderId\":\"" + orderId + "\",\"address\":\"1 Main St\"}")));
         }
-        order.handleRequest(Map.of("orderId", orderId + "-bad"), context);
+        lambda.client().invoke(b -> b.functionName("p05-order").payload(SdkBytes.fromUtf8String("{\"orderId\":\"" + orderId + "-bad\"}")));
         check(lambda.awaitIdle(Duration.ofSeconds(30)), "handoffs did not finish");
         String shipments = moto.dynamoDb().getItem(b -> b.tableName("p05-shipments")
                 .key(Map.of("orderId", AttributeValue.fromS(orderId)))).item().get("shipments").n();
@@ -342,7 +356,16 @@ public final class PatternScenarios {
             numbers.add(i);
             expected += (long) i * i;
         }
-        splitter.handleRequest(Map.of("jobId", jobId, "numbers", numbers), LambdaAdapters.contextOf(Invocation.builder().build()));
+        lambda.register(TemplateFunctions.config(exampleDir("16-fan-out-fan-in").resolve("template.yaml"), "SplitterFunction", "p16-splitter",
+                LocalFunction.of(splitter)).build());
+        String job;
+        try {
+            job = JSON.writeValueAsString(Map.of("jobId", jobId, "numbers", numbers));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+        var started = lambda.client().invoke(b -> b.functionName("p16-splitter").payload(SdkBytes.fromUtf8String(job)));
+        check(started.functionError() == null, "the splitter failed: " + started.payload().asUtf8String());
         var worker = io.github.serverlesspatterns.fanout.LambdaInvoker.of(lambda.client(), "p16-worker", tasks,
                 io.github.serverlesspatterns.core.Codecs.utf8());
         for (int i = 0; i < 200; i += 10) { // Lambda's at-least-once: 10% of the tasks run twice
@@ -423,6 +446,24 @@ public final class PatternScenarios {
             }
             return answer;
         };
+    }
+
+    /** Invokes a function through the Invoke API with a JSON payload; answers its JSON result, or throws its error message. */
+    private static Map<String, Object> invoke(LambdaService lambda, String function, String json) {
+        var response = lambda.client().invoke(b -> b.functionName(function).payload(SdkBytes.fromUtf8String(json)));
+        if (response.functionError() != null) {
+            throw new FunctionFailed(String.valueOf(decode(response.payload().asUtf8String()).get("errorMessage")));
+        }
+        return decode(response.payload().asUtf8String());
+    }
+
+    /** A function error answered by the Invoke API, with the function's error message. */
+    private static final class FunctionFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FunctionFailed(String message) {
+            super(message);
+        }
     }
 
     private static Map<String, Object> decode(String json) {
@@ -575,22 +616,25 @@ public final class PatternScenarios {
             PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
                     URI.create("http://127.0.0.1:" + partner.getAddress().getPort()),
                     CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofMillis(300)).build());
-            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("QuoteFunction").build());
+            LambdaService lambda = services.lambda();
+            lambda.register(TemplateFunctions.config(exampleDir("19-circuit-breaker").resolve("template.yaml"), "QuoteFunction", "p19-quote",
+                    LocalFunction.of(fn)).build());
+            String request = "{\"product\":\"p-1\"}";
             for (int i = 0; i < 3; i++) {
                 try {
-                    fn.handleRequest(Map.of("product", "p-1"), context);
+                    invoke(lambda, "p19-quote", request);
                     throw new AssertionError("a failing partner must fail the call while CLOSED");
-                } catch (IllegalStateException expected) {
-                    // the partner's 503
+                } catch (FunctionFailed expected) {
+                    check(expected.getMessage().contains("503"), "the partner's 503, not " + expected.getMessage());
                 }
             }
-            Map<String, String> open = fn.handleRequest(Map.of("product", "p-1"), context);
-            check(open.get("source").equals("circuit OPEN") && partnerCalls.get() == 3, "not open after 3 failures: " + open);
+            Map<String, Object> open = invoke(lambda, "p19-quote", request);
+            check("circuit OPEN".equals(open.get("source")) && partnerCalls.get() == 3, "not open after 3 failures: " + open);
             partnerUp.set(true);
             sleep(350);
-            Map<String, String> probe = fn.handleRequest(Map.of("product", "p-1"), context);
-            Map<String, String> closed = fn.handleRequest(Map.of("product", "p-1"), context);
-            check(probe.get("source").equals("partner") && closed.get("price").equals("9.99"), "did not recover: " + probe + closed);
+            Map<String, Object> probe = invoke(lambda, "p19-quote", request);
+            Map<String, Object> closed = invoke(lambda, "p19-quote", request);
+            check("partner".equals(probe.get("source")) && "9.99".equals(closed.get("price")), "did not recover: " + probe + closed);
             return "opened after 3 failures of the local partner (fallback answered without calling it), closed after recovery";
         } finally {
             partner.stop(0);
@@ -608,16 +652,18 @@ public final class PatternScenarios {
             subscribe(moto, motoSqs, topic, shipping, Map.of("RawMessageDelivery", "true", // the template's filter policy
                     "FilterPolicy", "{\"eventType\":[\"order.placed\",\"order.cancelled\"]}"));
             subscribe(moto, motoSqs, topic, analytics, Map.of("RawMessageDelivery", "true"));
-            var publisher = new io.github.serverlesspatterns.examples.p07.PublisherFunction(moto.sns(), topic);
-            var context = LambdaAdapters.contextOf(Invocation.builder().functionName("PublisherFunction").build());
+            LambdaService lambda = services.lambda();
+            lambda.register(TemplateFunctions.config(exampleDir("07-notifier").resolve("template.yaml"), "PublisherFunction", "p07-publisher",
+                    LocalFunction.of(new io.github.serverlesspatterns.examples.p07.PublisherFunction(moto.sns(), topic))).build());
             for (String type : List.of("order.placed", "order.shipped", "order.cancelled")) {
-                publisher.handleRequest(Map.of("eventType", type, "orderId", "o-7"), context);
+                lambda.client().invoke(b -> b.functionName("p07-publisher")
+                        .payload(SdkBytes.fromUtf8String("{\"eventType\":\"" + type + "\",\"orderId\":\"o-7\"}")));
             }
             String refused;
             try {
-                publisher.handleRequest(Map.of("eventType", "order.exploded", "orderId", "o-8"), context);
+                invoke(lambda, "p07-publisher", "{\"eventType\":\"order.exploded\",\"orderId\":\"o-8\"}");
                 throw new AssertionError("an unknown event type was published");
-            } catch (IllegalArgumentException expected) {
+            } catch (FunctionFailed expected) {
                 refused = expected.getMessage();
             }
             check(refused.contains("eventType must be one of"), "refusal: " + refused);
