@@ -15,7 +15,7 @@ import java.util.Map;
  * A function's settings as its SAM template gives them (the function's own properties over the
  * template's {@code Globals}), so that a local run uses the deployed timeout, reserved concurrency,
  * alias and asynchronous retries: {@code Timeout} (Lambda's default 3 s), {@code
- * ReservedConcurrentExecutions}, {@code AutoPublishAlias}, {@code EventInvokeConfig.MaximumRetryAttempts}.
+ * ReservedConcurrentExecutions}, {@code AutoPublishAlias}, {@code EventInvokeConfig.MaximumRetryAttempts} and {@code MaximumEventAgeInSeconds}.
  */
 final class TemplateFunctions {
 
@@ -57,6 +57,9 @@ final class TemplateFunctions {
         Object invokeConfig = p.getOrDefault("EventInvokeConfig", globals.get("EventInvokeConfig"));
         if (invokeConfig instanceof Map<?, ?> c && c.get("MaximumRetryAttempts") instanceof Number n) {
             b.maxEventRetries(n.intValue());
+        }
+        if (invokeConfig instanceof Map<?, ?> c && c.get("MaximumEventAgeInSeconds") instanceof Number n) {
+            b.maximumEventAge(Duration.ofSeconds(n.longValue()));
         }
         return b;
     }

@@ -17,6 +17,8 @@ public final class FunctionConfig {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** Default retries of a failed asynchronous event: 2, as Lambda. */
     public static final int DEFAULT_MAX_EVENT_RETRIES = 2;
+    /** Default maximum age of an event: 6 hours, as Lambda. */
+    public static final Duration DEFAULT_MAXIMUM_EVENT_AGE = Duration.ofHours(6);
     /** Default delay before retrying a failed event: 100 ms (Lambda waits about 1 and 2 minutes). */
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofMillis(100);
 
@@ -29,8 +31,10 @@ public final class FunctionConfig {
     private final Destination onFailure;
     private final Destination deadLetterQueue;
     private final java.util.Set<String> aliases;
+    private final Duration maximumEventAge;
 
     private FunctionConfig(Builder b) {
+        this.maximumEventAge = b.maximumEventAge;
         this.aliases = java.util.Set.copyOf(b.aliases);
         this.name = b.name;
         this.function = b.function;
@@ -91,6 +95,11 @@ public final class FunctionConfig {
         return Optional.ofNullable(deadLetterQueue);
     }
 
+    /** @return how old an event may get before Lambda stops retrying it; default {@link #DEFAULT_MAXIMUM_EVENT_AGE} */
+    public Duration maximumEventAge() {
+        return maximumEventAge;
+    }
+
     /** @return the aliases callers may name as the qualifier, besides {@code $LATEST}; default none */
     public java.util.Set<String> aliases() {
         return aliases;
@@ -138,6 +147,7 @@ public final class FunctionConfig {
         private Destination onFailure;
         private Destination deadLetterQueue;
         private final java.util.Set<String> aliases = new java.util.LinkedHashSet<>();
+        private Duration maximumEventAge = DEFAULT_MAXIMUM_EVENT_AGE;
 
         private Builder(String name, LocalFunction function) {
             Objects.requireNonNull(name, "name");
@@ -222,6 +232,23 @@ public final class FunctionConfig {
          */
         public Builder deadLetterQueue(SqsClient sqs, String queueUrl) {
             this.deadLetterQueue = new Destination(sqs, queueUrl);
+            return this;
+        }
+
+        /**
+         * {@code MaximumEventAgeInSeconds}: an event older than this is not tried again but sent to the
+         * on-failure destination with the condition {@code EventAgeExceeded}. Lambda takes 60 s to 6 h;
+         * shorter ages are allowed here because local retries wait {@link #retryDelay()}, not minutes.
+         *
+         * @param age 1 ms to 6 hours
+         * @return this builder
+         */
+        public Builder maximumEventAge(Duration age) {
+            Objects.requireNonNull(age, "age");
+            if (age.isNegative() || age.isZero() || age.compareTo(Duration.ofHours(6)) > 0) {
+                throw new IllegalArgumentException("maximumEventAge must be between 1 ms and 6 hours: " + age);
+            }
+            this.maximumEventAge = age;
             return this;
         }
 

@@ -382,11 +382,12 @@ public final class LambdaService implements AutoCloseable {
     }
 
     private void enqueue(Hosted hosted, byte[] payload, String requestId) {
+        long received = System.nanoTime();
         pendingEvents.incrementAndGet();
         try {
             eventThreads.execute(() -> {
                 try {
-                    runEvent(hosted, payload, requestId);
+                    runEvent(hosted, payload, requestId, received);
                 } catch (RuntimeException e) {
                     LOG.error("event {} for {} was lost by the local Lambda endpoint", requestId, hosted.config.name(), e);
                 } finally {
@@ -399,15 +400,21 @@ public final class LambdaService implements AutoCloseable {
         }
     }
 
-    private void runEvent(Hosted hosted, byte[] payload, String requestId) {
+    private void runEvent(Hosted hosted, byte[] payload, String requestId, long receivedNanos) {
         FunctionConfig config = hosted.config;
         Outcome outcome = null;
         int attempts = 0;
+        String condition = "RetriesExhausted";
         for (int attempt = 0; attempt <= config.maxEventRetries(); attempt++) {
             if (attempt > 0) {
                 sleep(config.retryDelay());
             }
             hosted.permits.acquireUninterruptibly();
+            if (System.nanoTime() - receivedNanos > config.maximumEventAge().toNanos()) {
+                hosted.permits.release();
+                condition = "EventAgeExceeded";
+                break;
+            }
             attempts++;
             outcome = run(hosted, payload, requestId);
             if (outcome.error == null) {
@@ -419,14 +426,15 @@ public final class LambdaService implements AutoCloseable {
         hosted.stats.eventsFailed.incrementAndGet();
         Outcome failed = outcome;
         int invokeCount = attempts;
+        String why = condition;
         config.onFailure().ifPresent(d -> d.sqs().sendMessage(b -> b.queueUrl(d.queueUrl())
-                .messageBody(destinationRecord(config.name(), requestId, payload, failed, invokeCount))));
+                .messageBody(destinationRecord(config.name(), requestId, payload, failed, invokeCount, why))));
         config.deadLetterQueue().ifPresent(d -> d.sqs().sendMessage(b -> b.queueUrl(d.queueUrl())
                 .messageBody(new String(payload, StandardCharsets.UTF_8))
                 .messageAttributes(Map.of(
                         "RequestID", stringAttribute(requestId),
                         "ErrorCode", stringAttribute("200"),
-                        "ErrorMessage", stringAttribute(String.valueOf(failed.errorMessage))))));
+                        "ErrorMessage", stringAttribute(failed == null ? "event age exceeded" : String.valueOf(failed.errorMessage))))));
         if (config.onFailure().isEmpty() && config.deadLetterQueue().isEmpty()) {
             LOG.warn("event {} for {} failed {} times and has no on-failure destination or DLQ: dropped, as Lambda would",
                     requestId, config.name(), invokeCount);
@@ -437,16 +445,20 @@ public final class LambdaService implements AutoCloseable {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 
-    private static String destinationRecord(String name, String requestId, byte[] payload, Outcome outcome, int invokeCount) {
+    private static String destinationRecord(String name, String requestId, byte[] payload, Outcome outcome, int invokeCount,
+                                            String condition) {
         ObjectNode record = JSON.createObjectNode();
         record.put("version", "1.0");
         record.put("timestamp", Instant.now().toString());
         ObjectNode requestContext = record.putObject("requestContext");
         requestContext.put("requestId", requestId);
         requestContext.put("functionArn", arn(name) + ":$LATEST");
-        requestContext.put("condition", "RetriesExhausted");
+        requestContext.put("condition", condition);
         requestContext.put("approximateInvokeCount", invokeCount);
         record.set("requestPayload", jsonOrString(payload));
+        if (outcome == null) { // never run: no response to describe
+            return record.toString();
+        }
         ObjectNode responseContext = record.putObject("responseContext");
         responseContext.put("statusCode", 200);
         responseContext.put("executedVersion", "$LATEST");

@@ -232,4 +232,21 @@ class LambdaServiceTest {
         assertTrue(e.getMessage().contains("smaller than"), e.getMessage());
         assertEquals(0, lambda.stats("kit-big").invocations());
     }
+
+    @Test
+    void anEventOlderThanItsMaximumAge_isNotRetried_butSentToTheDestinationAsEventAgeExceeded(LambdaService lambda, SqsService sqs)
+            throws IOException {
+        String destination = sqs.createQueue("kit-too-old");
+        AtomicInteger attempts = new AtomicInteger();
+        lambda.register(FunctionConfig.builder("kit-old", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("down");
+        })).retryDelay(Duration.ofMillis(300)).maximumEventAge(Duration.ofMillis(150)).onFailure(sqs.client(), destination).build());
+        lambda.client().invoke(b -> b.functionName("kit-old").invocationType(InvocationType.EVENT).payload(SdkBytes.fromUtf8String("\"e\"")));
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(10)));
+        assertEquals(1, attempts.get(), "the retry 300 ms later would find the event older than 150 ms");
+        JsonNode record = JSON.readTree(sqs.client().receiveMessage(b -> b.queueUrl(destination).waitTimeSeconds(2)).messages().get(0).body());
+        assertEquals("EventAgeExceeded", record.at("/requestContext/condition").asText());
+        assertEquals(1, record.at("/requestContext/approximateInvokeCount").asInt());
+    }
 }
