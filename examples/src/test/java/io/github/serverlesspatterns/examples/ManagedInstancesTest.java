@@ -231,6 +231,65 @@ class ManagedInstancesTest {
         assertEquals(CALLS, ids.size(), "64 distinct request ids");
     }
 
+    @Test
+    void cacheAside_loadsAColdKeyOnce_forSixtyFourConcurrentCallers_andEachKeyKeepsItsOwnValue(LambdaService lambda,
+            io.github.serverlesspatterns.testing.RedisService redis) throws Exception {
+        AtomicInteger loads = new AtomicInteger();
+        String run = "r" + System.nanoTime() + "-";
+        Handler<String, String> loader = (key, invocation) -> {
+            loads.incrementAndGet();
+            sleep(100);
+            return "value of " + key;
+        };
+        try (io.github.serverlesspatterns.cache.CacheAside<String, String> cache = io.github.serverlesspatterns.cache.CacheAside.create(
+                redis.client(), io.github.serverlesspatterns.cache.CacheConfig.builder("lmi", (String k) -> k, Codecs.utf8())
+                        .stampede(io.github.serverlesspatterns.cache.CacheConfig.StampedeProtection.LOCK).build())) {
+            Handler<String, String> cached = Decorators.decorate(loader, cache);
+            lambda.register(FunctionConfig.builder("lmi-cache", LocalFunction.of(String.class, String.class,
+                    LambdaAdapters.toRequestHandler(cached))).timeout(Duration.ofSeconds(60)).build());
+
+            List<InvokeResponse> hot = fireAtOnce(lambda, "lmi-cache", i -> "\"" + run + "hot\"");
+            for (InvokeResponse r : hot) {
+                assertNull(r.functionError(), r.payload().asUtf8String());
+                assertEquals("\"value of " + run + "hot\"", r.payload().asUtf8String());
+            }
+            assertEquals(1, loads.get(), "one load for 64 concurrent misses of one key");
+
+            List<InvokeResponse> each = fireAtOnce(lambda, "lmi-cache", i -> "\"" + run + i + "\"");
+            for (int i = 0; i < CALLS; i++) {
+                assertEquals("\"value of " + run + i + "\"", each.get(i).payload().asUtf8String(), "call " + i + " got another key's value");
+            }
+            assertEquals(1 + CALLS, loads.get());
+        }
+    }
+
+    @Test
+    void aggregator_keepsEachInvocationsDeadlineAndParts_underSixtyFourConcurrentCalls(LambdaService lambda) throws Exception {
+        io.github.serverlesspatterns.fanout.Aggregator<String, Map<String, String>> aggregator =
+                io.github.serverlesspatterns.fanout.Aggregator.<String, Map<String, String>>builder(results -> {
+                    Map<String, String> merged = new java.util.TreeMap<>();
+                    results.forEach((name, r) -> merged.put(name, r.ok() ? String.valueOf(r.value())
+                            : "unavailable (" + r.error().getClass().getSimpleName() + ")"));
+                    return merged;
+                })
+                .downstream("echo", (String call, io.github.serverlesspatterns.core.Invocation inv) -> "echo " + call, Duration.ofSeconds(1))
+                .downstream("slowForOdd", (String call, io.github.serverlesspatterns.core.Invocation inv) -> {
+                    sleep(Integer.parseInt(call) % 2 == 1 ? 3_000 : 10);
+                    return "fast " + call;
+                }, Duration.ofSeconds(1))
+                .policy(io.github.serverlesspatterns.fanout.Aggregator.Policy.BEST_EFFORT).build();
+        lambda.register(FunctionConfig.builder("lmi-aggregate", LocalFunction.of(String.class, STRING_MAP,
+                LambdaAdapters.toRequestHandler(aggregator))).timeout(Duration.ofSeconds(30)).build());
+
+        List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-aggregate", i -> "\"" + i + "\"");
+
+        for (int i = 0; i < CALLS; i++) {
+            JsonNode body = JSON.readTree(responses.get(i).payload().asByteArray());
+            assertEquals("echo " + i, body.get("echo").asText(), "call " + i + ": " + body);
+            assertEquals(i % 2 == 1 ? "unavailable (TimeoutException)" : "fast " + i, body.get("slowForOdd").asText(), "call " + i + ": " + body);
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
