@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.examples;
 
+import io.github.serverlesspatterns.testing.sam.SamTemplate;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LambdaProcess;
 import io.github.serverlesspatterns.testing.LambdaService;

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.examples;
 
+import io.github.serverlesspatterns.testing.sam.ApiGateway;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.core.Codecs;
@@ -46,7 +47,7 @@ class LambdaFidelityTest {
         }
     }
 
-    private static HttpResponse<String> postProfile(LocalHttpApi api) throws Exception {
+    private static HttpResponse<String> postProfile(ApiGateway api) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(api.endpoint().resolve("/profile"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":\"c-1\"}")).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -54,7 +55,7 @@ class LambdaFidelityTest {
     @Test
     void restProxyEvent_intoAStringMapHandler_failsInTheRuntimesDeserializer_andTheApiAnswers502(LambdaService lambda) throws Exception {
         lambda.register("old06-ProfileFunction", LocalFunction.of(new OldProfileFunction()));
-        try (LocalHttpApi api = new LocalHttpApi(PatternScenarios.exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda, "old06-")) {
+        try (ApiGateway api = new ApiGateway(PatternScenarios.exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda, "old06-")) {
             HttpResponse<String> response = postProfile(api);
             assertEquals(502, response.statusCode());
             assertEquals("{\"message\": \"Internal server error\"}", response.body());
@@ -68,7 +69,7 @@ class LambdaFidelityTest {
     @Test
     void proxyResponseWithoutStatusCode_isA502FromTheRestApi(LambdaService lambda) throws Exception {
         lambda.register("nostatus-ProfileFunction", LocalFunction.of(new NoStatusCodeFunction()));
-        try (LocalHttpApi api = new LocalHttpApi(PatternScenarios.exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda,
+        try (ApiGateway api = new ApiGateway(PatternScenarios.exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda,
                 "nostatus-")) {
             HttpResponse<String> response = postProfile(api);
             assertEquals(502, response.statusCode());

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.examples;
 
+import io.github.serverlesspatterns.testing.sam.ApiGateway;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -75,7 +76,7 @@ class LocalStandInsTest {
                 APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("by id " + e.getPathParameters().get("id")).build()));
         lambda.register("api-Special", LocalFunction.of(APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) (e, c) ->
                 APIGatewayV2HTTPResponse.builder().withStatusCode(200).withBody("special").build()));
-        try (LocalHttpApi api = new LocalHttpApi(template, Map.of("Base", "http://127.0.0.1:" + legacy.getAddress().getPort()), lambda, "api-")) {
+        try (ApiGateway api = new ApiGateway(template, Map.of("Base", "http://127.0.0.1:" + legacy.getAddress().getPort()), lambda, "api-")) {
             HttpClient http = HttpClient.newHttpClient();
             assertEquals("200 special", get(http, api.endpoint().resolve("/orders/special"), "GET"), "exact path over a variable");
             assertEquals("200 by id 7", get(http, api.endpoint().resolve("/orders/7"), "GET"));

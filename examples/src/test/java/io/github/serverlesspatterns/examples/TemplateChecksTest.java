@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.examples;
 
+import io.github.serverlesspatterns.testing.sam.SamTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;

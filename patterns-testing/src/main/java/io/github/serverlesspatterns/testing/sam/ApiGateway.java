@@ -1,4 +1,4 @@
-package io.github.serverlesspatterns.examples;
+package io.github.serverlesspatterns.testing.sam;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LoopbackHttp;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
@@ -29,7 +30,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A local stand-in for API Gateway in front of a SAM template's functions, on a real local port.
+ * API Gateway, locally: a stand-in for API Gateway in front of a SAM template's functions, on a real local port.
  * Function events of type {@code Api} (REST API, proxy integration, payload 1.0) and
  * {@code HttpApi} (payload format 2.0), and {@code AWS::ApiGatewayV2::Route}s to an
  * {@code HTTP_PROXY} integration, are served as API Gateway serves them: each HTTP request becomes
@@ -46,7 +47,7 @@ import java.util.UUID;
  * for {@code ReauthorizeEvery} seconds and matched against the method ARN (403), its
  * {@code principalId} and context handed on in {@code requestContext.authorizer}.
  */
-final class LocalHttpApi implements AutoCloseable {
+public final class ApiGateway implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> REST_RESPONSE_FIELDS = Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
@@ -90,9 +91,10 @@ final class LocalHttpApi implements AutoCloseable {
      * @param parameters values of the template's parameters used in integration URIs
      * @param lambda     the Lambda endpoint where the template's functions are registered
      * @param namePrefix the functions are registered as this prefix plus their logical id
+     * @throws IllegalArgumentException if the template routes to an integration this stand-in does not serve
      */
     @SuppressWarnings("unchecked")
-    LocalHttpApi(Path template, Map<String, String> parameters, LambdaService lambda, String namePrefix) throws IOException {
+    public ApiGateway(Path template, Map<String, String> parameters, LambdaService lambda, String namePrefix) {
         this.lambda = lambda;
         this.namePrefix = namePrefix;
         Map<String, SamTemplate.Resource> resources = SamTemplate.resources(template);
@@ -130,7 +132,7 @@ final class LocalHttpApi implements AutoCloseable {
                 routes.add(new Route(key[0], split(key[1]), null, uri, false, "$default", null));
             }
         });
-        server = io.github.serverlesspatterns.testing.LoopbackHttp.create("a local stand-in", 16);
+        server = LoopbackHttp.create("a local stand-in", 16);
         server.createContext("/", this::serve);
         server.start();
     }
@@ -159,12 +161,13 @@ final class LocalHttpApi implements AutoCloseable {
         return trimmed.isEmpty() ? new String[0] : trimmed.split("/");
     }
 
-    URI endpoint() {
+    /** @return the base URL requests go to (no stage in the path) */
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** @return how many requests each route target (function id, or the proxy URI) got */
-    Map<String, Integer> hits() {
+    public Map<String, Integer> hits() {
         return Map.copyOf(hits);
     }
 

@@ -1,19 +1,18 @@
-package io.github.serverlesspatterns.examples;
+package io.github.serverlesspatterns.testing.sam;
 
 import io.github.serverlesspatterns.testing.SqsEventSource;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** Event source mappings built from a function's events in an example's SAM template. */
-final class TemplateEventSources {
+public final class SamEventSources {
 
-    private TemplateEventSources() {
+    private SamEventSources() {
     }
 
     /**
@@ -30,8 +29,8 @@ final class TemplateEventSources {
      * @throws IllegalArgumentException if the function has no SQS event
      */
     @SuppressWarnings("unchecked")
-    static SqsEventSource sqs(Path template, String functionId, SqsClient sqs, String queueUrl, LambdaClient lambda, String function)
-            throws IOException {
+    public static SqsEventSource sqs(Path template, String functionId, SqsClient sqs, String queueUrl, LambdaClient lambda, String function)
+            {
         SamTemplate.Resource fn = SamTemplate.resources(template).get(functionId);
         if (fn == null || !(fn.properties().get("Events") instanceof Map<?, ?> events)) {
             throw new IllegalArgumentException(template + ": no function " + functionId + " with events");
@@ -71,8 +70,8 @@ final class TemplateEventSources {
      * @throws IllegalArgumentException if the function has no stream event
      */
     @SuppressWarnings("unchecked")
-    static io.github.serverlesspatterns.testing.StreamEventSource.Settings stream(Path template, String functionId, SqsClient sqs,
-                                                                                 String onFailure) throws IOException {
+    public static io.github.serverlesspatterns.testing.StreamEventSource.Settings stream(Path template, String functionId, SqsClient sqs,
+                                                                                 String onFailure) {
         SamTemplate.Resource fn = SamTemplate.resources(template).get(functionId);
         if (fn == null || !(fn.properties().get("Events") instanceof Map<?, ?> events)) {
             throw new IllegalArgumentException(template + ": no function " + functionId + " with events");
