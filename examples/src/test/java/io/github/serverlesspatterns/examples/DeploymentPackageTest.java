@@ -155,4 +155,34 @@ class DeploymentPackageTest {
         }
     }
 
+
+    @Test
+    void example01_fromItsZip_inTheRuntimeClient_withItsTemplatesEnvironment_servesItsApi(LambdaService lambda,
+            io.github.serverlesspatterns.testing.MotoService moto) throws Exception {
+        String table = "zip-p01-items-" + System.nanoTime();
+        moto.dynamoDb().createTable(b -> b.tableName(table)
+                .keySchema(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder().attributeName("id")
+                        .keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH).build())
+                .attributeDefinitions(software.amazon.awssdk.services.dynamodb.model.AttributeDefinition.builder().attributeName("id")
+                        .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S).build())
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST));
+        Path template = PatternScenarios.exampleDir("01-simple-web-service").resolve("template.yaml");
+        Map<String, String> environment = new java.util.HashMap<>(io.github.serverlesspatterns.testing.sam.SamFunctions.environment(template,
+                "ItemsFunction", Map.of("ItemsTable", table)));
+        environment.put("AWS_ENDPOINT_URL", moto.endpoint().toString()); // the SDK's own setting: every client to moto
+        String handler = String.valueOf(io.github.serverlesspatterns.testing.sam.SamTemplate.load(template).function("ItemsFunction").get("Handler"));
+        try (LambdaProcess fn = LambdaProcess.of("ItemsFunction", handler, taskRoot, environment);
+             var api = new io.github.serverlesspatterns.testing.sam.ApiGateway(template, Map.of(), lambda, "zip01-")) {
+            lambda.register(io.github.serverlesspatterns.testing.sam.SamFunctions.config(template, "ItemsFunction", "zip01-ItemsFunction", fn).build());
+            var http = java.net.http.HttpClient.newHttpClient();
+            var put = http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/items/7"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"from the zip\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            var get = http.send(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/items/7")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, put.statusCode(), put.body() + "\n" + fn.output());
+            assertEquals("{\"name\":\"from the zip\"}", get.body(), fn.output());
+            assertEquals(1, fn.instancesStarted(), "one instance served both calls");
+        }
+    }
 }

@@ -49,4 +49,64 @@ public final class SamFunctions {
         }
         return b;
     }
+
+    /**
+     * The function's environment variables as Lambda would set them, with the template's references
+     * resolved to the local resources standing in for them: {@code Ref: X} to {@code refs.get("X")},
+     * {@code Fn::GetAtt: [X, Attr]} to {@code refs.get("X.Attr")}, and the same names inside
+     * {@code Fn::Sub} strings ({@code AWS::Region}, {@code AWS::AccountId}, {@code AWS::Partition} and
+     * {@code AWS::URLSuffix} are known).
+     *
+     * @param template   the SAM template
+     * @param functionId the function's logical id
+     * @param refs       what each referenced logical id (or {@code id.Attribute}) is locally
+     * @return the variables
+     * @throws IllegalArgumentException naming the variable and the reference that has no local value
+     */
+    public static java.util.Map<String, String> environment(Path template, String functionId, java.util.Map<String, String> refs) {
+        java.util.Map<String, String> known = new java.util.HashMap<>(java.util.Map.of("AWS::Region",
+                io.github.serverlesspatterns.testing.AwsClients.REGION, "AWS::AccountId", io.github.serverlesspatterns.testing.AwsClients.ACCOUNT_ID,
+                "AWS::Partition", "aws", "AWS::URLSuffix", "amazonaws.com"));
+        known.putAll(refs);
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        Object environment = SamTemplate.load(template).function(functionId).get("Environment");
+        if (!(environment instanceof java.util.Map<?, ?> e) || !(e.get("Variables") instanceof java.util.Map<?, ?> variables)) {
+            return env;
+        }
+        variables.forEach((name, value) -> env.put(String.valueOf(name), resolve(template, functionId, String.valueOf(name), value, known)));
+        return env;
+    }
+
+    private static String resolve(Path template, String functionId, String variable, Object value, java.util.Map<String, String> known) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        if (value instanceof java.util.Map<?, ?> m && m.size() == 1) {
+            if (m.get("Ref") != null) {
+                return lookup(template, functionId, variable, String.valueOf(m.get("Ref")), known);
+            }
+            if (m.get("Fn::GetAtt") instanceof java.util.List<?> att && att.size() == 2) {
+                return lookup(template, functionId, variable, att.get(0) + "." + att.get(1), known);
+            }
+            if (m.get("Fn::Sub") instanceof String text) {
+                java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(text);
+                StringBuilder out = new StringBuilder();
+                while (names.find()) {
+                    names.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(lookup(template, functionId, variable, names.group(1), known)));
+                }
+                return names.appendTail(out).toString();
+            }
+        }
+        throw new IllegalArgumentException(template + ": " + functionId + "'s environment variable " + variable
+                + " is not a string, Ref, Fn::GetAtt or Fn::Sub the local run can resolve: " + value);
+    }
+
+    private static String lookup(Path template, String functionId, String variable, String name, java.util.Map<String, String> known) {
+        String value = known.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException(template + ": " + functionId + "'s environment variable " + variable + " refers to " + name
+                    + ", which has no local value: pass it in refs");
+        }
+        return value;
+    }
 }
