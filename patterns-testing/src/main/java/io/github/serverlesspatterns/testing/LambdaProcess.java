@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (what Lambda sends to CloudWatch Logs) are kept: {@link #output()}.
  *
  * <p>Register it with {@link LambdaService#register(FunctionConfig)} like any {@link LocalFunction}.
- * Invocations run one at a time on the instance. Thread-safe. Close it to end the process.
+ * Invocations run one at a time on the instance, as on Lambda; with {@code AWS_LAMBDA_MAX_CONCURRENCY}
+ * in the environment the runtime client runs that many at once on the one instance, as Lambda
+ * Managed Instances do. Thread-safe. Close it to end the process.
  */
 public final class LambdaProcess implements LocalFunction, AutoCloseable {
 
