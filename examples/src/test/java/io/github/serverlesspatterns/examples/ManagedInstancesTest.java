@@ -151,6 +151,41 @@ class ManagedInstancesTest {
     }
 
     @Test
+    void streamBatchHandler_answersEachConcurrentBatchWithItsOwnFirstFailure(LambdaService lambda) throws Exception {
+        io.github.serverlesspatterns.fifo.StreamBatchHandler<com.amazonaws.services.lambda.runtime.events.KinesisEvent,
+                com.amazonaws.services.lambda.runtime.events.KinesisEvent.KinesisEventRecord> batch =
+                io.github.serverlesspatterns.fifo.StreamBatchHandler.kinesis((record, invocation) -> {
+                    sleep(2);
+                    if (java.nio.charset.StandardCharsets.UTF_8.decode(record.getKinesis().getData().duplicate()).toString().endsWith("-bad")) {
+                        throw new IllegalStateException("sink refused " + record.getKinesis().getSequenceNumber());
+                    }
+                    return null;
+                });
+        lambda.register(FunctionConfig.builder("lmi-stream", LocalFunction.of(com.amazonaws.services.lambda.runtime.events.KinesisEvent.class,
+                com.amazonaws.services.lambda.runtime.events.StreamsEventResponse.class, LambdaAdapters.toRequestHandler(batch)))
+                .timeout(Duration.ofSeconds(60)).build());
+
+        List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-stream", i -> {
+            StringBuilder records = new StringBuilder();
+            for (int r = 0; r < 5; r++) {
+                String data = java.util.Base64.getEncoder().encodeToString(("b" + i + "-r" + r + (r == i % 5 ? "-bad" : ""))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                records.append(r == 0 ? "" : ",").append("{\"kinesis\":{\"partitionKey\":\"p\",\"sequenceNumber\":\"").append(i)
+                        .append("0").append(r).append("\",\"data\":\"").append(data).append("\",\"approximateArrivalTimestamp\":1.7E9},")
+                        .append("\"eventSource\":\"aws:kinesis\",\"eventID\":\"shardId-0:").append(i).append("0").append(r).append("\"}");
+            }
+            return "{\"Records\":[" + records + "]}";
+        });
+
+        for (int i = 0; i < CALLS; i++) {
+            assertNull(responses.get(i).functionError(), responses.get(i).payload().asUtf8String());
+            JsonNode failures = JSON.readTree(responses.get(i).payload().asByteArray()).get("batchItemFailures");
+            assertEquals(1, failures.size(), "batch " + i + ": " + failures);
+            assertEquals(i + "0" + (i % 5), failures.get(0).get("itemIdentifier").asText(), "batch " + i + " got another's checkpoint");
+        }
+    }
+
+    @Test
     void circuitBreaker_whileHalfOpen_letsThroughOnlyThePermittedProbes_ofSixtyFourConcurrentCalls(LambdaService lambda, MotoService moto)
             throws Exception {
         DynamoDbCircuitStateStore store = DynamoDbCircuitStateStore.create(moto.dynamoDb(), "lmi-circuits");
