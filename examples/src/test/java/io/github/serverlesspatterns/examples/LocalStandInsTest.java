@@ -88,6 +88,39 @@ class LocalStandInsTest {
         }
     }
 
+    @Test
+    void apiGateway_restApi_handsOnStageVariablesQueryAndPath_andTheStageInTheRequestContext(@TempDir Path dir, LambdaService lambda)
+            throws Exception {
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(template, String.join("\n",
+                "Resources:",
+                "  Api:",
+                "    Type: AWS::Serverless::Api",
+                "    Properties: {StageName: v2, Variables: {backend: blue}}",
+                "  Echo:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties:",
+                "      Events:",
+                "        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: '/things/{id}', Method: get}}",
+                ""));
+        lambda.register("stage-Echo", LocalFunction.of(new StageEcho()));
+        try (ApiGateway api = new ApiGateway(template, Map.of(), lambda, "stage-")) {
+            assertEquals("200 blue v2 7 x=1,y=2 /things/{id}", get(HttpClient.newHttpClient(), api.endpoint().resolve("/things/7?x=1&y=2"), "GET"));
+        }
+    }
+
+    /** Echoes what a REST proxy event carries. */
+    public static final class StageEcho implements RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent> {
+        @Override
+        public com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent handleRequest(
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent e, com.amazonaws.services.lambda.runtime.Context c) {
+            return new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent().withStatusCode(200).withBody(
+                    e.getStageVariables().get("backend") + " " + e.getRequestContext().getStage() + " " + e.getPathParameters().get("id") + " "
+                            + "x=" + e.getQueryStringParameters().get("x") + ",y=" + e.getQueryStringParameters().get("y") + " " + e.getResource());
+        }
+    }
+
     private static final String MACHINE = """
             {"StartAt": "Work", "States": {
               "Work": {"Type": "Task", "Resource": "arn:work", "ResultPath": "$.result",

@@ -45,7 +45,9 @@ import java.util.UUID;
  * API's default TOKEN authorizer ({@code Auth.DefaultAuthorizer}) runs before its routes: header and
  * validation expression checked (401), the authorizer function invoked, its policy cached per token
  * for {@code ReauthorizeEvery} seconds and matched against the method ARN (403), its
- * {@code principalId} and context handed on in {@code requestContext.authorizer}.
+ * {@code principalId} and context handed on in {@code requestContext.authorizer}. Stage variables
+ * ({@code Variables} of an {@code AWS::Serverless::Api}, {@code StageVariables} of an HTTP API) reach
+ * the event's {@code stageVariables}.
  */
 public final class ApiGateway implements AutoCloseable {
 
@@ -60,7 +62,7 @@ public final class ApiGateway implements AutoCloseable {
     }
 
     private record Route(String method, String[] segments, String functionId, String proxyUri, boolean rest, String stage,
-                         Authorizer authorizer) {
+                         Authorizer authorizer, Map<String, String> stageVariables) {
         boolean greedy() {
             return segments.length > 0 && segments[segments.length - 1].endsWith("+}");
         }
@@ -111,9 +113,14 @@ public final class ApiGateway implements AutoCloseable {
                         String stage = api == null ? ("Api".equals(type) ? "Prod" : "$default")
                                 : String.valueOf(api.properties().getOrDefault("StageName", "Prod"));
                         boolean none = p.get("Auth") instanceof Map<?, ?> auth && "NONE".equals(auth.get("Authorizer"));
+                        Object variables = api == null ? null : api.properties().get("Api".equals(type) ? "Variables" : "StageVariables");
+                        Map<String, String> stageVariables = new LinkedHashMap<>();
+                        if (variables instanceof Map<?, ?> vars) {
+                            vars.forEach((k, v) -> stageVariables.put(String.valueOf(k), String.valueOf(v)));
+                        }
                         routes.add(new Route(String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT),
                                 split(String.valueOf(p.get("Path"))), id, null, "Api".equals(type), stage,
-                                api == null || none ? null : tokenAuthorizer(api)));
+                                api == null || none ? null : tokenAuthorizer(api), Map.copyOf(stageVariables)));
                     }
                 }
             }
@@ -129,7 +136,7 @@ public final class ApiGateway implements AutoCloseable {
                 for (var parameter : parameters.entrySet()) {
                     uri = uri.replace("${" + parameter.getKey() + "}", parameter.getValue());
                 }
-                routes.add(new Route(key[0], split(key[1]), null, uri, false, "$default", null));
+                routes.add(new Route(key[0], split(key[1]), null, uri, false, "$default", null, Map.of()));
             }
         });
         server = LoopbackHttp.create("a local stand-in", 16);
@@ -389,7 +396,12 @@ public final class ApiGateway implements AutoCloseable {
             ObjectNode p = event.putObject("pathParameters");
             variables.forEach(p::put);
         }
-        event.putNull("stageVariables");
+        if (route.stageVariables().isEmpty()) {
+            event.putNull("stageVariables");
+        } else {
+            ObjectNode stageVariables = event.putObject("stageVariables");
+            route.stageVariables().forEach(stageVariables::put);
+        }
         ObjectNode context = event.putObject("requestContext");
         context.put("resourcePath", route.resource());
         context.put("httpMethod", exchange.getRequestMethod());
@@ -429,6 +441,10 @@ public final class ApiGateway implements AutoCloseable {
         if (!variables.isEmpty()) {
             ObjectNode p = event.putObject("pathParameters");
             variables.forEach(p::put);
+        }
+        if (!route.stageVariables().isEmpty()) {
+            ObjectNode stageVariables = event.putObject("stageVariables");
+            route.stageVariables().forEach(stageVariables::put);
         }
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", "000000000000");
