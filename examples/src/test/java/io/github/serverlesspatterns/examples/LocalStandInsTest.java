@@ -109,6 +109,89 @@ class LocalStandInsTest {
         }
     }
 
+    @Test
+    void apiGateway_requestAuthorizer_needsItsIdentitySources_cachesPerIdentity_andHandsOnItsPrincipal(@TempDir Path dir,
+            LambdaService lambda) throws Exception {
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(template, String.join("\n",
+                "Resources:",
+                "  Api:",
+                "    Type: AWS::Serverless::Api",
+                "    Properties:",
+                "      StageName: v1",
+                "      Auth:",
+                "        DefaultAuthorizer: Tenant",
+                "        Authorizers:",
+                "          Tenant:",
+                "            FunctionPayloadType: REQUEST",
+                "            FunctionArn: !GetAtt Gate.Arn",
+                "            Identity: {Headers: [X-Tenant], QueryStrings: [key], ReauthorizeEvery: 300}",
+                "  Gate:",
+                "    Type: AWS::Serverless::Function",
+                "  Echo:",
+                "    Type: AWS::Serverless::Function",
+                "    Properties:",
+                "      Events:",
+                "        Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /things, Method: get}}",
+                ""));
+        lambda.register("req-Gate", LocalFunction.of(new TenantGate()));
+        lambda.register("req-Echo", LocalFunction.of(new PrincipalEcho()));
+        try (ApiGateway api = new ApiGateway(template, Map.of(), lambda, "req-")) {
+            HttpClient http = HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, String> call = (tenant, key) -> {
+                var request = HttpRequest.newBuilder(api.endpoint().resolve("/things" + (key == null ? "" : "?key=" + key)));
+                if (tenant != null) {
+                    request.header("X-Tenant", tenant);
+                }
+                try {
+                    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() + " " + r.body();
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertTrue(call.apply(null, "open").startsWith("401"), "no tenant header");
+            assertTrue(call.apply("acme", null).startsWith("401"), "no key query string");
+            assertEquals(0, lambda.stats("req-Gate").invocations(), "the authorizer is not called without its identity sources");
+            assertEquals("200 principal acme", call.apply("acme", "open"));
+            assertEquals("200 principal acme", call.apply("acme", "open"));
+            assertTrue(call.apply("acme", "shut").startsWith("403"));
+            assertEquals(2, lambda.stats("req-Gate").invocations(), "one call per identity: the second open call came from the cache");
+        }
+    }
+
+    /** A REQUEST authorizer: allows the tenant when the key is "open". */
+    public static final class TenantGate implements RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent,
+            com.amazonaws.services.lambda.runtime.events.IamPolicyResponse> {
+        @Override
+        public com.amazonaws.services.lambda.runtime.events.IamPolicyResponse handleRequest(
+                com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent e, com.amazonaws.services.lambda.runtime.Context c) {
+            boolean open = "REQUEST".equals(e.getType()) && "open".equals(e.getQueryStringParameters().get("key"));
+            var statement = com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.Statement.builder()
+                    .withAction(com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.EXECUTE_API_INVOKE)
+                    .withEffect(open ? com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.ALLOW
+                            : com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.DENY)
+                    .withResource(List.of(e.getMethodArn())).build();
+            String tenant = e.getHeaders().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("X-Tenant"))
+                    .map(Map.Entry::getValue).findFirst().orElse(null); // header names are case-insensitive
+            return com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.builder().withPrincipalId(tenant)
+                    .withPolicyDocument(com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.PolicyDocument.builder()
+                            .withVersion(com.amazonaws.services.lambda.runtime.events.IamPolicyResponse.VERSION_2012_10_17)
+                            .withStatement(List.of(statement)).build()).build();
+        }
+    }
+
+    /** Answers with the authorizer's principal. */
+    public static final class PrincipalEcho implements RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent> {
+        @Override
+        public com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent handleRequest(
+                com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent e, com.amazonaws.services.lambda.runtime.Context c) {
+            return new com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent().withStatusCode(200)
+                    .withBody("principal " + e.getRequestContext().getAuthorizer().get("principalId"));
+        }
+    }
+
     /** Echoes what a REST proxy event carries. */
     public static final class StageEcho implements RequestHandler<com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent,
             com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent> {

@@ -42,12 +42,15 @@ import java.util.UUID;
  * field); an HTTP API answers 500 to a function error and takes a response without
  * {@code statusCode} as a 200 JSON body. Route selection follows API Gateway's rule: the most
  * specific route wins, a greedy {@code {proxy+}} route only takes what nothing else matches. A REST
- * API's default TOKEN authorizer ({@code Auth.DefaultAuthorizer}) runs before its routes: header and
- * validation expression checked (401), the authorizer function invoked, its policy cached per token
- * for {@code ReauthorizeEvery} seconds and matched against the method ARN (403), its
+ * API's default Lambda authorizer ({@code Auth.DefaultAuthorizer}, TOKEN or REQUEST) runs before its
+ * routes: the identity checked (a TOKEN header and its validation expression, a REQUEST's identity
+ * headers and query strings: 401 when missing), the authorizer function invoked with the event of its
+ * type, its policy cached per identity for {@code ReauthorizeEvery} seconds and matched against the method ARN (403), its
  * {@code principalId} and context handed on in {@code requestContext.authorizer}. Stage variables
  * ({@code Variables} of an {@code AWS::Serverless::Api}, {@code StageVariables} of an HTTP API) reach
- * the event's {@code stageVariables}.
+ * the event's {@code stageVariables}. Limit: the JDK's HTTP server normalizes header names
+ * ({@code X-tenant} for {@code X-Tenant}), so a REST event's header names may differ in case from what
+ * the client sent; API Gateway keeps the client's case. Read headers case-insensitively.
  */
 public final class ApiGateway implements AutoCloseable {
 
@@ -55,7 +58,12 @@ public final class ApiGateway implements AutoCloseable {
     private static final Set<String> REST_RESPONSE_FIELDS = Set.of("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded");
 
     /** A REST API's TOKEN authorizer: its function, the identity header and its validation, the policy cache's TTL. */
-    private record Authorizer(String name, String functionId, String header, java.util.regex.Pattern validation, int ttlSeconds) {
+    /**
+     * A REST API's Lambda authorizer: TOKEN (one header, its validation) or REQUEST (identity headers and query
+     * strings), its function, and its policy cache's TTL.
+     */
+    private record Authorizer(String name, String functionId, boolean request, String header, java.util.regex.Pattern validation,
+                              List<String> identityHeaders, List<String> identityQueryStrings, int ttlSeconds) {
     }
 
     private record CachedPolicy(JsonNode policy, long until) {
@@ -144,7 +152,7 @@ public final class ApiGateway implements AutoCloseable {
         server.start();
     }
 
-    /** The API's default TOKEN authorizer, from {@code Auth.DefaultAuthorizer} and {@code Auth.Authorizers}; none if it has none. */
+    /** The API's default Lambda authorizer, from {@code Auth.DefaultAuthorizer} and {@code Auth.Authorizers}; none if it has none. */
     @SuppressWarnings("unchecked")
     private static Authorizer tokenAuthorizer(SamTemplate.Resource api) {
         if (!(api.properties().get("Auth") instanceof Map<?, ?> auth) || !(auth.get("DefaultAuthorizer") instanceof String name)
@@ -160,7 +168,11 @@ public final class ApiGateway implements AutoCloseable {
         String header = String.valueOf(identity.getOrDefault("Header", "Authorization"));
         Object validation = identity.get("ValidationExpression");
         int ttl = identity.get("ReauthorizeEvery") instanceof Number n ? n.intValue() : 300;
-        return new Authorizer(name, functionId, header, validation == null ? null : java.util.regex.Pattern.compile(String.valueOf(validation)), ttl);
+        boolean request = "REQUEST".equals(authorizer.get("FunctionPayloadType"));
+        List<String> headers = identity.get("Headers") instanceof List<?> h ? h.stream().map(String::valueOf).toList() : List.of();
+        List<String> queryStrings = identity.get("QueryStrings") instanceof List<?> q ? q.stream().map(String::valueOf).toList() : List.of();
+        return new Authorizer(name, functionId, request, header,
+                validation == null ? null : java.util.regex.Pattern.compile(String.valueOf(validation)), headers, queryStrings, ttl);
     }
 
     private static String[] split(String path) {
@@ -202,7 +214,22 @@ public final class ApiGateway implements AutoCloseable {
                 if (best.authorizer() != null) {
                     String methodArn = "arn:aws:execute-api:" + "us-east-1:000000000000:local/" + best.stage() + "/" + method
                             + exchange.getRequestURI().getPath();
-                    Object decision = authorize(best.authorizer(), exchange.getRequestHeaders().getFirst(best.authorizer().header()), methodArn);
+                    Authorizer authorizer = best.authorizer();
+                    Object decision;
+                    if (authorizer.request()) {
+                        List<String> identity = new ArrayList<>();
+                        Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+                        authorizer.identityHeaders().forEach(h -> identity.add(exchange.getRequestHeaders().getFirst(h)));
+                        authorizer.identityQueryStrings().forEach(q -> identity.add(query.containsKey(q) ? query.get(q).get(0) : null));
+                        ObjectNode event = restEvent(exchange, best, bestVariables, body).put("type", "REQUEST").put("methodArn", methodArn);
+                        decision = identity.contains(null) ? UNAUTHORIZED : authorize(authorizer, String.join("\u0000", identity), methodArn, event);
+                    } else {
+                        String token = exchange.getRequestHeaders().getFirst(authorizer.header());
+                        decision = token == null || (authorizer.validation() != null && !authorizer.validation().matcher(token).matches())
+                                ? UNAUTHORIZED
+                                : authorize(authorizer, token, methodArn, JSON.createObjectNode().put("type", "TOKEN")
+                                        .put("authorizationToken", token).put("methodArn", methodArn));
+                    }
                     if (decision instanceof Answer a) {
                         refused = a;
                     } else {
@@ -256,23 +283,20 @@ public final class ApiGateway implements AutoCloseable {
             "{\"Message\":\"User is not authorized to access this resource\"}");
 
     /**
-     * What a REST API does with a TOKEN authorizer: a missing header or one that fails the identity's
-     * validation is 401 without calling it; the policy it returns is cached per token for the TTL; its
-     * {@code Unauthorized} error is 401, any other error 500; a Deny matching the method ARN is 403, and
-     * so is no matching Allow.
+     * What a REST API does with a Lambda authorizer once the identity is there (a missing token, one that
+     * fails the validation, or a missing REQUEST identity source is 401 without calling it): the policy it
+     * returns is cached per identity for the TTL; its {@code Unauthorized} error is 401, any other error 500;
+     * a Deny matching the method ARN is 403, and so is no matching Allow.
      *
      * @return the policy when the call may go on, else the answer
      */
-    private Object authorize(Authorizer authorizer, String token, String methodArn) throws IOException {
-        if (token == null || (authorizer.validation() != null && !authorizer.validation().matcher(token).matches())) {
-            return UNAUTHORIZED;
-        }
+    private Object authorize(Authorizer authorizer, String identity, String methodArn, ObjectNode event) throws IOException {
+        String token = authorizer.name() + "\u0000" + identity;
         CachedPolicy cached = policies.get(token);
         JsonNode policy;
         if (cached != null && cached.until() > System.currentTimeMillis()) {
             policy = cached.policy();
         } else {
-            ObjectNode event = JSON.createObjectNode().put("type", "TOKEN").put("authorizationToken", token).put("methodArn", methodArn);
             InvokeResponse response = lambda.client().invoke(b -> b.functionName(namePrefix + authorizer.functionId())
                     .payload(SdkBytes.fromUtf8String(event.toString())));
             JsonNode json = JSON.readTree(response.payload().asByteArray());
