@@ -170,8 +170,10 @@ class DeploymentPackageTest {
         Map<String, String> environment = new java.util.HashMap<>(io.github.serverlesspatterns.testing.sam.SamFunctions.environment(template,
                 "ItemsFunction", Map.of("ItemsTable", table)));
         environment.put("AWS_ENDPOINT_URL", moto.endpoint().toString()); // the SDK's own setting: every client to moto
-        String handler = String.valueOf(io.github.serverlesspatterns.testing.sam.SamTemplate.load(template).function("ItemsFunction").get("Handler"));
-        try (LambdaProcess fn = LambdaProcess.of("ItemsFunction", handler, taskRoot, environment);
+        Map<String, Object> items = io.github.serverlesspatterns.testing.sam.SamTemplate.load(template).function("ItemsFunction");
+        String handler = String.valueOf(items.get("Handler"));
+        int memory = ((Number) items.getOrDefault("MemorySize", 128)).intValue(); // the template's, Lambda's default 128
+        try (LambdaProcess fn = LambdaProcess.of("ItemsFunction", handler, taskRoot, environment, memory);
              var api = new io.github.serverlesspatterns.testing.sam.ApiGateway(template, Map.of(), lambda, "zip01-")) {
             lambda.register(io.github.serverlesspatterns.testing.sam.SamFunctions.config(template, "ItemsFunction", "zip01-ItemsFunction", fn).build());
             var http = java.net.http.HttpClient.newHttpClient();

@@ -53,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Lambda Managed Instances: one instance (one handler object in one JVM) serves many invocations
  * at once, each with its own context and deadline. Each decorator runs here under 64 concurrent
  * invocations through the Invoke API on one handler object, and nothing of one invocation leaks
- * into another: idempotency claims, breaker probe slots, batch results, request ids and deadlines.
+ * into another: idempotency claims, breaker probe slots, batch results, cache loads, fan-in
+ * completions, aggregator parts, request ids and deadlines. ({@code FifoDrainLoop} is left out: its
+ * function runs with reserved concurrency 1 by design, so that one group's order holds.)
  */
 @ExtendWith(LocalServicesExtension.class)
 class ManagedInstancesTest {
@@ -239,6 +241,36 @@ class ManagedInstancesTest {
             release.countDown();
             releaser.shutdownNow();
         }
+    }
+
+    @Test
+    void fanIn_completesTheJobOnce_whenItsSixtyFourTasksLandAtOnce_twiceEach(LambdaService lambda, MotoService moto) throws Exception {
+        io.github.serverlesspatterns.fanout.DynamoDbJobStore store = io.github.serverlesspatterns.fanout.DynamoDbJobStore.create(
+                moto.dynamoDb(), "lmi-jobs", Duration.ofDays(1), java.time.Clock.systemUTC());
+        store.createTableIfMissing();
+        String job = "lmi-job-" + System.nanoTime();
+        store.createJob(job, CALLS, java.time.Instant.now().plusSeconds(600));
+        List<String> completions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler<io.github.serverlesspatterns.fanout.Task<Integer>, String> square = (task, invocation) -> {
+            sleep(5);
+            return Integer.toString(task.payload() * task.payload());
+        };
+        Type taskType = new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { }.getType();
+        lambda.register(FunctionConfig.builder("lmi-fan-in", LocalFunction.of(taskType, String.class, LambdaAdapters.toRequestHandler(
+                Decorators.decorate(square, io.github.serverlesspatterns.fanout.FanIn.of(store, Codecs.utf8(), completions::add)))))
+                .timeout(Duration.ofSeconds(60)).build());
+
+        // every task delivered twice (Lambda's at-least-once), all 128 deliveries at once: 64 first, then 64 duplicates
+        for (int round = 0; round < 2; round++) {
+            List<InvokeResponse> responses = fireAtOnce(lambda, "lmi-fan-in",
+                    i -> "{\"jobId\":\"" + job + "\",\"taskId\":" + i + ",\"payload\":" + i + "}");
+            for (int i = 0; i < CALLS; i++) {
+                assertNull(responses.get(i).functionError(), responses.get(i).payload().asUtf8String());
+                assertEquals("\"" + (i * i) + "\"", responses.get(i).payload().asUtf8String(), "task " + i + " got another task's result");
+            }
+        }
+        assertEquals(List.of(job), completions, "exactly one completion for the job");
+        assertEquals(CALLS, store.status(job).completed());
     }
 
     @Test

@@ -95,9 +95,25 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
      * @param handler      the handler string, as in a template: {@code pkg.Class::method} or {@code pkg.Class}
      * @param taskRoot     a folder in Lambda's Java layout: the unpacked deployment package
      * @param environment  the function's environment variables (the template's, with endpoints of local services)
-     * @return the function; its process starts on the first invocation
+     * @return the function (512 MB); its process starts on the first invocation
      */
     public static LambdaProcess of(String functionName, String handler, Path taskRoot, Map<String, String> environment) {
+        return of(functionName, handler, taskRoot, environment, 512);
+    }
+
+    /**
+     * The same with the function's {@code MemorySize}: the runtime client sees it as
+     * {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE} and the child JVM's heap is bounded by it (85 %), so a
+     * function that needs more memory than its template gives fails here too.
+     *
+     * @param functionName the function's name
+     * @param handler      the handler string
+     * @param taskRoot     the unpacked deployment package
+     * @param environment  the function's environment variables
+     * @param memoryMb     {@code MemorySize}: 128 to 10,240 MB, as on Lambda
+     * @return the function; its process starts on the first invocation
+     */
+    public static LambdaProcess of(String functionName, String handler, Path taskRoot, Map<String, String> environment, int memoryMb) {
         Objects.requireNonNull(functionName, "functionName");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(taskRoot, "taskRoot");
@@ -105,7 +121,10 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
         if (!Files.isDirectory(taskRoot)) {
             throw new IllegalArgumentException("the task root is not a folder: " + taskRoot);
         }
-        return new LambdaProcess(functionName, handler, taskRoot, environment, 512);
+        if (memoryMb < 128 || memoryMb > 10_240) {
+            throw new IllegalArgumentException("memoryMb must be between 128 and 10240, as on Lambda: " + memoryMb);
+        }
+        return new LambdaProcess(functionName, handler, taskRoot, environment, memoryMb);
     }
 
     /** @return what the process wrote to stdout and stderr so far, every instance in turn */
