@@ -56,6 +56,33 @@ class SqsEventSourceTest {
         assertEquals(0, sqs.approximateDepth(queue));
     }
 
+    @Test
+    void fifoQueue_withTwoPollers_deliversEachGroupInOrder_once(SqsService sqs, LambdaService lambda) throws Exception {
+        String queue = sqs.createQueue("esm-order.fifo", Map.of(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true",
+                QueueAttributeName.VISIBILITY_TIMEOUT, "30"));
+        List<SQSEvent.SQSMessage> seen = new CopyOnWriteArrayList<>();
+        lambda.register("esm-order", LocalFunction.of(new ShapeHandler(seen)));
+        for (int i = 0; i < 30; i++) {
+            int n = i;
+            sqs.client().sendMessage(b -> b.queueUrl(queue).messageGroupId("g-" + (n % 3)).messageBody("g-" + (n % 3) + ":" + n));
+        }
+        try (SqsEventSource esm = SqsEventSource.builder(sqs.client(), queue, lambda.client(), "esm-order").batchSize(5)
+                .maximumConcurrency(2).build().start()) {
+            await(() -> esm.deleted() == 30, "30 messages");
+        }
+        assertEquals(30, seen.size(), "each message once");
+        for (int g = 0; g < 3; g++) {
+            String group = "g-" + g;
+            List<Integer> order = seen.stream().filter(m -> m.getAttributes().get("MessageGroupId").equals(group))
+                    .map(m -> Integer.parseInt(m.getBody().split(":")[1])).toList();
+            List<Integer> expected = new java.util.ArrayList<>();
+            for (int i = g; i < 30; i += 3) {
+                expected.add(i);
+            }
+            assertEquals(expected, order, group + " out of order");
+        }
+    }
+
     /** A class, as a deployed handler is: its declared types pick the runtime's SQSEvent serializer. */
     public static final class ShapeHandler implements RequestHandler<SQSEvent, Void> {
         private final List<SQSEvent.SQSMessage> seen;
