@@ -102,14 +102,14 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
                     LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);
                     return failAt(sequence, poison);
                 }
-            } catch (Exception e) { // checked exceptions too (Kotlin, Lombok's @SneakyThrows): a failure like any other
-                return failAt(sequence, e);
+            } catch (Throwable e) { // checked exceptions (Kotlin, Lombok's @SneakyThrows) and Errors too: a failure like any other,
+                return failAt(sequence, e); // reported at its record so that Lambda retries from there and nothing is skipped
             }
         }
         return new StreamsEventResponse(List.of());
     }
 
-    private StreamsEventResponse failAt(String sequence, Exception e) {
+    private StreamsEventResponse failAt(String sequence, Throwable e) {
         LOG.warn("{} record {} failed; the batch is retried from it: {}", kind, sequence, e.toString());
         return new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence)));
     }

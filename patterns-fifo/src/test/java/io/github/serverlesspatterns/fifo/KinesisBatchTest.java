@@ -98,4 +98,15 @@ class KinesisBatchTest {
     private static <T extends Throwable> T sneaky(Throwable t) throws T {
         throw (T) t;
     }
+
+    @Test
+    void anErrorThrownByTheRecordHandler_failsTheRecord_insteadOfEscapingTheBatch() {
+        StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis((r, inv) -> {
+            if (r.getKinesis().getSequenceNumber().equals("49591001")) {
+                throw new AssertionError("an Error, not an Exception");
+            }
+            return null;
+        });
+        assertEquals("49591001", batch.handle(event(3), Invocation.builder().build()).getBatchItemFailures().get(0).getItemIdentifier());
+    }
 }

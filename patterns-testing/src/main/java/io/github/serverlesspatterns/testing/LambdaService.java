@@ -388,7 +388,7 @@ public final class LambdaService implements AutoCloseable {
             eventThreads.execute(() -> {
                 try {
                     runEvent(hosted, payload, requestId, received);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // logged, so that a lost event is never silent (awaitIdle still ends)
                     LOG.error("event {} for {} was lost by the local Lambda endpoint", requestId, hosted.config.name(), e);
                 } finally {
                     pendingEvents.decrementAndGet();

@@ -125,7 +125,9 @@ public final class SqsEventSource implements AutoCloseable {
                 if (!batch.isEmpty()) {
                     deliver(batch);
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable e) { // an Error from a client must not end the poller silently: the mapping would just stop
                 if (pollers.running()) {
                     LOG.warn("SQS event source for {}: {}", function, e.toString());
                     Pollers.pause(200);

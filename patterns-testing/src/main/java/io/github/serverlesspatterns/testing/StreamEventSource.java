@@ -292,7 +292,9 @@ public final class StreamEventSource implements AutoCloseable {
                     discarded.addAndGet(lost.size());
                     attempts = 0;
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable e) { // an Error from a client must not end the poller silently: the mapping would just stop
                 if (pollers.running()) {
                     LOG.warn("{} event source for {}: {}", kind, function, e.toString());
                     Pollers.pause(200);
