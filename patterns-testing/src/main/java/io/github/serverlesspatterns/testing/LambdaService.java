@@ -273,12 +273,17 @@ public final class LambdaService implements AutoCloseable {
         return true;
     }
 
-    private static String functionName(String given) {
-        String name = given;
-        if (name.startsWith("arn:")) {
-            int at = name.indexOf(":function:");
-            name = at < 0 ? name : name.substring(at + ":function:".length());
+    /** {@code name:qualifier} of a plain name, {@code name:qualifier} or an ARN ({@code ...:function:name[:qualifier]}). */
+    private static String unqualifiedArn(String given) {
+        if (!given.startsWith("arn:")) {
+            return given;
         }
+        int at = given.indexOf(":function:");
+        return at < 0 ? given : given.substring(at + ":function:".length());
+    }
+
+    private static String functionName(String given) {
+        String name = unqualifiedArn(given);
         int colon = name.indexOf(':');
         return colon < 0 ? name : name.substring(0, colon);
     }
@@ -292,11 +297,7 @@ public final class LambdaService implements AutoCloseable {
                 }
             }
         }
-        String name = given;
-        if (name.startsWith("arn:")) {
-            int at = name.indexOf(":function:");
-            name = at < 0 ? name : name.substring(at + ":function:".length());
-        }
+        String name = unqualifiedArn(given);
         int colon = name.indexOf(':');
         return colon < 0 ? null : name.substring(colon + 1);
     }
