@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +73,6 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
     private final StringBuffer output = new StringBuffer();
     private final Object lifecycle = new Object();
     private Process process;
-    private Path instanceDir;
     private volatile String initError;
     private int starts;
 
@@ -194,7 +192,7 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
         runtimeApi.setExecutor(apiThreads);
         runtimeApi.createContext("/2018-06-01/runtime/", exchange -> serve(exchange, instance));
         runtimeApi.start();
-        instanceDir = Files.createTempDirectory("lambda-instance-");
+        Path instanceDir = Files.createTempDirectory("lambda-instance-");
         Path tmp = Files.createDirectories(instanceDir.resolve("tmp"));
         Path jni = instanceDir.resolve("libaws-lambda-jni.so");
         try (InputStream in = AWSLambda.class.getResourceAsStream("/jni/libaws-lambda-jni." + platform() + ".so")) {
@@ -365,10 +363,5 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
     @Override
     public String toString() {
         return "LambdaProcess{" + functionName + ", " + handler + ", taskRoot=" + taskRoot + '}';
-    }
-
-    /** Environment of the process, for a test that wants to check what the function was given. */
-    Map<String, String> environment() {
-        return new LinkedHashMap<>(environment);
     }
 }
