@@ -206,50 +206,24 @@ public final class ApiGateway implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Answer answer;
             if (best == null) {
-                answer = new Answer(best == null && routes.stream().anyMatch(Route::rest) ? 403 : 404, Map.of(),
-                        routes.stream().anyMatch(Route::rest) ? "{\"message\":\"Missing Authentication Token\"}" : "{\"message\":\"Not Found\"}");
+                boolean rest = routes.stream().anyMatch(Route::rest);
+                answer = new Answer(rest ? 403 : 404, Map.of(), rest ? "{\"message\":\"Missing Authentication Token\"}" : "{\"message\":\"Not Found\"}");
             } else if (best.functionId() != null) {
-                JsonNode authorized = null;
-                Answer refused = null;
-                if (best.authorizer() != null) {
-                    String methodArn = "arn:aws:execute-api:" + "us-east-1:000000000000:local/" + best.stage() + "/" + method
-                            + exchange.getRequestURI().getPath();
-                    Authorizer authorizer = best.authorizer();
-                    Object decision;
-                    if (authorizer.request()) {
-                        List<String> identity = new ArrayList<>();
-                        Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
-                        authorizer.identityHeaders().forEach(h -> identity.add(exchange.getRequestHeaders().getFirst(h)));
-                        authorizer.identityQueryStrings().forEach(q -> identity.add(query.containsKey(q) ? query.get(q).get(0) : null));
-                        ObjectNode event = restEvent(exchange, best, bestVariables, body).put("type", "REQUEST").put("methodArn", methodArn);
-                        decision = identity.contains(null) ? UNAUTHORIZED : authorize(authorizer, String.join("\u0000", identity), methodArn, event);
-                    } else {
-                        String token = exchange.getRequestHeaders().getFirst(authorizer.header());
-                        decision = token == null || (authorizer.validation() != null && !authorizer.validation().matcher(token).matches())
-                                ? UNAUTHORIZED
-                                : authorize(authorizer, token, methodArn, JSON.createObjectNode().put("type", "TOKEN")
-                                        .put("authorizationToken", token).put("methodArn", methodArn));
-                    }
-                    if (decision instanceof Answer a) {
-                        refused = a;
-                    } else {
-                        authorized = (JsonNode) decision;
-                    }
-                }
-                if (refused != null) {
+                ObjectNode event = best.rest() ? restEvent(exchange, best, bestVariables, body) : httpEvent(exchange, best, bestVariables, body);
+                Object decision = best.authorizer() == null ? null : authorizeRoute(exchange, best, method, event);
+                if (decision instanceof Answer refused) {
                     answer = refused;
                 } else {
-                hits.merge(best.functionId(), 1, Integer::sum);
-                ObjectNode event = best.rest() ? restEvent(exchange, best, bestVariables, body) : httpEvent(exchange, best, bestVariables, body);
-                if (authorized != null) {
-                    ObjectNode authorizerContext = ((ObjectNode) event.get("requestContext")).putObject("authorizer");
-                    authorizerContext.put("principalId", authorized.path("principalId").asText());
-                    authorized.path("context").properties().forEach(e -> authorizerContext.set(e.getKey(), e.getValue()));
-                }
-                String function = namePrefix + best.functionId();
-                InvokeResponse response = lambda.client().invoke(b -> b.functionName(function)
-                        .payload(SdkBytes.fromUtf8String(event.toString())));
-                answer = best.rest() ? restAnswer(response) : httpAnswer(response);
+                    hits.merge(best.functionId(), 1, Integer::sum);
+                    if (decision instanceof JsonNode authorized) {
+                        ObjectNode authorizerContext = ((ObjectNode) event.get("requestContext")).putObject("authorizer");
+                        authorizerContext.put("principalId", authorized.path("principalId").asText());
+                        authorized.path("context").properties().forEach(e -> authorizerContext.set(e.getKey(), e.getValue()));
+                    }
+                    String function = namePrefix + best.functionId();
+                    InvokeResponse response = lambda.client().invoke(b -> b.functionName(function)
+                            .payload(SdkBytes.fromUtf8String(event.toString())));
+                    answer = best.rest() ? restAnswer(response) : httpAnswer(response);
                 }
             } else {
                 hits.merge(best.proxyUri(), 1, Integer::sum);
@@ -281,6 +255,30 @@ public final class ApiGateway implements AutoCloseable {
             "{\"Message\":\"User is not authorized to access this resource with an explicit deny\"}");
     private static final Answer NOT_ALLOWED = new Answer(403, Map.of("x-amzn-ErrorType", "AccessDeniedException"),
             "{\"Message\":\"User is not authorized to access this resource\"}");
+
+    /**
+     * Runs the route's authorizer: a REQUEST authorizer gets the route's proxy event with its type and
+     * method ARN, a TOKEN authorizer the token event.
+     *
+     * @return the policy when the call may go on, else the answer
+     */
+    private Object authorizeRoute(HttpExchange exchange, Route route, String method, ObjectNode proxyEvent) throws IOException {
+        String methodArn = "arn:aws:execute-api:us-east-1:000000000000:local/" + route.stage() + "/" + method + exchange.getRequestURI().getPath();
+        Authorizer authorizer = route.authorizer();
+        if (authorizer.request()) {
+            List<String> identity = new ArrayList<>();
+            Map<String, List<String>> query = query(exchange.getRequestURI().getRawQuery());
+            authorizer.identityHeaders().forEach(h -> identity.add(exchange.getRequestHeaders().getFirst(h)));
+            authorizer.identityQueryStrings().forEach(q -> identity.add(query.containsKey(q) ? query.get(q).get(0) : null));
+            return identity.contains(null) ? UNAUTHORIZED : authorize(authorizer, String.join("\u0000", identity), methodArn,
+                    proxyEvent.deepCopy().put("type", "REQUEST").put("methodArn", methodArn));
+        }
+        String token = exchange.getRequestHeaders().getFirst(authorizer.header());
+        return token == null || (authorizer.validation() != null && !authorizer.validation().matcher(token).matches())
+                ? UNAUTHORIZED
+                : authorize(authorizer, token, methodArn, JSON.createObjectNode().put("type", "TOKEN")
+                        .put("authorizationToken", token).put("methodArn", methodArn));
+    }
 
     /**
      * What a REST API does with a Lambda authorizer once the identity is there (a missing token, one that
