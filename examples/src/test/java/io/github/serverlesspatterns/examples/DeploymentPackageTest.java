@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.SdkBytes;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -70,20 +69,17 @@ class DeploymentPackageTest {
     }
 
     /** Every function's handler string, by template folder and logical id. */
-    @SuppressWarnings("unchecked")
     private static Map<String, String> handlers() throws IOException {
         Map<String, String> handlers = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(PatternScenarios.exampleDir("01-simple-web-service").toAbsolutePath().getParent())) {
             for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve("template.yaml"))).toList()) {
-                Map<String, Object> root = new YAMLMapper().readValue(Files.readString(dir.resolve("template.yaml")), Map.class);
-                Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) root.getOrDefault("Globals", Map.of()))
-                        .getOrDefault("Function", Map.of());
-                SamTemplate.resources(dir.resolve("template.yaml")).forEach((id, r) -> {
+                SamTemplate template = SamTemplate.load(dir.resolve("template.yaml"));
+                template.resources().forEach((id, r) -> {
                     if ("AWS::Serverless::Function".equals(r.type())) {
-                        Object codeUri = r.properties().getOrDefault("CodeUri", globals.get("CodeUri"));
-                        assertEquals("../target/" + ZIP_NAME, codeUri, dir.getFileName() + "/" + id
+                        Map<String, Object> fn = template.function(id); // its properties over the Globals
+                        assertEquals("../target/" + ZIP_NAME, fn.get("CodeUri"), dir.getFileName() + "/" + id
                                 + ": CodeUri must name the prebuilt zip (a folder makes sam build run Maven on a copy without the parent pom)");
-                        handlers.put(dir.getFileName() + "/" + id, String.valueOf(r.properties().getOrDefault("Handler", globals.get("Handler"))));
+                        handlers.put(dir.getFileName() + "/" + id, String.valueOf(fn.get("Handler")));
                     }
                 });
             }

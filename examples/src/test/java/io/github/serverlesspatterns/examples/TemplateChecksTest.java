@@ -109,15 +109,14 @@ class TemplateChecksTest {
      * every {@code $(out X)} one of its outputs, a cost statement and a clean-up command.
      */
     @Test
-    @SuppressWarnings("unchecked")
     void everyReadme_deploysAsWritten_withResourcesAndOutputsTheTemplateHas() throws IOException {
         Pattern res = Pattern.compile("\\$\\(res (\\w+)\\)");
         Pattern out = Pattern.compile("\\$\\(out (\\w+)\\)");
         for (Path t : templates()) {
             String readme = Files.readString(t.resolveSibling("README.md"));
-            Map<String, Object> root = new tools.jackson.dataformat.yaml.YAMLMapper().readValue(Files.readString(t), Map.class);
-            Map<String, Object> outputs = (Map<String, Object>) root.getOrDefault("Outputs", Map.of());
-            Map<String, SamTemplate.Resource> resources = SamTemplate.resources(t);
+            SamTemplate template = SamTemplate.load(t);
+            Map<?, ?> outputs = (Map<?, ?>) template.section("Outputs");
+            Map<String, SamTemplate.Resource> resources = template.resources();
             assertFalse(Pattern.compile("(^\\s*|`|&&\\s*)sam build", Pattern.MULTILINE).matcher(readme.replace("no `sam build` step", "")).find(),
                     t + ": its README runs sam build, which would not use the prebuilt zip");
             assertTrue(readme.contains("./mvnw -B -q -pl examples -am package -DskipTests"), t + ": its README does not build the zip");
