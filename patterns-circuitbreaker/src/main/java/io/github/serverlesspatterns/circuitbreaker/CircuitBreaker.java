@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
 import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import org.slf4j.Logger;
@@ -75,6 +76,10 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             this.seenAt = seenAt;
             this.store = store;
         }
+    }
+
+    /** A probe's permission: its outcome is recorded in the store whose slot it took, whatever happens meanwhile. */
+    private record ProbePermission(int flags, CircuitStateStore store) {
     }
 
     /** Permission flags, returned as cached Integers so the CLOSED path allocates nothing. */
@@ -155,19 +160,26 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             }
             throw rejection;
         }
-        int flags = (Integer) permission;
+        int flags;
+        CircuitStateStore probeStore = null;
+        if (permission instanceof ProbePermission) {
+            flags = ((ProbePermission) permission).flags;
+            probeStore = ((ProbePermission) permission).store;
+        } else {
+            flags = (Integer) permission;
+        }
         Instant start = config.slowCallDuration() == null ? null : config.clock().instant();
         O result;
         try {
             result = handler.handle(input, invocation);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) count like any other
             Transitions.Outcome outcome = config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
                     : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS;
-            record(flags, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
-            throw e;
+            record(flags, probeStore, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
+            throw Failures.rethrow(e);
         }
         boolean failed = config.recordResult().test(result) || slow(start);
-        record(flags, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
+        record(flags, probeStore, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
         return result;
     }
 
@@ -232,7 +244,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             if (conflict.isEmpty()) {
                 see(new View(next, now, v.store));
                 transitioned(v.state.state(), next.state());
-                return flags | PROBE;
+                return new ProbePermission(flags | PROBE, v.store);
             }
             see(new View(conflict.get(), now, v.store));
         }
@@ -285,7 +297,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
 
     // ---- outcomes ----------------------------------------------------------------------------
 
-    private void record(int flags, Transitions.Outcome outcome) {
+    private void record(int flags, CircuitStateStore probeStore, Transitions.Outcome outcome) {
         boolean probe = (flags & PROBE) != 0;
         if (outcome == Transitions.Outcome.SUCCESS) {
             successes.increment();
@@ -300,8 +312,18 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         }
         long now = config.clock().millis();
         View v = view.get();
-        if (v == null) {
-            return;
+        if (v == null || (probe && v.store != probeStore)) {
+            // another invocation's store error dropped or moved the view meanwhile: read it again, so that
+            // this outcome is still recorded (a probe's above all, in its own store: only its outcome frees its slot)
+            try {
+                CircuitStateStore store = probe ? probeStore : activeStore(now);
+                v = new View(load(store), now, store);
+                see(v);
+                flags |= ROUND_TRIP;
+            } catch (RuntimeException storeError) {
+                storeFailed(storeError, false);
+                return;
+            }
         }
         if (!probe && outcome == Transitions.Outcome.SUCCESS && !config.localReadStaleness().isZero()
                 && v.state.state() == CircuitState.State.CLOSED && now - v.seenAt < config.localReadStaleness().toMillis()) {

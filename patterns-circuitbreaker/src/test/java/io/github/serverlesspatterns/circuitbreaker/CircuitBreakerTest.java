@@ -415,4 +415,101 @@ class CircuitBreakerTest {
         org.junit.jupiter.api.Assertions.assertTrue(store.load(CircuitStateStore.PRIMING_NAME).isEmpty(), "priming wrote a state");
         org.junit.jupiter.api.Assertions.assertEquals(before, breaker.metrics());
     }
+
+    /** A checked exception thrown without being declared, as Kotlin code or Lombok's {@code @SneakyThrows} do. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
+    void undeclaredCheckedExceptions_countAsFailures_andPassThroughUnchanged() {
+        CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().build());
+        java.io.IOException io = new java.io.IOException("connection reset");
+        Handler<String, String> h = Decorators.decorate((in, inv) -> {
+            downstreamCalls.incrementAndGet();
+            throw sneaky(io);
+        }, breaker.decorator());
+        for (int i = 0; i < 3; i++) {
+            Throwable thrown = assertThrows(Throwable.class, () -> h.handle("x", invocation));
+            assertSame(io, thrown, "the caller sees exactly what the handler threw");
+        }
+        assertThrows(CallNotPermittedException.class, () -> h.handle("x", invocation));
+        assertEquals(3, downstreamCalls.get());
+        assertEquals(3, breaker.metrics().failedCalls());
+    }
+
+    @Test
+    void aHalfOpenProbe_thatThrowsACheckedException_freesItsSlotAtOnce() {
+        CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().halfOpen(1, 1).build());
+        failTimes(guarded(breaker), 3);
+        clock.advance(Duration.ofSeconds(10));
+        Handler<String, String> probe = Decorators.decorate((in, inv) -> {
+            throw sneaky(new java.util.concurrent.TimeoutException("partner timed out"));
+        }, breaker.decorator());
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> probe.handle("x", invocation));
+        // the failed probe reopened the circuit (it did not keep its slot until the probe timeout)
+        assertEquals(CircuitState.State.OPEN, breaker.state());
+        clock.advance(Duration.ofSeconds(20)); // the backoff doubled the wait
+        downstreamUp.set(true);
+        assertEquals("ok:x", guarded(breaker).handle("x", invocation), "the next probe got the slot");
+        assertEquals(CircuitState.State.CLOSED, breaker.state());
+    }
+
+    @Test
+    void anError_fromTheHandler_isRecordedAsAFailure() {
+        CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().build());
+        Handler<String, String> h = Decorators.decorate((in, inv) -> {
+            throw new ExceptionInInitializerError("static init of the partner client failed");
+        }, breaker.decorator());
+        for (int i = 0; i < 3; i++) {
+            assertThrows(ExceptionInInitializerError.class, () -> h.handle("x", invocation));
+        }
+        assertEquals(CircuitState.State.OPEN, breaker.state());
+    }
+
+    /** A shared store that fails while {@code down} is set, as Redis or DynamoDB do during an outage. */
+    private static final class FlakyStore implements CircuitStateStore {
+        final InMemoryCircuitStateStore inner = new InMemoryCircuitStateStore();
+        volatile boolean down;
+
+        @Override
+        public Optional<CircuitState> load(String name) {
+            if (down) {
+                throw new IllegalStateException("store unreachable");
+            }
+            return inner.load(name);
+        }
+
+        @Override
+        public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
+            if (down) {
+                throw new IllegalStateException("store unreachable");
+            }
+            return inner.compareAndSet(name, expectedVersion, next);
+        }
+
+        @Override
+        public String describe() {
+            return "flaky store";
+        }
+    }
+
+    @Test
+    void aProbeOutcome_isRecordedInItsStore_evenWhenAnotherInvocationsStoreErrorDroppedTheView() {
+        FlakyStore flaky = new FlakyStore();
+        CircuitBreaker breaker = CircuitBreaker.of("partner", flaky, config().halfOpen(1, 1).build());
+        failTimes(guarded(breaker), 3);
+        clock.advance(Duration.ofSeconds(10));
+        Handler<String, String> other = guarded(breaker);
+        Handler<String, String> probe = Decorators.decorate((in, inv) -> {
+            flaky.down = true; // while the probe runs, another invocation meets a store error...
+            callIgnoringFailure(other, inv);
+            flaky.down = false; // ...and the store is back when the probe ends
+            return "probe-ok";
+        }, breaker.decorator());
+        assertEquals("probe-ok", probe.handle("x", invocation));
+        assertEquals(CircuitState.State.CLOSED, flaky.inner.load("partner").orElseThrow().state(),
+                "the probe's success reached the shared store: its slot is not left taken until the probe timeout");
+    }
 }
