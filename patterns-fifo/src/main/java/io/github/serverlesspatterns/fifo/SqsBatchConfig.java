@@ -2,6 +2,7 @@ package io.github.serverlesspatterns.fifo;
 
 import io.github.serverlesspatterns.core.Codec;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -9,7 +10,8 @@ import java.util.function.Predicate;
  * Immutable configuration of an {@link SqsBatchHandler}. Defaults: sequential processing
  * (parallelism 1), FIFO detected from the event source ARN ({@code .fifo}), only
  * {@link PoisonMessageException} counts as poison, and no dead-letter queue (poison messages
- * are then reported as failures, so the queue's own redrive policy applies).
+ * are then reported as failures, so the queue's own redrive policy applies), and no message is
+ * started with less than {@link #DEFAULT_STOP_STARTING_BEFORE} of the invocation left.
  *
  * @param <T> the message body type
  */
@@ -25,8 +27,12 @@ public final class SqsBatchConfig<T> {
         FIFO
     }
 
+    /** Default of {@link Builder#stopStartingBefore(Duration)}: 500 ms. */
+    public static final Duration DEFAULT_STOP_STARTING_BEFORE = Duration.ofMillis(500);
+
     private final Codec<T> bodyCodec;
     private final int parallelism;
+    private final Duration stopStartingBefore;
     private final QueueType queueType;
     private final Predicate<Throwable> nonRetryable;
     private final DeadLetterQueue deadLetterQueue;
@@ -34,6 +40,7 @@ public final class SqsBatchConfig<T> {
     private SqsBatchConfig(Builder<T> b) {
         this.bodyCodec = b.bodyCodec;
         this.parallelism = b.parallelism;
+        this.stopStartingBefore = b.stopStartingBefore;
         this.queueType = b.queueType;
         this.nonRetryable = b.nonRetryable;
         this.deadLetterQueue = b.deadLetterQueue;
@@ -56,6 +63,11 @@ public final class SqsBatchConfig<T> {
     /** @return messages (standard) or groups (FIFO) processed at once; default 1 */
     public int parallelism() {
         return parallelism;
+    }
+
+    /** @return a message is not started when less than this is left of the invocation; default {@link #DEFAULT_STOP_STARTING_BEFORE} */
+    public Duration stopStartingBefore() {
+        return stopStartingBefore;
     }
 
     /** @return the queue type; default {@link QueueType#DETECT} */
@@ -81,6 +93,7 @@ public final class SqsBatchConfig<T> {
     public static final class Builder<T> {
         private final Codec<T> bodyCodec;
         private int parallelism = 1;
+        private Duration stopStartingBefore = DEFAULT_STOP_STARTING_BEFORE;
         private QueueType queueType = QueueType.DETECT;
         private Predicate<Throwable> nonRetryable = e -> e instanceof PoisonMessageException;
         private DeadLetterQueue deadLetterQueue;
@@ -99,6 +112,24 @@ public final class SqsBatchConfig<T> {
                 throw new IllegalArgumentException("parallelism must be 1 to 64: " + parallelism);
             }
             this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * A message is not started when less than {@code margin} is left before the invocation's
+         * deadline: it is reported as a failure (with the later messages of its FIFO group) and
+         * comes back after the queue's visibility timeout, instead of the whole batch timing out
+         * and every message, done or not, coming back. Set it to about the time one message takes.
+         *
+         * @param margin zero or more; {@link Duration#ZERO} starts messages until the deadline
+         * @return this builder
+         */
+        public Builder<T> stopStartingBefore(Duration margin) {
+            Objects.requireNonNull(margin, "margin");
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("stopStartingBefore must not be negative: " + margin);
+            }
+            this.stopStartingBefore = margin;
             return this;
         }
 

@@ -3,13 +3,14 @@ package io.github.serverlesspatterns.fifo;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.github.serverlesspatterns.core.CodecException;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.PatternsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,9 +47,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       non-retryable, is sent to the dead-letter queue at once with the reason and acknowledged
  *       (a FIFO group then goes on). Without a dead-letter queue, or if sending fails, it is
  *       reported as a failure instead: nothing is silently dropped.</li>
+ *   <li><b>Any Throwable</b> thrown through the handler fails its message only: exceptions,
+ *       {@link Error}s such as {@code AssertionError}, {@code StackOverflowError} or
+ *       {@code ExceptionInInitializerError}, and checked exceptions thrown undeclared (Kotlin,
+ *       Lombok's {@code @SneakyThrows}). Nothing escapes the batch. A fatal error
+ *       ({@link Failures#isFatal}: {@code OutOfMemoryError}, {@code InternalError}) also stops the
+ *       batch from starting further messages: they are reported for retry, on a healthier
+ *       instance if the runtime replaces this one.</li>
+ *   <li><b>Deadline</b>: no message is started with less than
+ *       {@link SqsBatchConfig#stopStartingBefore()} left; it is reported for retry instead. The
+ *       batch returns only when every message it started has ended.</li>
  * </ul>
- * The handler is thread-safe; its pool (parallelism above 1) uses daemon threads and lives as
- * long as the handler, typically the Lambda instance.
+ * The handler is thread-safe and meant to be shared by concurrent invocations (Lambda Managed
+ * Instances): each batch runs at most {@code parallelism} messages at once on its own thread and
+ * daemon threads taken from a cached pool, so one invocation's batch never queues behind
+ * another's.
  *
  * @param <T> the message body type
  */
@@ -65,7 +78,9 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         this.handler = handler;
         if (config.parallelism() > 1) {
             AtomicInteger n = new AtomicInteger();
-            this.pool = Executors.newFixedThreadPool(config.parallelism(), r -> {
+            // threads on demand (idle ones end after a minute): each batch uses at most parallelism - 1 of
+            // them besides its own thread, so concurrent invocations never queue behind each other
+            this.pool = Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "sqs-batch-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
@@ -102,24 +117,20 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             case DETECT -> !messages.isEmpty() && String.valueOf(messages.get(0).getEventSourceArn()).endsWith(".fifo");
         };
         Set<String> failed = ConcurrentHashMap.newKeySet();
+        List<List<SQSEvent.SQSMessage>> units = new ArrayList<>();
         if (fifo) {
             Map<String, List<SQSEvent.SQSMessage>> groups = new LinkedHashMap<>();
             for (SQSEvent.SQSMessage m : messages) {
                 String group = m.getAttributes() == null ? null : m.getAttributes().get("MessageGroupId");
                 groups.computeIfAbsent(group == null ? "" : group, k -> new ArrayList<>()).add(m);
             }
-            runAll(new ArrayList<>(groups.values()), group -> processGroup(group, invocation, failed));
+            units.addAll(groups.values());
         } else {
-            List<List<SQSEvent.SQSMessage>> singles = new ArrayList<>();
             for (SQSEvent.SQSMessage m : messages) {
-                singles.add(List.of(m));
+                units.add(List.of(m));
             }
-            runAll(singles, single -> {
-                if (!process(single.get(0), invocation)) {
-                    failed.add(single.get(0).getMessageId());
-                }
-            });
         }
+        new Run(units, invocation, failed).runAll();
         // report in event order, as Lambda reads the first failure of a FIFO batch
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : messages) {
@@ -130,40 +141,88 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         return new SQSBatchResponse(failures);
     }
 
-    private void processGroup(List<SQSEvent.SQSMessage> group, Invocation invocation, Set<String> failed) {
-        for (int i = 0; i < group.size(); i++) {
-            if (!process(group.get(i), invocation)) {
-                for (int j = i; j < group.size(); j++) {
-                    failed.add(group.get(j).getMessageId()); // keep the group's order: retry from here
-                }
-                return;
-            }
-        }
-    }
+    /**
+     * One batch: its units (a message, or a FIFO group) are taken in order by at most
+     * {@code parallelism} workers, the calling thread being one of them, so one invocation never
+     * waits behind another invocation's messages (Lambda Managed Instances run many at once).
+     */
+    private final class Run {
+        private final List<List<SQSEvent.SQSMessage>> units;
+        private final Invocation invocation;
+        private final Set<String> failed;
+        private final AtomicInteger next = new AtomicInteger();
+        /** Set by a fatal error: no message is started after it. */
+        private volatile Throwable fatal;
 
-    private void runAll(List<List<SQSEvent.SQSMessage>> units, java.util.function.Consumer<List<SQSEvent.SQSMessage>> work) {
-        if (pool == null || units.size() <= 1) {
-            units.forEach(work);
-            return;
+        Run(List<List<SQSEvent.SQSMessage>> units, Invocation invocation, Set<String> failed) {
+            this.units = units;
+            this.invocation = invocation;
+            this.failed = failed;
         }
-        List<Future<?>> futures = new ArrayList<>();
-        for (List<SQSEvent.SQSMessage> unit : units) {
-            futures.add(pool.submit(() -> work.accept(unit)));
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PatternsException("interrupted while processing an SQS batch", e);
-            } catch (ExecutionException e) {
-                throw new PatternsException("SQS batch worker failed unexpectedly", e.getCause());
+
+        void runAll() {
+            int helpers = pool == null ? 0 : Math.min(config.parallelism(), units.size()) - 1;
+            List<Future<?>> started = new ArrayList<>(Math.max(helpers, 0));
+            for (int i = 0; i < helpers; i++) {
+                started.add(pool.submit(this::work));
             }
+            work();
+            boolean interrupted = false;
+            for (Future<?> f : started) { // every started message is waited for: none runs on after the invocation
+                while (true) {
+                    try {
+                        f.get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        break; // work() answers every Throwable itself; nothing to add
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void work() {
+            for (int i = next.getAndIncrement(); i < units.size(); i = next.getAndIncrement()) {
+                List<SQSEvent.SQSMessage> unit = units.get(i);
+                for (int j = 0; j < unit.size(); j++) {
+                    String reason = mayStart();
+                    boolean done = reason == null ? process(unit.get(j), invocation, this)
+                            : notStarted(unit.get(j), reason);
+                    if (!done) {
+                        for (int k = j; k < unit.size(); k++) {
+                            failed.add(unit.get(k).getMessageId()); // a FIFO group retries from here, in order
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+
+        /** @return why no further message may start, or null */
+        private String mayStart() {
+            if (fatal != null) {
+                return "an earlier message of this batch hit " + fatal.getClass().getName();
+            }
+            Duration left = invocation.remainingTime();
+            if (left.compareTo(config.stopStartingBefore()) < 0) {
+                return left.toMillis() + " ms left of the invocation (stopStartingBefore "
+                        + config.stopStartingBefore().toMillis() + " ms)";
+            }
+            return null;
+        }
+
+        private boolean notStarted(SQSEvent.SQSMessage message, String reason) {
+            LOG.warn("message {} not started, reported for retry: {}", message.getMessageId(), reason);
+            return false;
         }
     }
 
     /** @return true when the message is done (succeeded, or poison handed to the DLQ) */
-    private boolean process(SQSEvent.SQSMessage message, Invocation invocation) {
+    private boolean process(SQSEvent.SQSMessage message, Invocation invocation, Run run) {
         T body;
         try {
             String raw = message.getBody() == null ? "" : message.getBody();
@@ -174,7 +233,13 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         try {
             handler.handle(new QueueMessage<>(message, body), invocation);
             return true;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) fail this message only
+            if (Failures.isFatal(e)) {
+                run.fatal = e;
+                LOG.error("message {} failed with {}: no further message of this batch is started; "
+                        + "the rest are reported for retry", message.getMessageId(), e.getClass().getName(), e);
+                return false;
+            }
             if (config.nonRetryable().test(e)) {
                 return poison(message, e);
             }
@@ -203,7 +268,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             dlq.send(message.getMessageId(), message.getBody(), group, message.getEventSourceArn(), attributes, reason);
             LOG.warn("message {} is poison ({}): sent to {}", message.getMessageId(), reason.toString(), dlq.queueUrl());
             return true;
-        } catch (RuntimeException sendFailure) {
+        } catch (Throwable sendFailure) {
             LOG.error("message {} is poison but sending it to {} failed: reported as a failure instead", message.getMessageId(),
                     dlq.queueUrl(), sendFailure);
             return false;

@@ -119,4 +119,139 @@ class SqsBatchHandlerTest {
         assertThrows(IllegalArgumentException.class, () -> SqsBatchConfig.builder(Codecs.utf8()).parallelism(0));
         assertThrows(NullPointerException.class, () -> SqsBatchConfig.builder(null));
     }
+
+    /** A checked exception thrown without being declared, as Kotlin code or Lombok's {@code @SneakyThrows} do. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+
+    private static SQSEvent standardBatch(String... bodies) {
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+        for (int i = 0; i < bodies.length; i++) {
+            messages.add(Events.message(Integer.toString(i + 1), bodies[i], null, STANDARD_ARN));
+        }
+        return Events.event(messages);
+    }
+
+    private static Object failAs(String body) {
+        switch (body) {
+            case "assert": throw new AssertionError("invariant broken");
+            case "overflow": throw new StackOverflowError();
+            case "init": throw new ExceptionInInitializerError("static init failed");
+            case "checked": throw sneaky(new java.io.IOException("disk gone"));
+            default: return null;
+        }
+    }
+
+    @Test
+    void errorsAndUndeclaredCheckedExceptions_failOnlyTheirMessage_sequentialAndParallel() {
+        for (int parallelism : new int[] {1, 3}) {
+            List<String> ran = new CopyOnWriteArrayList<>();
+            SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).parallelism(parallelism).build(),
+                    (m, inv) -> {
+                        ran.add(m.body());
+                        return failAs(m.body());
+                    });
+            SQSBatchResponse response = batch.handle(standardBatch("assert", "ok-2", "overflow", "init", "ok-5", "checked", "ok-7"),
+                    invocation);
+            assertEquals(List.of("1", "3", "4", "6"), failedIds(response), "parallelism " + parallelism);
+            assertEquals(7, ran.size(), "every message ran (parallelism " + parallelism + ")");
+        }
+    }
+
+    @Test
+    void fifo_anErrorFailsTheRestOfItsGroup_otherGroupsGoOn() {
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).build(), (m, inv) -> failAs(m.body()));
+        SQSEvent event = Events.event(List.of(Events.message("1", "checked", "A", FIFO_ARN), Events.message("2", "b1", "B", FIFO_ARN),
+                Events.message("3", "a2", "A", FIFO_ARN)));
+        assertEquals(List.of("1", "3"), failedIds(batch.handle(event, invocation)));
+    }
+
+    @Test
+    void parallel_theBatchReturnsOnlyWhenEveryStartedMessageEnded() {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger finished = new AtomicInteger();
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).parallelism(4).build(), (m, inv) -> {
+            running.incrementAndGet();
+            try {
+                if (m.body().equals("fails-first")) {
+                    throw new AssertionError("fails at once");
+                }
+                Thread.sleep(200); // the others are still running when the first one fails
+                finished.incrementAndGet();
+                return null;
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                running.decrementAndGet();
+            }
+        });
+        SQSBatchResponse response = batch.handle(standardBatch("fails-first", "slow", "slow", "slow"), invocation);
+        assertEquals(0, running.get(), "no message of the batch runs on after it returned");
+        assertEquals(3, finished.get());
+        assertEquals(List.of("1"), failedIds(response));
+    }
+
+    @Test
+    void aFatalError_stopsTheBatchFromStartingMore_andReportsTheRestForRetry() {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).build(), (m, inv) -> {
+            ran.add(m.body());
+            if (m.body().equals("oom")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return null;
+        });
+        SQSBatchResponse response = batch.handle(standardBatch("ok-1", "oom", "ok-3", "ok-4"), invocation);
+        assertEquals(List.of("2", "3", "4"), failedIds(response), "nothing escapes the batch; nothing is lost");
+        assertEquals(List.of("ok-1", "oom"), ran);
+    }
+
+    @Test
+    void noMessageIsStarted_withLessThanTheMarginLeft_itIsReportedForRetry() {
+        io.github.serverlesspatterns.testing.MutableClock clock =
+                new io.github.serverlesspatterns.testing.MutableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        Invocation threeSeconds = Invocation.builder().clock(clock).deadline(clock.instant().plusSeconds(3)).build();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8())
+                .stopStartingBefore(java.time.Duration.ofSeconds(1)).build(), (m, inv) -> {
+                    ran.add(m.body());
+                    clock.advance(java.time.Duration.ofMillis(900)); // each message takes 0.9 s
+                    return null;
+                });
+        SQSBatchResponse response = batch.handle(standardBatch("m1", "m2", "m3", "m4"), threeSeconds);
+        assertEquals(List.of("m1", "m2", "m3"), ran, "m4 would have started with 0.3 s left");
+        assertEquals(List.of("4"), failedIds(response));
+    }
+
+    @Test
+    void concurrentInvocations_eachGetTheirOwnParallelism_noneQueuesBehindAnother() throws Exception {
+        java.util.concurrent.CountDownLatch allInFlight = new java.util.concurrent.CountDownLatch(4);
+        AtomicInteger metTogether = new AtomicInteger();
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).parallelism(2).build(), (m, inv) -> {
+            allInFlight.countDown();
+            try {
+                if (allInFlight.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    metTogether.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        java.util.concurrent.ExecutorService invocations = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<SQSBatchResponse>> results = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                results.add(invocations.submit(() -> batch.handle(standardBatch("a", "b"), invocation)));
+            }
+            for (java.util.concurrent.Future<SQSBatchResponse> r : results) {
+                assertTrue(r.get().getBatchItemFailures().isEmpty());
+            }
+        } finally {
+            invocations.shutdownNow();
+        }
+        assertEquals(4, metTogether.get(), "two batches with parallelism 2 ran four messages at once");
+    }
 }
