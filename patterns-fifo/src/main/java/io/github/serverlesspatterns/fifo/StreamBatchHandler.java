@@ -17,7 +17,16 @@ import java.util.function.Function;
  * records run one after another; at the first failure the batch stops and that record's sequence
  * number is reported, so Lambda retries from it (the records after it are not run, so order
  * holds and nothing is skipped). A record whose handler throws {@link PoisonMessageException}
- * goes to the dead-letter queue (when one is configured) and the batch goes on.
+ * goes to the dead-letter queue (when one is configured) and the batch goes on. Any
+ * {@link Throwable} is a failure like any other (Errors, and checked exceptions thrown undeclared
+ * by Kotlin or Lombok's {@code @SneakyThrows}); nothing escapes the batch.
+ *
+ * <p>{@link #reportingEveryFailure()} runs every record and reports each one that failed, as
+ * Powertools' batch utility does. Lambda checkpoints at the lowest reported sequence number, so
+ * the retry starts at the first failure either way; the difference is that the records after it
+ * have already run once, out of order with the failed one, and run again on the retry. Use it
+ * only when records are independent and the handler is idempotent; the default (stop at the
+ * first failure) keeps the order and runs no record twice for it.
  *
  * <pre>{@code
  * RequestHandler<DynamodbEvent, StreamsEventResponse> replicate =
@@ -37,10 +46,13 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     private final DeadLetterQueue deadLetterQueue;
     private final String kind;
     private final Function<R, String> describe;
+    private final boolean everyFailure;
 
     private StreamBatchHandler(String kind, Function<E, List<R>> records, Function<R, String> sequenceNumber,
-                               Function<R, String> describe, Handler<R, ?> handler, DeadLetterQueue deadLetterQueue) {
+                               Function<R, String> describe, Handler<R, ?> handler, DeadLetterQueue deadLetterQueue,
+                               boolean everyFailure) {
         this.kind = kind;
+        this.everyFailure = everyFailure;
         this.describe = describe;
         this.records = records;
         this.sequenceNumber = sequenceNumber;
@@ -55,7 +67,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> kinesis(
             Handler<KinesisEvent.KinesisEventRecord, ?> handler) {
         return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(),
-                PoisonRecords::kinesis, handler, null);
+                PoisonRecords::kinesis, handler, null, false);
     }
 
     /**
@@ -65,7 +77,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> dynamodb(
             Handler<DynamodbEvent.DynamodbStreamRecord, ?> handler) {
         return new StreamBatchHandler<>("DynamoDB stream", DynamodbEvent::getRecords, r -> r.getDynamodb().getSequenceNumber(),
-                PoisonRecords::dynamodb, handler, null);
+                PoisonRecords::dynamodb, handler, null, false);
     }
 
     /**
@@ -76,7 +88,15 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      */
     public StreamBatchHandler<E, R> withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
         return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler,
-                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"));
+                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"), everyFailure);
+    }
+
+    /**
+     * @return a handler like this one that runs every record of a batch and reports each failed one
+     *         (see the class comment for the trade-off)
+     */
+    public StreamBatchHandler<E, R> reportingEveryFailure() {
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, true);
     }
 
     @Override
@@ -85,32 +105,43 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
         if (batch == null) {
             throw new IllegalArgumentException("malformed " + kind + " event: " + (event == null ? "null event" : "no Records"));
         }
+        List<StreamsEventResponse.BatchItemFailure> failures = new java.util.ArrayList<>();
         for (R record : batch) {
             String sequence = sequenceNumber.apply(record);
             if (sequence == null) {
                 throw new IllegalArgumentException("malformed " + kind + " event: a record has no sequence number");
             }
-            try {
-                handler.handle(record, invocation);
-            } catch (PoisonMessageException poison) {
-                if (deadLetterQueue == null) {
-                    return failAt(sequence, poison);
+            Throwable failure = run(record, sequence, invocation);
+            if (failure != null) {
+                LOG.warn("{} record {} failed; {}: {}", kind, sequence,
+                        everyFailure ? "reported, the batch goes on" : "the batch is retried from it", failure.toString());
+                failures.add(new StreamsEventResponse.BatchItemFailure(sequence));
+                if (!everyFailure) {
+                    break; // reported at its record so that Lambda retries from there and nothing is skipped
                 }
-                try {
-                    deadLetterQueue.send(sequence, describe.apply(record), null, kind, java.util.Map.of(), poison);
-                } catch (RuntimeException sendFailure) {
-                    LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);
-                    return failAt(sequence, poison);
-                }
-            } catch (Throwable e) { // checked exceptions (Kotlin, Lombok's @SneakyThrows) and Errors too: a failure like any other,
-                return failAt(sequence, e); // reported at its record so that Lambda retries from there and nothing is skipped
             }
         }
-        return new StreamsEventResponse(List.of());
+        return new StreamsEventResponse(failures);
     }
 
-    private StreamsEventResponse failAt(String sequence, Throwable e) {
-        LOG.warn("{} record {} failed; the batch is retried from it: {}", kind, sequence, e.toString());
-        return new StreamsEventResponse(List.of(new StreamsEventResponse.BatchItemFailure(sequence)));
+    /** @return the record's failure, or null when it is done (succeeded, or poison handed to the DLQ) */
+    private Throwable run(R record, String sequence, Invocation invocation) {
+        try {
+            handler.handle(record, invocation);
+            return null;
+        } catch (PoisonMessageException poison) {
+            if (deadLetterQueue == null) {
+                return poison;
+            }
+            try {
+                deadLetterQueue.send(sequence, describe.apply(record), null, kind, java.util.Map.of(), poison);
+                return null;
+            } catch (Throwable sendFailure) {
+                LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);
+                return poison;
+            }
+        } catch (Throwable e) { // checked exceptions (Kotlin, Lombok's @SneakyThrows) and Errors too: a failure like any other
+            return e;
+        }
     }
 }

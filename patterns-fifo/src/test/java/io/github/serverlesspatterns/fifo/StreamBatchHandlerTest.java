@@ -102,4 +102,28 @@ class StreamBatchHandlerTest {
         assertTrue(batch.handle(retry, Invocation.builder().build()).getBatchItemFailures().isEmpty());
         assertEquals(List.of("item-0", "item-1", "item-2", "item-3", "item-4", "item-5", "item-6", "item-7"), applied);
     }
+
+    @Test
+    void reportingEveryFailure_runsEveryRecord_andReportsEachFailedOneBySequenceNumber(MotoService moto) {
+        List<DynamodbEvent.DynamodbStreamRecord> records = streamRecords(moto, "stream-every-failure", 6);
+        List<String> applied = new CopyOnWriteArrayList<>();
+        StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> batch = StreamBatchHandler.<DynamodbEvent.DynamodbStreamRecord>dynamodb((r, inv) -> {
+            String id = r.getDynamodb().getKeys().get("id").getS();
+            if (id.equals("item-1")) {
+                throw new IllegalStateException("busy");
+            }
+            if (id.equals("item-4")) {
+                throw new AssertionError("an Error is a failure like any other");
+            }
+            applied.add(id);
+            return null;
+        }).reportingEveryFailure();
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(records);
+        List<String> reported = batch.handle(event, Invocation.builder().build()).getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+        assertEquals(List.of(records.get(1).getDynamodb().getSequenceNumber(), records.get(4).getDynamodb().getSequenceNumber()),
+                reported);
+        assertEquals(List.of("item-0", "item-2", "item-3", "item-5"), applied, "the records after a failure ran");
+    }
 }
