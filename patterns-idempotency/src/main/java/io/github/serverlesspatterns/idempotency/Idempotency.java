@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.idempotency;
 
 import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -28,22 +30,36 @@ import java.util.function.Supplier;
  *
  * <p>One call:
  * <ol>
- *   <li>the key function gives the user's key; the stored key is {@code name + "#" + SHA-256(key)}
- *       (the raw key or payload is never stored). No key: {@link IdempotencyKeyMissingException},
- *       unless the config allows running unprotected;</li>
+ *   <li>the key function gives the user's key; the stored key is
+ *       {@code name + "#" + SHA-256(function name, scope, key)} (the raw key or payload is never
+ *       stored; the function name is left out with
+ *       {@link IdempotencyConfig.Builder#sharedAcrossFunctions}). No key (or no scope):
+ *       {@link IdempotencyKeyMissingException}, unless the config allows running unprotected;</li>
  *   <li>with the local cache on, a live COMPLETED record there is replayed (no store call);</li>
  *   <li>the store claims the key with an IN_PROGRESS record that lapses at the invocation's
- *       deadline (one store call). If a live record exists: a different payload raises
- *       {@link IdempotencyPayloadMismatchException}; COMPLETED is replayed through the codec;
- *       IN_PROGRESS raises {@link IdempotencyInProgressException}, or is waited for;</li>
- *   <li>the handler runs. If it throws, the record is released (by default) and the exception
- *       passes through unwrapped. Otherwise the result is stored as COMPLETED (one store call)
- *       and returned.</li>
+ *       deadline and carries a claim token of this call (one store call). If a live record exists:
+ *       a different payload raises {@link IdempotencyPayloadMismatchException}; COMPLETED is
+ *       replayed through the codec (and the response hook); UNREPLAYABLE raises
+ *       {@link IdempotencyResultUnavailableException}; IN_PROGRESS raises
+ *       {@link IdempotencyInProgressException}, or is waited for (never past the invocation's
+ *       deadline);</li>
+ *   <li>the handler runs. If it throws anything (an exception, an {@code Error}, an undeclared
+ *       checked exception), the claim is released (by default) and the throwable passes through
+ *       unchanged. Otherwise the result is stored as COMPLETED (one store call) and returned;
+ *       a result the config says not to keep ({@link IdempotencyConfig.Builder#storeResultIf})
+ *       releases the claim instead.</li>
  * </ol>
- * A store failure raises {@link IdempotencyStoreException} and the handler does not run
- * unprotected. Storing the result fails cleanly ({@link IdempotencyResultTooLargeException} or
- * {@link IdempotencyStoreException}) and releases the record, so nothing stays stuck
- * IN_PROGRESS; note that the handler's effect has then happened once.
+ * Every write after the claim is conditional on its token: a call whose claim lapsed (it ran past
+ * its deadline) and was taken over never erases or overwrites the new owner's record; it returns
+ * its result and logs that the claim was lost.
+ *
+ * <p>Failures: a store failure on the claim raises {@link IdempotencyStoreException} and the
+ * handler does not run unprotected. Once the handler has run, its effect has happened, so the key
+ * stays protected whatever follows: a result that cannot be encoded ({@code CodecException}) or is
+ * too large for the store is recorded as UNREPLAYABLE and the result is still returned to this
+ * caller; duplicates get {@link IdempotencyResultUnavailableException} until the record expires.
+ * Only when the store itself fails on completion is the claim released (and
+ * {@link IdempotencyStoreException} raised), so that nothing stays IN_PROGRESS.
  *
  * <p>Immutable and thread-safe; no reflection, no annotations.
  *
@@ -54,6 +70,8 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
 
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final HexFormat HEX = HexFormat.of();
+    /** With the request id, makes claim tokens unique: two claims of one invocation differ too. */
+    private static final AtomicLong CLAIMS = new AtomicLong();
 
     private final IdempotencyStore store;
     private final IdempotencyConfig<I, O> config;
@@ -88,28 +106,50 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     }
 
     /**
-     * The stored key for a user key: {@code name + "#" + hex(SHA-256(userKey))}.
+     * The stored key of a user key when no scope is configured:
+     * {@code name + "#" + hex(SHA-256(...))} of the function name (unless shared across functions)
+     * and the key.
      *
-     * @param userKey the key the key function returned
+     * @param userKey    the key the key function returned
+     * @param invocation the invocation (its function name namespaces the key)
      * @return the stored key
      */
-    public String storedKey(String userKey) {
-        return config.name() + "#" + sha256(userKey);
+    public String storedKey(String userKey, Invocation invocation) {
+        return storedKey(userKey, null, invocation);
+    }
+
+    private String storedKey(String userKey, String scope, Invocation invocation) {
+        // each part length-prefixed, so that no two (function, scope, key) triples hash the same text
+        StringBuilder text = new StringBuilder();
+        if (!config.sharedAcrossFunctions()) {
+            text.append("function:").append(invocation.functionName().length()).append(':').append(invocation.functionName());
+        }
+        if (scope != null) {
+            text.append("|scope:").append(scope.length()).append(':').append(scope);
+        }
+        if (text.length() == 0) {
+            return config.name() + "#" + sha256(userKey); // shared, unscoped: the key alone, as before 0.2
+        }
+        text.append("|key:").append(userKey);
+        return config.name() + "#" + sha256(text.toString());
     }
 
     private O handle(Handler<I, O> handler, I input, Invocation invocation) {
         String userKey = config.key().apply(input);
-        if (userKey == null || userKey.isBlank()) {
+        String scope = config.scope() == null ? null : config.scope().apply(input);
+        String missing = userKey == null || userKey.isBlank() ? "the key function returned no key (" + (userKey == null ? "null" : "blank") + ")"
+                : config.scope() != null && (scope == null || scope.isBlank()) ? "the scope function returned no scope (caller or tenant)"
+                : null;
+        if (missing != null) {
             if (config.missingKeyPolicy() == IdempotencyConfig.MissingKeyPolicy.RUN_UNPROTECTED) {
-                LOG.warn("idempotency '{}': no idempotency key for this input; running without idempotency (request {})",
-                        config.name(), invocation.requestId());
+                LOG.warn("idempotency '{}': {} for this input; running without idempotency (request {})",
+                        config.name(), missing, invocation.requestId());
                 return handler.handle(input, invocation);
             }
-            throw new IdempotencyKeyMissingException("idempotency '" + config.name()
-                    + "': the key function returned no key (" + (userKey == null ? "null" : "blank")
-                    + ") for this input; nothing ran");
+            throw new IdempotencyKeyMissingException("idempotency '" + config.name() + "': " + missing
+                    + " for this input; nothing ran");
         }
-        String key = storedKey(userKey);
+        String key = storedKey(userKey, scope, invocation);
         String payloadHash = config.payload() == null ? null : sha256(String.valueOf(config.payload().apply(input)));
 
         if (cache != null) {
@@ -124,14 +164,14 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
         while (true) {
             Instant now = config.clock().instant();
             IdempotencyRecord claim = IdempotencyRecord.inProgress(key, invocation.deadline(),
-                    now.plus(config.completedExpiry()), payloadHash);
-            ClaimResult result = call("claim", key, () -> store.claim(claim, now));
+                    now.plus(config.completedExpiry()), payloadHash, invocation.requestId() + "/" + CLAIMS.incrementAndGet());
+            ClaimResult result = claim(claim, now);
             if (result.isClaimed()) {
                 return runClaimed(handler, input, invocation, claim);
             }
             IdempotencyRecord existing = result.existingRecord().orElseThrow();
             validatePayload(existing, payloadHash);
-            if (existing.status() == IdempotencyRecord.Status.COMPLETED) {
+            if (existing.status() != IdempotencyRecord.Status.IN_PROGRESS) {
                 remember(existing);
                 return replay(existing);
             }
@@ -151,18 +191,39 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
                 remember(completed.get());
                 return replay(completed.get());
             }
+            if (invocation.remainingTime().isNegative() || invocation.remainingTime().isZero()) {
+                throw inProgress(existing, Duration.ofNanos(System.nanoTime() - waitStart)); // no re-claim past the deadline
+            }
             // the record was released or lapsed (or the wait slice ended): try to claim again
         }
     }
 
     /**
+     * Claims, or names the store that failed. A claim whose command failed may still have landed
+     * (a timeout on the client while the server went on): it is released by its token, best effort,
+     * so that it does not hold the key until the invocation's deadline.
+     */
+    private ClaimResult claim(IdempotencyRecord claim, Instant now) {
+        try {
+            return call("claim", claim.key(), () -> store.claim(claim, now));
+        } catch (IdempotencyStoreException e) {
+            try {
+                store.release(claim);
+            } catch (RuntimeException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Polls until the record completes (returned), disappears or lapses (empty: claim again), or
-     * the slice of waiting time ends (empty).
+     * the slice of waiting time ends (empty). No read is made once the slice has ended.
      */
     private Optional<IdempotencyRecord> awaitChange(String key, IdempotencyRecord seen, Duration left) {
         long end = System.nanoTime() + left.toNanos();
         Duration backoff = IdempotencyConfig.INITIAL_WAIT_BACKOFF;
-        while (System.nanoTime() < end) {
+        while (true) {
             long pause = Math.min(backoff.toNanos(), end - System.nanoTime());
             if (pause > 0) {
                 try {
@@ -172,51 +233,95 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
                     throw inProgress(seen, left);
                 }
             }
+            if (System.nanoTime() >= end) {
+                return Optional.empty();
+            }
             Optional<IdempotencyRecord> now = call("get", key, () -> store.get(key));
             if (now.isEmpty() || now.get().isExpired(config.clock().instant())) {
                 return Optional.empty();
             }
-            if (now.get().status() == IdempotencyRecord.Status.COMPLETED) {
+            if (now.get().status() != IdempotencyRecord.Status.IN_PROGRESS) {
                 return now;
             }
             backoff = backoff.multipliedBy(2).compareTo(IdempotencyConfig.MAX_WAIT_BACKOFF) > 0
                     ? IdempotencyConfig.MAX_WAIT_BACKOFF : backoff.multipliedBy(2);
         }
-        return Optional.empty();
     }
 
     private O runClaimed(Handler<I, O> handler, I input, Invocation invocation, IdempotencyRecord claim) {
         O output;
         try {
             output = handler.handle(input, invocation);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) too: nothing stays IN_PROGRESS
             if (config.releaseOnFailure()) {
-                releaseAfterFailure(claim.key(), e);
+                releaseAfterFailure(claim, e);
             }
+            throw Failures.rethrow(e);
+        }
+        if (config.storeResultIf() != null && !config.storeResultIf().test(output)) {
+            release(claim, "its result is not to be kept (storeResultIf)");
+            return output;
+        }
+        Instant now = config.clock().instant();
+        Instant expiresAt = now.plus(config.completedExpiry());
+        IdempotencyRecord completed;
+        try {
+            completed = claim.complete(output == null || config.resultCodec() == null ? null : config.resultCodec().encode(output),
+                    expiresAt);
+        } catch (RuntimeException encodeFailure) {
+            LOG.warn("idempotency '{}': the result for key {} could not be encoded ({}); the key is recorded as UNREPLAYABLE "
+                    + "so duplicates do not repeat the effect", config.name(), claim.key(), encodeFailure.getClass().getName());
+            completed = claim.unreplayable(expiresAt);
+        }
+        boolean written;
+        try {
+            written = complete(completed, now);
+        } catch (IdempotencyResultTooLargeException tooLarge) {
+            LOG.warn("idempotency '{}': {}; the key is recorded as UNREPLAYABLE instead", config.name(), tooLarge.getMessage());
+            completed = claim.unreplayable(expiresAt);
+            try {
+                written = complete(completed, now);
+            } catch (RuntimeException e) {
+                releaseAfterFailure(claim, e);
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            releaseAfterFailure(claim, e);
             throw e;
         }
-        try {
-            byte[] encoded = output == null ? null : config.resultCodec().encode(output);
-            Instant now = config.clock().instant();
-            IdempotencyRecord completed = claim.complete(encoded, now.plus(config.completedExpiry()));
-            call("complete", claim.key(), () -> {
-                store.complete(completed, now);
-                return null;
-            });
-            remember(completed);
+        if (!written) {
+            LOG.warn("idempotency '{}': the claim of key {} was lost before its result was stored (the call ran past its "
+                    + "invocation's deadline {} and another call took the key over); the result is returned but not kept, "
+                    + "and the effect may have run twice: give the function a longer timeout", config.name(), claim.key(),
+                    claim.inProgressUntil());
             return output;
-        } catch (RuntimeException e) {
-            releaseAfterFailure(claim.key(), e);
-            throw e;
+        }
+        remember(completed);
+        return output;
+    }
+
+    private boolean complete(IdempotencyRecord completed, Instant now) {
+        return call("complete", completed.key(), () -> store.complete(completed, now));
+    }
+
+    private void release(IdempotencyRecord claim, String why) {
+        try {
+            if (!store.release(claim)) {
+                LOG.warn("idempotency '{}': key {} was no longer this call's claim when released ({}); left as it is",
+                        config.name(), claim.key(), why);
+            }
+        } catch (RuntimeException releaseFailure) {
+            LOG.error("idempotency '{}': could not release key {} ({}); it stays IN_PROGRESS until its claim lapses at {}",
+                    config.name(), claim.key(), why, claim.inProgressUntil(), releaseFailure);
         }
     }
 
-    private void releaseAfterFailure(String key, Throwable failure) {
+    private void releaseAfterFailure(IdempotencyRecord claim, Throwable failure) {
         try {
-            store.release(key);
+            store.release(claim);
         } catch (RuntimeException releaseFailure) {
             LOG.error("idempotency '{}': could not release key {} after a failure; it stays IN_PROGRESS until its claim lapses",
-                    config.name(), key, releaseFailure);
+                    config.name(), claim.key(), releaseFailure);
             failure.addSuppressed(releaseFailure);
         }
     }
@@ -244,13 +349,19 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     }
 
     private O replay(IdempotencyRecord record) {
+        if (record.status() == IdempotencyRecord.Status.UNREPLAYABLE) {
+            throw new IdempotencyResultUnavailableException("idempotency '" + config.name() + "': key " + record.key()
+                    + " was completed by an earlier call, whose result could not be kept for replay (it failed to encode "
+                    + "or was too large for the store); nothing ran. The key is protected until " + record.expiresAt());
+        }
         Optional<byte[]> result = record.result();
-        return result.isEmpty() ? null : config.resultCodec().decode(result.get());
+        O output = result.isEmpty() || config.resultCodec() == null ? null : config.resultCodec().decode(result.get());
+        return config.responseHook() == null ? output : config.responseHook().apply(output, record);
     }
 
-    private void remember(IdempotencyRecord completed) {
+    private void remember(IdempotencyRecord done) {
         if (cache != null) {
-            cache.put(completed);
+            cache.put(done);
         }
     }
 

@@ -5,7 +5,9 @@ import io.github.serverlesspatterns.core.Codec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The immutable configuration of one {@link Idempotency} decorator. Build it with
@@ -54,8 +56,16 @@ public final class IdempotencyConfig<I, O> {
     private final boolean releaseOnFailure;
     private final int localCacheSize;
     private final Clock clock;
+    private final Function<? super I, String> scope;
+    private final boolean sharedAcrossFunctions;
+    private final Predicate<? super O> storeResultIf;
+    private final BiFunction<O, IdempotencyRecord, O> responseHook;
 
     private IdempotencyConfig(Builder<I, O> b) {
+        this.scope = b.scope;
+        this.sharedAcrossFunctions = b.sharedAcrossFunctions;
+        this.storeResultIf = b.storeResultIf;
+        this.responseHook = b.responseHook;
         this.name = b.name;
         this.key = b.key;
         this.resultCodec = b.resultCodec;
@@ -81,12 +91,31 @@ public final class IdempotencyConfig<I, O> {
      * @return the builder
      */
     public static <I, O> Builder<I, O> builder(String name, Function<? super I, String> key, Codec<O> resultCodec) {
-        return new Builder<>(name, key, resultCodec);
+        return new Builder<>(name, key, Objects.requireNonNull(resultCodec, "resultCodec"));
+    }
+
+    /**
+     * Starts a config that keeps no results: for handlers that return nothing ({@code Void}) or
+     * whose duplicates need no result. The record is kept (COMPLETED, without a result) and
+     * duplicates get {@code null} (or the {@linkplain Builder#responseHook response hook}'s value).
+     *
+     * @param name names this use of idempotency (see {@link #builder(String, Function, Codec)})
+     * @param key  the idempotency key of an input
+     * @param <I>  input type
+     * @param <O>  output type
+     * @return the builder
+     */
+    public static <I, O> Builder<I, O> builderWithoutResult(String name, Function<? super I, String> key) {
+        return new Builder<>(name, key, null);
     }
 
     /** @return a builder with this config's values */
     public Builder<I, O> toBuilder() {
         Builder<I, O> b = new Builder<>(name, key, resultCodec);
+        b.scope = scope;
+        b.sharedAcrossFunctions = sharedAcrossFunctions;
+        b.storeResultIf = storeResultIf;
+        b.responseHook = responseHook;
         b.payload = payload;
         b.completedExpiry = completedExpiry;
         b.missingKeyPolicy = missingKeyPolicy;
@@ -107,7 +136,27 @@ public final class IdempotencyConfig<I, O> {
         return key;
     }
 
-    /** @return the result codec */
+    /** @return the scope function (caller or tenant), or {@code null} when keys are not scoped (the default) */
+    public Function<? super I, String> scope() {
+        return scope;
+    }
+
+    /** @return whether functions of other names share these records; default {@code false} */
+    public boolean sharedAcrossFunctions() {
+        return sharedAcrossFunctions;
+    }
+
+    /** @return which results are kept for replay, or {@code null} for all (the default) */
+    public Predicate<? super O> storeResultIf() {
+        return storeResultIf;
+    }
+
+    /** @return what replays pass through, or {@code null} (the default) */
+    public BiFunction<O, IdempotencyRecord, O> responseHook() {
+        return responseHook;
+    }
+
+    /** @return the result codec, or {@code null} for a config {@linkplain #builderWithoutResult without results} */
     public Codec<O> resultCodec() {
         return resultCodec;
     }
@@ -171,15 +220,73 @@ public final class IdempotencyConfig<I, O> {
         private boolean releaseOnFailure = true;
         private int localCacheSize = DEFAULT_LOCAL_CACHE_SIZE;
         private Clock clock = Clock.systemUTC();
+        private Function<? super I, String> scope;
+        private boolean sharedAcrossFunctions;
+        private Predicate<? super O> storeResultIf;
+        private BiFunction<O, IdempotencyRecord, O> responseHook;
 
         private Builder(String name, Function<? super I, String> key, Codec<O> resultCodec) {
             Objects.requireNonNull(name, "name");
             if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException("name must be 1 to 64 of A-Z a-z 0-9 . _ - : '" + name + "'");
+                throw new IllegalArgumentException("name must be 1 to 64 of A-Z a-z 0-9 . _ - (no ':' or spaces): '" + name + "'");
             }
             this.name = name;
             this.key = Objects.requireNonNull(key, "key");
-            this.resultCodec = Objects.requireNonNull(resultCodec, "resultCodec");
+            this.resultCodec = resultCodec;
+        }
+
+        /**
+         * Scopes every key to a caller or tenant: the scope is part of the stored key, so a key
+         * presented by another caller is another record, and a replay never hands one caller's
+         * result to another. Use the authenticated identity (an authorizer's principal, a tenant
+         * id from a verified token), never a value the caller merely asserts. An input without a
+         * scope is treated like one without a key ({@link MissingKeyPolicy}).
+         *
+         * @param scope the caller or tenant of an input
+         * @return this builder
+         */
+        public Builder<I, O> scope(Function<? super I, String> scope) {
+            this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /**
+         * By default the function's name (from the invocation) is part of the stored key, so two
+         * functions that use the same config name never share records by accident (one would
+         * replay the other's result without running). Share them on purpose with this.
+         *
+         * @param shared {@code true} to share records with functions of other names
+         * @return this builder
+         */
+        public Builder<I, O> sharedAcrossFunctions(boolean shared) {
+            this.sharedAcrossFunctions = shared;
+            return this;
+        }
+
+        /**
+         * Keeps only results that pass {@code predicate}; for the others the claim is released as
+         * if the handler had failed, so the next call with the key runs again. For results that
+         * mean "not done", such as a 4xx response to a bad request: kept, it would be replayed to
+         * the corrected request.
+         *
+         * @param predicate which results to keep
+         * @return this builder
+         */
+        public Builder<I, O> storeResultIf(Predicate<? super O> predicate) {
+            this.storeResultIf = Objects.requireNonNull(predicate, "predicate");
+            return this;
+        }
+
+        /**
+         * Passes every replayed result (not first results) through {@code hook}, with the record it
+         * came from: e.g. to add an {@code Idempotent-Replayed: true} header.
+         *
+         * @param hook the replayed result and its record to the result returned
+         * @return this builder
+         */
+        public Builder<I, O> responseHook(BiFunction<O, IdempotencyRecord, O> hook) {
+            this.responseHook = Objects.requireNonNull(hook, "hook");
+            return this;
         }
 
         /**

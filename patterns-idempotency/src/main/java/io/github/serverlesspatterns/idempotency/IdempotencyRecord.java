@@ -13,6 +13,10 @@ import java.util.Optional;
  * configured completed expiry; DynamoDB's TTL attribute), an IN_PROGRESS record at
  * {@link #inProgressUntil()} (the deadline of the invocation that claimed it, so that a call that
  * timed out can be taken over by its retry) or at {@link #expiresAt()}, whichever is first.
+ *
+ * <p>Every claim carries a {@linkplain #claimToken() claim token} that no other claim shares. A
+ * store completes or releases a record only while it still holds the same token, so a call whose
+ * claim lapsed and was taken over can never erase or overwrite the new owner's record.
  */
 public final class IdempotencyRecord {
 
@@ -21,7 +25,13 @@ public final class IdempotencyRecord {
         /** The first call is running. */
         IN_PROGRESS,
         /** The first call finished; its result is kept for replay. */
-        COMPLETED
+        COMPLETED,
+        /**
+         * The first call finished (its effect happened) but its result could not be kept for
+         * replay: it failed to encode, or was too large for the store. Duplicates are refused with
+         * {@link IdempotencyResultUnavailableException} until the record expires; they never run.
+         */
+        UNREPLAYABLE
     }
 
     private final String key;
@@ -30,15 +40,30 @@ public final class IdempotencyRecord {
     private final Instant inProgressUntil;
     private final String payloadHash;
     private final byte[] result;
+    private final String claimToken;
 
     private IdempotencyRecord(String key, Status status, Instant expiresAt, Instant inProgressUntil, String payloadHash,
-                              byte[] result) {
+                              byte[] result, String claimToken) {
         this.key = Objects.requireNonNull(key, "key");
         this.status = Objects.requireNonNull(status, "status");
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         this.inProgressUntil = Objects.requireNonNull(inProgressUntil, "inProgressUntil");
         this.payloadHash = payloadHash;
         this.result = result;
+        this.claimToken = claimToken;
+    }
+
+    /**
+     * A new IN_PROGRESS record with a random claim token.
+     *
+     * @param key             the stored key (the digest)
+     * @param inProgressUntil when the claim lapses (the invocation's deadline)
+     * @param expiresAt       when the record expires in any state
+     * @param payloadHash     the hash of the validated payload part, or {@code null}
+     * @return the record
+     */
+    public static IdempotencyRecord inProgress(String key, Instant inProgressUntil, Instant expiresAt, String payloadHash) {
+        return inProgress(key, inProgressUntil, expiresAt, payloadHash, java.util.UUID.randomUUID().toString());
     }
 
     /**
@@ -48,10 +73,16 @@ public final class IdempotencyRecord {
      * @param inProgressUntil when the claim lapses (the invocation's deadline)
      * @param expiresAt       when the record expires in any state
      * @param payloadHash     the hash of the validated payload part, or {@code null}
+     * @param claimToken      a token no other claim of this key ever carries (1 to 256 characters)
      * @return the record
      */
-    public static IdempotencyRecord inProgress(String key, Instant inProgressUntil, Instant expiresAt, String payloadHash) {
-        return new IdempotencyRecord(key, Status.IN_PROGRESS, expiresAt, inProgressUntil, payloadHash, null);
+    public static IdempotencyRecord inProgress(String key, Instant inProgressUntil, Instant expiresAt, String payloadHash,
+                                               String claimToken) {
+        Objects.requireNonNull(claimToken, "claimToken");
+        if (claimToken.isEmpty() || claimToken.length() > 256) {
+            throw new IllegalArgumentException("claimToken must be 1 to 256 characters: " + claimToken.length());
+        }
+        return new IdempotencyRecord(key, Status.IN_PROGRESS, expiresAt, inProgressUntil, payloadHash, null, claimToken);
     }
 
     /**
@@ -63,11 +94,13 @@ public final class IdempotencyRecord {
      * @param inProgressUntil the in-progress expiry
      * @param payloadHash     the payload hash or {@code null}
      * @param result          the encoded result, or {@code null} for none (in progress, or a {@code null} result)
+     * @param claimToken      the token of the claim that wrote it, or {@code null} when the store holds none
      * @return the record
      */
     public static IdempotencyRecord of(String key, Status status, Instant expiresAt, Instant inProgressUntil,
-                                       String payloadHash, byte[] result) {
-        return new IdempotencyRecord(key, status, expiresAt, inProgressUntil, payloadHash, result == null ? null : result.clone());
+                                       String payloadHash, byte[] result, String claimToken) {
+        return new IdempotencyRecord(key, status, expiresAt, inProgressUntil, payloadHash, result == null ? null : result.clone(),
+                claimToken);
     }
 
     /**
@@ -79,7 +112,33 @@ public final class IdempotencyRecord {
      */
     public IdempotencyRecord complete(byte[] encodedResult, Instant expiresAt) {
         return new IdempotencyRecord(key, Status.COMPLETED, expiresAt, inProgressUntil, payloadHash,
-                encodedResult == null ? null : encodedResult.clone());
+                encodedResult == null ? null : encodedResult.clone(), claimToken);
+    }
+
+    /**
+     * This record, completed without a replayable result (see {@link Status#UNREPLAYABLE}).
+     *
+     * @param expiresAt when the record expires
+     * @return the UNREPLAYABLE record
+     */
+    public IdempotencyRecord unreplayable(Instant expiresAt) {
+        return new IdempotencyRecord(key, Status.UNREPLAYABLE, expiresAt, inProgressUntil, payloadHash, null, claimToken);
+    }
+
+    /**
+     * @return the token of the claim that wrote this record (the same in its completed form); empty
+     *         for a record a store wrote without one (written before tokens existed)
+     */
+    public Optional<String> claimToken() {
+        return Optional.ofNullable(claimToken);
+    }
+
+    /**
+     * @param other a record, typically as a store read it back
+     * @return {@code true} if both carry the same claim token
+     */
+    public boolean sameClaim(IdempotencyRecord other) {
+        return claimToken != null && claimToken.equals(other.claimToken);
     }
 
     /** @return the stored key: the config name and the SHA-256 digest of the user's key */
@@ -139,7 +198,7 @@ public final class IdempotencyRecord {
         IdempotencyRecord that = (IdempotencyRecord) o;
         return key.equals(that.key) && status == that.status && expiresAt.equals(that.expiresAt)
                 && inProgressUntil.equals(that.inProgressUntil) && Objects.equals(payloadHash, that.payloadHash)
-                && Arrays.equals(result, that.result);
+                && Arrays.equals(result, that.result) && Objects.equals(claimToken, that.claimToken);
     }
 
     @Override

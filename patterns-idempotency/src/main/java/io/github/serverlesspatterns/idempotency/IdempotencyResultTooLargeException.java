@@ -1,7 +1,8 @@
 package io.github.serverlesspatterns.idempotency;
 
 /**
- * The handler's encoded result is larger than the store can keep (DynamoDB: 400 KB per item). The record was released, so a retry runs the handler again.
+ * The handler's encoded result is larger than the store can keep (DynamoDB: 400 KB per item). Thrown by a store; the
+ * decorator then records the key as {@link IdempotencyRecord.Status#UNREPLAYABLE}, so a retry does not run the handler again.
  */
 public class IdempotencyResultTooLargeException extends IdempotencyException {
 

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <p>Each method is one round trip to the backend where the backend allows it: the decorator's
  * first call costs {@code claim} + {@code complete}, a repeat costs one {@code claim}.
- * Implementations must be thread-safe and atomic per key. A store throws any runtime
+ * Implementations must be thread-safe and atomic per key, and every write after the claim must
+ * be conditional on the claim token (compare-and-set), as the contract test checks. A store throws any runtime
  * exception when its backend fails; the decorator turns it into an
  * {@link IdempotencyStoreException} naming the store and key.
  */
@@ -28,20 +29,28 @@ public interface IdempotencyStore extends io.github.serverlesspatterns.core.Prim
     ClaimResult claim(IdempotencyRecord inProgress, Instant now);
 
     /**
-     * Replaces the record of {@code completed.key()} with the COMPLETED record.
+     * Replaces a claim's record with its completed form ({@link IdempotencyRecord.Status#COMPLETED}
+     * or {@link IdempotencyRecord.Status#UNREPLAYABLE}), atomically and only while the stored record
+     * is still that claim: IN_PROGRESS with the same {@linkplain IdempotencyRecord#claimToken() claim
+     * token}. A call whose claim lapsed and was taken over, or was released, writes nothing.
      *
-     * @param completed the COMPLETED record
+     * @param completed the completed record (it carries its claim's token)
      * @param now       the current time, by the decorator's clock
+     * @return {@code true} if written; {@code false} if the stored record is no longer this claim
      * @throws IdempotencyResultTooLargeException if the backend cannot keep a result of this size
+     *                                            (nothing is written then)
      */
-    void complete(IdempotencyRecord completed, Instant now);
+    boolean complete(IdempotencyRecord completed, Instant now);
 
     /**
-     * Deletes the record of a key (a failed call releases its claim so the retry runs again).
+     * Deletes a claim's record, atomically and only while the stored record is still that claim
+     * (IN_PROGRESS with the same claim token), so that a retry can run: a late release never
+     * erases another call's claim or a completed record.
      *
-     * @param key the stored key
+     * @param claim the IN_PROGRESS record this call wrote
+     * @return {@code true} if deleted; {@code false} if the stored record is no longer this claim
      */
-    void release(String key);
+    boolean release(IdempotencyRecord claim);
 
     /**
      * Reads a record, expired or not, with strong consistency.

@@ -9,8 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * An {@link IdempotencyStore} in this JVM's memory: for tests, local runs, and functions whose
  * duplicates always reach the same instance (rarely true on Lambda: prefer DynamoDB or Redis).
- * Expired records are replaced on claim but otherwise kept until {@link #release} or
- * {@link #clear()}. Thread-safe; claims are atomic per key.
+ * Expired records are replaced on claim but otherwise kept until released or {@link #clear()}. Thread-safe; claims are atomic per key.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -36,14 +35,35 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(IdempotencyRecord completed, Instant now) {
+    public boolean complete(IdempotencyRecord completed, Instant now) {
         Objects.requireNonNull(completed, "completed");
-        records.put(completed.key(), completed);
+        boolean[] written = new boolean[1];
+        records.computeIfPresent(completed.key(), (key, current) -> {
+            if (isClaim(current, completed)) {
+                written[0] = true;
+                return completed;
+            }
+            return current;
+        });
+        return written[0];
     }
 
     @Override
-    public void release(String key) {
-        records.remove(Objects.requireNonNull(key, "key"));
+    public boolean release(IdempotencyRecord claim) {
+        Objects.requireNonNull(claim, "claim");
+        boolean[] deleted = new boolean[1];
+        records.computeIfPresent(claim.key(), (key, current) -> {
+            if (isClaim(current, claim)) {
+                deleted[0] = true;
+                return null;
+            }
+            return current;
+        });
+        return deleted[0];
+    }
+
+    private static boolean isClaim(IdempotencyRecord stored, IdempotencyRecord mine) {
+        return stored.status() == IdempotencyRecord.Status.IN_PROGRESS && stored.sameClaim(mine);
     }
 
     @Override

@@ -116,10 +116,85 @@ public abstract class IdempotencyStoreContract {
     @Test
     void release_letsTheKeyBeClaimedAgain() {
         String key = newKey();
-        store().claim(inProgress(key, null), T0);
-        store().release(key);
+        IdempotencyRecord claim = inProgress(key, null);
+        store().claim(claim, T0);
+        assertTrue(store().release(claim));
         assertTrue(store().get(key).isEmpty());
         assertTrue(store().claim(inProgress(key, null), T0).isClaimed());
+    }
+
+    @Test
+    void claimToken_isStoredWithTheRecord_andKeptByCompletion() {
+        String key = newKey();
+        IdempotencyRecord claim = inProgress(key, null);
+        store().claim(claim, T0);
+        assertEquals(claim.claimToken(), store().get(key).orElseThrow().claimToken());
+        assertTrue(store().complete(claim.complete(new byte[] {7}, T0.plus(HOUR)), T0));
+        assertTrue(store().get(key).orElseThrow().sameClaim(claim));
+    }
+
+    /** A lapsed claim's owner (A) finishing after another call (B) took the key over. */
+    private IdempotencyRecord[] takenOver(String key) {
+        IdempotencyRecord a = inProgress(key, null);
+        assertTrue(store().claim(a, T0).isClaimed());
+        Instant afterA = T0.plusSeconds(31); // A's claim lapsed at T0 + 30 s
+        IdempotencyRecord b = IdempotencyRecord.inProgress(key, afterA.plusSeconds(30), afterA.plus(HOUR), null);
+        assertTrue(store().claim(b, afterA).isClaimed(), "B takes the lapsed claim over");
+        return new IdempotencyRecord[] {a, b};
+    }
+
+    @Test
+    void aLapsedClaimsRelease_neverErasesTheNewOwnersClaim() {
+        String key = newKey();
+        IdempotencyRecord[] ab = takenOver(key);
+        assertFalse(store().release(ab[0]), "A's late release deletes nothing");
+        IdempotencyRecord stored = store().get(key).orElseThrow();
+        assertTrue(stored.sameClaim(ab[1]), "B's claim is still there");
+        assertFalse(store().claim(inProgress(key, null), T0.plusSeconds(32)).isClaimed(), "so C cannot run while B runs");
+    }
+
+    @Test
+    void aLapsedClaimsCompletion_neverOverwritesTheNewOwnersRecord() {
+        String key = newKey();
+        IdempotencyRecord[] ab = takenOver(key);
+        assertFalse(store().complete(ab[0].complete(new byte[] {1}, T0.plus(HOUR)), T0.plusSeconds(32)));
+        IdempotencyRecord stored = store().get(key).orElseThrow();
+        assertEquals(IdempotencyRecord.Status.IN_PROGRESS, stored.status());
+        assertTrue(stored.sameClaim(ab[1]));
+        assertTrue(store().complete(ab[1].complete(new byte[] {2}, T0.plus(HOUR)), T0.plusSeconds(33)), "B completes");
+        assertArrayEquals(new byte[] {2}, store().get(key).orElseThrow().result().orElseThrow());
+    }
+
+    @Test
+    void aLateRelease_neverErasesACompletedRecord() {
+        String key = newKey();
+        IdempotencyRecord claim = inProgress(key, null);
+        store().claim(claim, T0);
+        assertTrue(store().complete(claim.complete(new byte[] {3}, T0.plus(HOUR)), T0));
+        assertFalse(store().release(claim), "a release that arrives after the completion (a slow store) deletes nothing");
+        assertEquals(IdempotencyRecord.Status.COMPLETED, store().get(key).orElseThrow().status());
+    }
+
+    @Test
+    void completion_afterARelease_writesNothing() {
+        String key = newKey();
+        IdempotencyRecord claim = inProgress(key, null);
+        store().claim(claim, T0);
+        assertTrue(store().release(claim));
+        assertFalse(store().complete(claim.complete(new byte[] {4}, T0.plus(HOUR)), T0));
+        assertTrue(store().get(key).isEmpty());
+    }
+
+    @Test
+    void anUnreplayableRecord_isLive_andKeepsTheKeyProtected() {
+        String key = newKey();
+        IdempotencyRecord claim = inProgress(key, "h");
+        store().claim(claim, T0);
+        assertTrue(store().complete(claim.unreplayable(T0.plus(HOUR)), T0));
+        ClaimResult again = store().claim(inProgress(key, "h"), T0.plusSeconds(60)); // long after the in-progress deadline
+        assertFalse(again.isClaimed());
+        assertEquals(IdempotencyRecord.Status.UNREPLAYABLE, again.existingRecord().orElseThrow().status());
+        assertTrue(again.existingRecord().orElseThrow().result().isEmpty());
     }
 
     @Test

@@ -34,17 +34,18 @@ import java.util.Optional;
  *   <tr><th>attribute</th><th>type</th><th>meaning</th></tr>
  *   <tr><td>{@code id}</td><td>S, partition key</td><td>the stored key: config name + SHA-256 digest</td></tr>
  *   <tr><td>{@code sk} (optional)</td><td>S, sort key</td><td>a fixed value, for a table shared with other data</td></tr>
- *   <tr><td>{@code status}</td><td>S</td><td>{@code IN_PROGRESS} or {@code COMPLETED}</td></tr>
+ *   <tr><td>{@code status}</td><td>S</td><td>{@code IN_PROGRESS}, {@code COMPLETED} or {@code UNREPLAYABLE}</td></tr>
  *   <tr><td>{@code expiration}</td><td>N</td><td>epoch seconds; enable DynamoDB TTL on it</td></tr>
  *   <tr><td>{@code in_progress_expiration}</td><td>N</td><td>epoch milliseconds: the claiming invocation's deadline</td></tr>
  *   <tr><td>{@code validation}</td><td>S</td><td>SHA-256 of the validated payload part, when validation is on</td></tr>
  *   <tr><td>{@code data}</td><td>B</td><td>the encoded result (absent for a {@code null} result)</td></tr>
+ *   <tr><td>{@code claim_token}</td><td>S</td><td>the token of the claim that wrote the record</td></tr>
  * </table>
  *
  * <p>Calls: a claim is one conditional {@code PutItem} with
  * {@code ReturnValuesOnConditionCheckFailure=ALL_OLD}; when the service returns no old item, one
- * consistent {@code GetItem} follows. Completion is one unconditional {@code PutItem} of the whole record; release one
- * {@code DeleteItem}. A result that would make the item exceed DynamoDB's 400 KB raises
+ * consistent {@code GetItem} follows. Completion is one {@code PutItem} of the whole record and release one
+ * {@code DeleteItem}, both conditional on the record still being this claim (IN_PROGRESS with its token). A result that would make the item exceed DynamoDB's 400 KB raises
  * {@link IdempotencyResultTooLargeException} before any call.
  *
  * <p>The store uses the client it is given and never closes it. Thread-safe.
@@ -64,6 +65,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     private final String inProgressExpiryAttribute;
     private final String validationAttribute;
     private final String dataAttribute;
+    private final String claimTokenAttribute;
 
     private DynamoDbIdempotencyStore(Builder b) {
         this.client = b.client;
@@ -76,6 +78,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         this.inProgressExpiryAttribute = b.inProgressExpiryAttribute;
         this.validationAttribute = b.validationAttribute;
         this.dataAttribute = b.dataAttribute;
+        this.claimTokenAttribute = b.claimTokenAttribute;
     }
 
     /**
@@ -145,18 +148,36 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public void complete(IdempotencyRecord completed, Instant now) {
+    public boolean complete(IdempotencyRecord completed, Instant now) {
         int size = estimatedItemSize(completed);
         if (size > MAX_ITEM_BYTES) {
             throw new IdempotencyResultTooLargeException("DynamoDB table " + tableName + ": the result for key "
                     + completed.key() + " is " + completed.resultSize() + " bytes encoded; the item would be about " + size
-                    + " bytes, over DynamoDB's " + MAX_ITEM_BYTES + " byte limit. The record was released; "
+                    + " bytes, over DynamoDB's " + MAX_ITEM_BYTES + " byte limit; "
                     + "return a smaller result (e.g. a reference to S3) or use the Redis store");
         }
         // the whole completed record in one PutItem: the same operation as the claim, so a cold start
         // loads one request type's classes, not two (measured: jmh ColdStart, see BENCHMARKS.md)
         Map<String, AttributeValue> item = toItem(completed);
-        client.putItem(b -> b.tableName(tableName).item(item));
+        try {
+            client.putItem(b -> b.tableName(tableName).item(item).conditionExpression(STILL_THIS_CLAIM)
+                    .expressionAttributeNames(claimNames()).expressionAttributeValues(claimValues(completed)));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    private static final String STILL_THIS_CLAIM = "#status = :in_progress AND #tok = :tok";
+
+    private Map<String, String> claimNames() {
+        return Map.of("#status", statusAttribute, "#tok", claimTokenAttribute);
+    }
+
+    private static Map<String, AttributeValue> claimValues(IdempotencyRecord record) {
+        String token = record.claimToken().orElseThrow(() -> new IllegalArgumentException("record has no claim token: " + record));
+        return Map.of(":in_progress", AttributeValue.fromS(IdempotencyRecord.Status.IN_PROGRESS.name()),
+                ":tok", AttributeValue.fromS(token));
     }
 
     /** The item for a record: the claim writes it IN_PROGRESS, completion writes it whole again, COMPLETED with its result. */
@@ -167,12 +188,19 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         item.put(inProgressExpiryAttribute, number(record.inProgressUntil().toEpochMilli()));
         record.payloadHash().ifPresent(h -> item.put(validationAttribute, AttributeValue.fromS(h)));
         record.result().ifPresent(r -> item.put(dataAttribute, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(r))));
+        record.claimToken().ifPresent(t -> item.put(claimTokenAttribute, AttributeValue.fromS(t)));
         return item;
     }
 
     @Override
-    public void release(String key) {
-        client.deleteItem(b -> b.tableName(tableName).key(key(key)));
+    public boolean release(IdempotencyRecord claim) {
+        try {
+            client.deleteItem(b -> b.tableName(tableName).key(key(claim.key())).conditionExpression(STILL_THIS_CLAIM)
+                    .expressionAttributeNames(claimNames()).expressionAttributeValues(claimValues(claim)));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
     }
 
     @Override
@@ -203,8 +231,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         Instant inProgressUntil = ip == null ? expiresAt : Instant.ofEpochMilli(Long.parseLong(ip.n()));
         AttributeValue validation = item.get(validationAttribute);
         AttributeValue data = item.get(dataAttribute);
+        AttributeValue token = item.get(claimTokenAttribute);
         return IdempotencyRecord.of(key, status, expiresAt, inProgressUntil, validation == null ? null : validation.s(),
-                data == null ? null : data.b().asByteArrayUnsafe());
+                data == null ? null : data.b().asByteArrayUnsafe(), token == null ? null : token.s());
     }
 
     private int estimatedItemSize(IdempotencyRecord record) {
@@ -212,7 +241,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         int size = utf8(keyAttribute) + utf8(record.key())
                 + utf8(statusAttribute) + utf8(record.status().name())
                 + utf8(expiryAttribute) + 21 + utf8(inProgressExpiryAttribute) + 21
-                + utf8(dataAttribute) + record.resultSize();
+                + utf8(dataAttribute) + record.resultSize()
+                + utf8(claimTokenAttribute) + record.claimToken().map(DynamoDbIdempotencyStore::utf8).orElse(0);
         if (sortKeyAttribute != null) {
             size += utf8(sortKeyAttribute) + utf8(sortKeyValue);
         }
@@ -247,6 +277,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         private String inProgressExpiryAttribute = "in_progress_expiration";
         private String validationAttribute = "validation";
         private String dataAttribute = "data";
+        private String claimTokenAttribute = "claim_token";
 
         private Builder(DynamoDbClient client, String tableName) {
             this.client = Objects.requireNonNull(client, "client");
@@ -329,12 +360,21 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
 
         /**
+         * @param name claim token attribute; default {@code claim_token}
+         * @return this builder
+         */
+        public Builder claimTokenAttribute(String name) {
+            this.claimTokenAttribute = name(name, "claimTokenAttribute");
+            return this;
+        }
+
+        /**
          * @return the store
          * @throws IllegalStateException if two attributes share a name
          */
         public DynamoDbIdempotencyStore build() {
             List<String> all = new ArrayList<>(List.of(keyAttribute, statusAttribute, expiryAttribute,
-                    inProgressExpiryAttribute, validationAttribute, dataAttribute));
+                    inProgressExpiryAttribute, validationAttribute, dataAttribute, claimTokenAttribute));
             if (sortKeyAttribute != null) {
                 all.add(sortKeyAttribute);
             }

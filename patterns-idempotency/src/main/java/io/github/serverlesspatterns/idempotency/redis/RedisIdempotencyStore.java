@@ -26,13 +26,14 @@ import java.util.Optional;
  * An {@link IdempotencyStore} in Redis (Lettuce), shared by every instance of a function.
  *
  * <p>Each record is a hash under {@code prefix + storedKey} with the fields {@code status},
- * {@code exp} and {@code ipexp} (epoch ms by the decorator's clock), {@code val} (payload hash)
- * and {@code data} (the encoded result), and a Redis TTL equal to the record's expiry, so Redis
+ * {@code exp} and {@code ipexp} (epoch ms by the decorator's clock), {@code val} (payload hash),
+ * {@code tok} (the claim token) and {@code data} (the encoded result), and a Redis TTL equal to the record's expiry, so Redis
  * drops expired records itself.
  *
  * <p>Calls: a claim is one round trip (a Lua script that checks the live record and writes the
  * IN_PROGRESS one atomically, taking over an expired record in the same step); completion is one
- * round trip (a Lua script); release one {@code DEL}; get one {@code HGETALL}. Scripts run by
+ * round trip (a Lua script that writes only while the record is still this claim); release one
+ * round trip (a compare-and-delete script); get one {@code HGETALL}. Scripts run by
  * {@code EVALSHA}, loaded on the first {@code NOSCRIPT}.
  *
  * <p>The store opens one connection (thread-safe in Lettuce) on first use from the client it is
@@ -45,36 +46,56 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     /** Default command timeout: 1 second. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
-    private static final String CLAIM = String.join("\n",
+    /** Claims unless a live record exists; takes an expired one over in the same step. */
+    private static final Script CLAIM = new Script(ScriptOutputType.MULTI,
             "local cur = redis.call('HMGET', KEYS[1], 'status', 'exp', 'ipexp')",
             "if cur[1] then",
             "  local now = tonumber(ARGV[1])",
-            "  if tonumber(cur[2]) > now and (cur[1] == 'COMPLETED' or tonumber(cur[3]) > now) then",
+            "  if tonumber(cur[2]) > now and (cur[1] ~= 'IN_PROGRESS' or tonumber(cur[3]) > now) then",
             "    return redis.call('HGETALL', KEYS[1])",
             "  end",
             "  redis.call('DEL', KEYS[1])",
             "end",
-            "redis.call('HSET', KEYS[1], 'status', 'IN_PROGRESS', 'exp', ARGV[2], 'ipexp', ARGV[3])",
+            "redis.call('HSET', KEYS[1], 'status', 'IN_PROGRESS', 'exp', ARGV[2], 'ipexp', ARGV[3], 'tok', ARGV[6])",
             "if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'val', ARGV[4]) end",
             "redis.call('PEXPIRE', KEYS[1], ARGV[5])",
             "return {}");
 
-    private static final String COMPLETE = String.join("\n",
-            "redis.call('HSET', KEYS[1], 'status', 'COMPLETED', 'exp', ARGV[1], 'ipexp', ARGV[2])",
+    /** Completes only while the record is still this claim (IN_PROGRESS with its token). */
+    private static final Script COMPLETE = new Script(ScriptOutputType.INTEGER,
+            "local cur = redis.call('HMGET', KEYS[1], 'status', 'tok')",
+            "if cur[1] ~= 'IN_PROGRESS' or cur[2] ~= ARGV[7] then return 0 end",
+            "redis.call('HSET', KEYS[1], 'status', ARGV[8], 'exp', ARGV[1], 'ipexp', ARGV[2])",
             "if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'val', ARGV[5]) end",
             "if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'data', ARGV[4]) else redis.call('HDEL', KEYS[1], 'data') end",
             "redis.call('PEXPIRE', KEYS[1], ARGV[6])",
             "return 1");
 
-    private static final String CLAIM_SHA = sha1(CLAIM);
-    private static final String COMPLETE_SHA = sha1(COMPLETE);
+    /** Compare-and-delete: only this claim's own IN_PROGRESS record. */
+    private static final Script RELEASE = new Script(ScriptOutputType.INTEGER,
+            "local cur = redis.call('HMGET', KEYS[1], 'status', 'tok')",
+            "if cur[1] == 'IN_PROGRESS' and cur[2] == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end",
+            "return 0");
+
+    /** A Lua script, run by EVALSHA once the server has it. */
+    private static final class Script {
+        final String text;
+        final String sha;
+        final ScriptOutputType type;
+
+        Script(ScriptOutputType type, String... lines) {
+            this.text = String.join("\n", lines);
+            this.sha = sha1(text);
+            this.type = type;
+        }
+    }
 
     private final RedisClient client;
     private final String prefix;
     private final Duration timeout;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private volatile boolean claimLoaded;
-    private volatile boolean completeLoaded;
+    /** Scripts this store has seen the server run (EVALSHA first for them). */
+    private final java.util.Set<Script> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RedisIdempotencyStore(RedisClient client, String prefix, Duration timeout) {
         this.client = client;
@@ -124,10 +145,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     @Override
     public ClaimResult claim(IdempotencyRecord inProgress, Instant now) {
         long ttl = Math.max(1, inProgress.expiresAt().toEpochMilli() - now.toEpochMilli());
-        List<Object> existing = run(true, inProgress.key(),
+        List<Object> existing = asList(run(CLAIM, inProgress.key(),
                 bytes(now.toEpochMilli()), bytes(inProgress.expiresAt().toEpochMilli()),
                 bytes(inProgress.inProgressUntil().toEpochMilli()),
-                utf8(inProgress.payloadHash().orElse("")), bytes(ttl));
+                utf8(inProgress.payloadHash().orElse("")), bytes(ttl), utf8(token(inProgress))));
         if (existing == null || existing.isEmpty()) {
             return ClaimResult.claimed();
         }
@@ -135,17 +156,23 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     }
 
     @Override
-    public void complete(IdempotencyRecord completed, Instant now) {
+    public boolean complete(IdempotencyRecord completed, Instant now) {
         Optional<byte[]> result = completed.result();
         long ttl = Math.max(1, completed.expiresAt().toEpochMilli() - now.toEpochMilli());
-        run(false, completed.key(), bytes(completed.expiresAt().toEpochMilli()),
+        Object written = run(COMPLETE, completed.key(), bytes(completed.expiresAt().toEpochMilli()),
                 bytes(completed.inProgressUntil().toEpochMilli()), utf8(result.isPresent() ? "1" : "0"),
-                result.orElse(new byte[0]), utf8(completed.payloadHash().orElse("")), bytes(ttl));
+                result.orElse(new byte[0]), utf8(completed.payloadHash().orElse("")), bytes(ttl), utf8(token(completed)),
+                utf8(completed.status().name()));
+        return Long.valueOf(1).equals(written);
     }
 
     @Override
-    public void release(String key) {
-        commands().del(redisKey(key));
+    public boolean release(IdempotencyRecord claim) {
+        return Long.valueOf(1).equals(run(RELEASE, claim.key(), utf8(token(claim))));
+    }
+
+    private static String token(IdempotencyRecord record) {
+        return record.claimToken().orElseThrow(() -> new IllegalArgumentException("record has no claim token: " + record));
     }
 
     @Override
@@ -173,26 +200,19 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         }
     }
 
-    private List<Object> run(boolean claim, String key, byte[]... args) {
+    private Object run(Script script, String key, byte[]... args) {
         RedisCommands<byte[], byte[]> commands = commands();
         byte[][] keys = {redisKey(key)};
-        String script = claim ? CLAIM : COMPLETE;
-        ScriptOutputType type = claim ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER;
-        boolean loaded = claim ? claimLoaded : completeLoaded;
-        if (loaded) {
+        if (loaded.contains(script)) {
             try {
-                return asList(commands.evalsha(claim ? CLAIM_SHA : COMPLETE_SHA, type, keys, args));
+                return commands.evalsha(script.sha, script.type, keys, args);
             } catch (RedisNoScriptException e) {
                 // the server restarted or flushed its scripts: EVAL below loads it again
             }
         }
         // EVAL runs the script and caches it on the server: still one round trip
-        List<Object> reply = asList(commands.eval(script, type, keys, args));
-        if (claim) {
-            claimLoaded = true;
-        } else {
-            completeLoaded = true;
-        }
+        Object reply = commands.eval(script.text, script.type, keys, args);
+        loaded.add(script);
         return reply;
     }
 
@@ -223,7 +243,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         byte[] ip = fields.get("ipexp");
         Instant inProgressUntil = ip == null ? expiresAt : Instant.ofEpochMilli(Long.parseLong(text(ip)));
         byte[] val = fields.get("val");
-        return IdempotencyRecord.of(key, status, expiresAt, inProgressUntil, val == null ? null : text(val), fields.get("data"));
+        byte[] tok = fields.get("tok");
+        return IdempotencyRecord.of(key, status, expiresAt, inProgressUntil, val == null ? null : text(val), fields.get("data"),
+                tok == null ? null : text(tok));
     }
 
     private byte[] redisKey(String key) {

@@ -7,7 +7,8 @@ import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.idempotency.ConcurrencyChecks;
 import io.github.serverlesspatterns.idempotency.Idempotency;
 import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
-import io.github.serverlesspatterns.idempotency.IdempotencyResultTooLargeException;
+import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
+import io.github.serverlesspatterns.idempotency.IdempotencyResultUnavailableException;
 import io.github.serverlesspatterns.idempotency.IdempotencyStoreException;
 import io.github.serverlesspatterns.testing.AwsClients;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
@@ -85,7 +86,7 @@ class DynamoDbIdempotencyScenarioTest {
     }
 
     @Test
-    void resultTooLargeForAnItem_raisesAClearError_andLeavesNoRecordInProgress() {
+    void resultTooLargeForAnItem_isReturned_andTheKeyStaysProtectedAsUnreplayable() {
         DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(moto.dynamoDb(), TABLE).build();
         Idempotency<String, String> idempotency = Idempotency.of(store,
                 IdempotencyConfig.<String, String>builder("big", k -> k, Codecs.utf8()).build());
@@ -96,13 +97,13 @@ class DynamoDbIdempotencyScenarioTest {
         }, idempotency);
         String key = "big-" + System.nanoTime();
 
-        IdempotencyResultTooLargeException e = assertThrows(IdempotencyResultTooLargeException.class,
+        assertEquals(401 * 1024, handler.handle(key, invocation()).length(), "the first caller gets its result");
+        assertEquals(IdempotencyRecord.Status.UNREPLAYABLE, store.get(idempotency.storedKey(key, invocation())).orElseThrow().status(),
+                "not stuck IN_PROGRESS, not released either");
+        IdempotencyResultUnavailableException e = assertThrows(IdempotencyResultUnavailableException.class,
                 () -> handler.handle(key, invocation()));
-        assertTrue(e.getMessage().contains("is 410624 bytes encoded"), e.getMessage());
-        assertTrue(e.getMessage().contains("over DynamoDB's 409600 byte limit"), e.getMessage());
-        assertTrue(store.get(idempotency.storedKey(key)).isEmpty(), "record released, not stuck IN_PROGRESS");
-        assertThrows(IdempotencyResultTooLargeException.class, () -> handler.handle(key, invocation()));
-        assertEquals(2, runs.get(), "the retry runs again");
+        assertTrue(e.getMessage().contains("too large for the store"), e.getMessage());
+        assertEquals(1, runs.get(), "the retry did not run the effect again");
     }
 
     @Test
