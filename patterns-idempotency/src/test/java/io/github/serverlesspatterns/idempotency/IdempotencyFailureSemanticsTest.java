@@ -200,7 +200,7 @@ class IdempotencyFailureSemanticsTest {
     void waitingForAnInProgressKey_makesNoStoreCallAfterTheCallersDeadline() {
         AtomicInteger lateCalls = new AtomicInteger();
         AtomicInteger polls = new AtomicInteger();
-        Invocation shortCall = Invocation.builder().timeout(Duration.ofMillis(300)).build(); // the system clock
+        Invocation shortCall = Invocation.builder().timeout(Duration.ofMillis(1500)).build(); // the system clock
         IdempotencyStore watching = new IdempotencyTest.CountingStore(store) {
             @Override
             public ClaimResult claim(IdempotencyRecord inProgress, Instant now) {
