@@ -168,30 +168,60 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         } else {
             flags = (Integer) permission;
         }
-        Instant start = config.slowCallDuration() == null ? null : config.clock().instant();
+        boolean timed = config.slowCallDuration() != null || config.listener() != CircuitBreakerListener.NO_OP;
+        long start = timed ? config.clock().millis() : 0;
         O result;
         try {
             result = handler.handle(input, invocation);
         } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) count like any other
-            Transitions.Outcome outcome = config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
-                    : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS;
-            record(flags, probeStore, slow(start) && outcome == Transitions.Outcome.SUCCESS ? Transitions.Outcome.FAILURE : outcome);
+            long elapsed = timed ? config.clock().millis() - start : 0;
+            Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
+                    : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsed);
+            record(flags, probeStore, outcome);
+            notifyOutcome(outcome, elapsed, e);
             throw Failures.rethrow(e);
         }
-        boolean failed = config.recordResult().test(result) || slow(start);
-        record(flags, probeStore, failed ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
+        long elapsed = timed ? config.clock().millis() - start : 0;
+        Transitions.Outcome outcome = withSlowness(config.recordResult().test(result) ? Transitions.Outcome.FAILURE
+                : Transitions.Outcome.SUCCESS, elapsed);
+        record(flags, probeStore, outcome);
+        notifyOutcome(outcome, elapsed, null);
         return result;
     }
 
-    private boolean slow(Instant start) {
-        if (config.slowCallDuration() == null) {
-            return false;
+    /**
+     * A slow call is a failure (with {@code slowCallDuration} alone) or a slow success or failure
+     * of its own (with {@code slowCallRate}). Ignored calls stay ignored.
+     */
+    private Transitions.Outcome withSlowness(Transitions.Outcome outcome, long elapsedMillis) {
+        if (config.slowCallDuration() == null || outcome == Transitions.Outcome.IGNORED
+                || elapsedMillis <= config.slowCallDuration().toMillis()) {
+            return outcome;
         }
-        boolean slow = Duration.between(start, config.clock().instant()).compareTo(config.slowCallDuration()) > 0;
-        if (slow) {
-            slowCalls.increment();
+        slowCalls.increment();
+        if (config.slowCallRateThreshold() < 0) {
+            return Transitions.Outcome.FAILURE;
         }
-        return slow;
+        return outcome.failed() ? Transitions.Outcome.SLOW_FAILURE : Transitions.Outcome.SLOW_SUCCESS;
+    }
+
+    private void notifyOutcome(Transitions.Outcome outcome, long elapsedMillis, Throwable error) {
+        CircuitBreakerListener listener = config.listener();
+        if (listener == CircuitBreakerListener.NO_OP) {
+            return;
+        }
+        Duration elapsed = Duration.ofMillis(elapsedMillis);
+        try {
+            if (outcome == Transitions.Outcome.IGNORED) {
+                listener.onIgnoredError(name, elapsed, error);
+            } else if (outcome.failed()) {
+                listener.onError(name, elapsed, error);
+            } else {
+                listener.onSuccess(name, elapsed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on a call outcome", name, e);
+        }
     }
 
     // ---- permission ------------------------------------------------------------------------
@@ -202,7 +232,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             // an in-memory store: reading the state is cheaper than reading the clock to trust a view
             CircuitState.State state = shared.load(name).orElse(CircuitState.initial()).state();
             if (state == CircuitState.State.CLOSED || state == CircuitState.State.DISABLED) {
-                return ROUND_TRIP;
+                return ROUND_TRIP; // METRICS_ONLY takes the general path, where threshold crossings are reported
             }
         }
         int flags = 0;
@@ -243,7 +273,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             }
             if (conflict.isEmpty()) {
                 see(new View(next, now, v.store));
-                transitioned(v.state.state(), next.state());
+                transitioned(v.state.state(), next);
                 return new ProbePermission(flags | PROBE, v.store);
             }
             see(new View(conflict.get(), now, v.store));
@@ -260,6 +290,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             long age = now - v.seenAt;
             switch (v.state.state()) {
                 case CLOSED:
+                case METRICS_ONLY:
                     long trust = config.localReadStaleness().isZero() ? config.waitInOpen().toMillis()
                             : config.localReadStaleness().toMillis();
                     if (age < trust) {
@@ -291,20 +322,21 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         String when = s.state() == CircuitState.State.OPEN ? "; next probe at " + nextProbe
                 : s.state() == CircuitState.State.HALF_OPEN ? "; all " + config.permittedProbes() + " probe slots are taken"
                 : s.state() == CircuitState.State.FORCED_OPEN ? "; forced open by hand until reset" : "";
+        String why = s.state() == CircuitState.State.OPEN ? s.openReason().map(r -> " (opened: " + r + ")").orElse("") : "";
         return new CallNotPermittedException(name, s.state(), nextProbe,
-                "circuit '" + name + "' is " + s.state() + when + "; call not permitted");
+                "circuit '" + name + "' is " + s.state() + when + "; call not permitted" + why);
     }
 
     // ---- outcomes ----------------------------------------------------------------------------
 
     private void record(int flags, CircuitStateStore probeStore, Transitions.Outcome outcome) {
         boolean probe = (flags & PROBE) != 0;
-        if (outcome == Transitions.Outcome.SUCCESS) {
-            successes.increment();
-        } else if (outcome == Transitions.Outcome.FAILURE) {
+        if (outcome == Transitions.Outcome.IGNORED) {
+            ignored.increment();
+        } else if (outcome.failed()) {
             failures.increment();
         } else {
-            ignored.increment();
+            successes.increment();
         }
         if (!probe && shared.isLocal()) {
             recordLocally(outcome);
@@ -354,7 +386,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
                 Optional<CircuitState> conflict = cas(v.store, current.version(), written);
                 if (conflict.isEmpty()) {
                     see(new View(written, now, v.store));
-                    transitioned(current.state(), written.state());
+                    recorded(current, written);
                     return;
                 }
                 v = new View(conflict.get(), now, v.store);
@@ -379,7 +411,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             CircuitState written = next.nextVersion();
             if (shared.compareAndSet(name, current.version(), written).isEmpty()) {
                 see(new View(written, config.clock().millis(), shared));
-                transitioned(current.state(), written.state());
+                recorded(current, written);
                 return;
             }
         }
@@ -388,33 +420,70 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
 
     // ---- manual control ----------------------------------------------------------------------
 
-    /** Opens the circuit for every instance until {@link #reset()}. */
+    /** Opens the circuit for every instance until {@link #reset()}: every call is rejected, no probe is made. */
     public void forceOpen() {
-        setByHand(CircuitState.State.FORCED_OPEN);
+        setByHand(current -> current.with(CircuitState.State.FORCED_OPEN, 0, "", 0, 0, 0, 0, 0));
     }
 
     /** Lets every call through, counting nothing, for every instance until {@link #reset()}. */
     public void disable() {
-        setByHand(CircuitState.State.DISABLED);
+        setByHand(current -> current.with(CircuitState.State.DISABLED, 0, "", 0, 0, 0, 0, 0));
     }
 
-    /** Closes the circuit with fresh counters (and a reset backoff) for every instance. */
+    /**
+     * Lets every call through for every instance, counting calls and reporting thresholds
+     * crossed to the listener as in CLOSED, but never opening: to watch a threshold before
+     * enforcing it. {@link #reset()} goes back to CLOSED.
+     */
+    public void metricsOnly() {
+        setByHand(current -> current.with(CircuitState.State.METRICS_ONLY, 0, "", 0, 0, 0, 0, 0));
+    }
+
+    /**
+     * Opens the circuit for every instance as a failure would (not forced): calls are rejected for
+     * the wait in OPEN (with the usual backoff), then probes decide.
+     */
+    public void transitionToOpen() {
+        setByHand(current -> transitions.open(current, current.openCount() + 1, config.clock().millis(), Window.reason("by-hand")));
+    }
+
+    /** Lets the next calls of every instance probe the downstream now (HALF_OPEN, no probe in flight). */
+    public void transitionToHalfOpen() {
+        setByHand(current -> current.with(CircuitState.State.HALF_OPEN, 0, "", config.clock().millis(),
+                Math.max(1, current.openCount()), 0, 0, 0));
+    }
+
+    /** Closes the circuit for every instance, as {@link #reset()} does. */
+    public void transitionToClosed() {
+        reset();
+    }
+
+    /**
+     * Closes the circuit with fresh counters (an empty window and a reset backoff) for every
+     * instance; the listener hears {@code onReset}. This instance's lifetime counters in
+     * {@link #metrics()} are kept.
+     */
     public void reset() {
-        setByHand(CircuitState.State.CLOSED);
+        setByHand(current -> current.with(CircuitState.State.CLOSED, 0, "", 0, 0, 0, 0, 0));
+        try {
+            config.listener().onReset(name);
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on reset", name, e);
+        }
     }
 
-    private void setByHand(CircuitState.State target) {
+    private void setByHand(java.util.function.UnaryOperator<CircuitState> target) {
         CircuitStateStore store = activeStore(config.clock().millis());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             CircuitState current = load(store);
-            CircuitState next = current.with(target, 0, "", 0, 0, 0, 0, 0).nextVersion();
+            CircuitState next = target.apply(current).nextVersion();
             if (cas(store, current.version(), next).isEmpty()) {
                 see(new View(next, config.clock().millis(), store));
-                transitioned(current.state(), target);
+                transitioned(current.state(), next);
                 return;
             }
         }
-        throw new IllegalStateException("circuit '" + name + "': could not set " + target + " after " + MAX_ATTEMPTS
+        throw new IllegalStateException("circuit '" + name + "': could not change its state after " + MAX_ATTEMPTS
                 + " contended attempts");
     }
 
@@ -431,14 +500,18 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         return v.state.state();
     }
 
-    /** @return this instance's counters and its latest view of the shared state (no round trip) */
+    /** @return this instance's counters and its latest view of the shared state (no round trip); see {@link CircuitBreakerMetrics} */
     public CircuitBreakerMetrics metrics() {
         View v = view.get();
         CircuitState s = v == null ? CircuitState.initial() : v.state;
         long ok = successes.sum();
         long failed = failures.sum();
-        return new CircuitBreakerMetrics(s.state(), s.failureRate(), ok + failed + ignored.sum(), rejected.sum(), ok, failed,
-                slowCalls.sum(), roundTrips.sum(), storeErrors.sum());
+        long skipped = ignored.sum();
+        int buffered = s.bufferedCalls();
+        boolean enough = config.failureDetection() != CircuitBreakerConfig.FailureDetection.CONSECUTIVE_FAILURES
+                && buffered > 0 && buffered >= config.minimumCalls();
+        return new CircuitBreakerMetrics(s.state(), enough ? s.failureRate() : -1, enough ? s.slowCallRate() : -1, buffered,
+                ok + failed + skipped, rejected.sum(), ok, failed, skipped, slowCalls.sum(), roundTrips.sum(), storeErrors.sum());
     }
 
     // ---- store access ------------------------------------------------------------------------
@@ -506,15 +579,46 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         }
     }
 
-    private void transitioned(CircuitState.State from, CircuitState.State to) {
-        if (from == to) {
+    /** A recorded outcome changed the state: report a transition, or a threshold crossed in METRICS_ONLY. */
+    private void recorded(CircuitState before, CircuitState after) {
+        if (before.state() == CircuitState.State.METRICS_ONLY && after.state() == CircuitState.State.METRICS_ONLY) {
+            long now = config.clock().millis();
+            String crossed = transitions.exceeded(after, now);
+            if (crossed != null && transitions.exceeded(before, now) == null) {
+                exceeded(crossed, after);
+            }
             return;
         }
-        LOG.info("circuit '{}': {} -> {}", name, from, to);
+        transitioned(before.state(), after);
+    }
+
+    private void transitioned(CircuitState.State from, CircuitState to) {
+        if (from == to.state()) {
+            return;
+        }
+        String reason = to.openReason().map(r -> " (" + r + ")").orElse("");
+        LOG.info("circuit '{}': {} -> {}{}", name, from, to.state(), reason);
         try {
-            config.listener().onStateTransition(name, from, to);
+            config.listener().onStateTransition(name, from, to.state());
         } catch (RuntimeException e) {
-            LOG.warn("circuit '{}': listener failed on transition {} -> {}", name, from, to, e);
+            LOG.warn("circuit '{}': listener failed on transition {} -> {}", name, from, to.state(), e);
+        }
+        if (from == CircuitState.State.CLOSED && to.state() == CircuitState.State.OPEN) {
+            exceeded(to.window(), to);
+        }
+    }
+
+    /** Tells the listener which rate threshold was reached, from a reason text ({@link Window#reason}). */
+    private void exceeded(String reason, CircuitState state) {
+        try {
+            if (reason.startsWith(Window.OPENED + "failure-rate:")) {
+                config.listener().onFailureRateExceeded(name, Float.parseFloat(reason.substring((Window.OPENED + "failure-rate:").length())));
+            } else if (reason.startsWith(Window.OPENED + "slow-call-rate:")) {
+                config.listener().onSlowCallRateExceeded(name,
+                        Float.parseFloat(reason.substring((Window.OPENED + "slow-call-rate:").length())));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on a threshold reached ({})", name, state, e);
         }
     }
 

@@ -40,7 +40,12 @@ public final class CircuitBreakerConfig {
         /** Open after N failures in a row. */
         CONSECUTIVE_FAILURES,
         /** Open when the failure rate over the last N calls reaches a threshold (after a minimum of calls). */
-        FAILURE_RATE
+        FAILURE_RATE,
+        /**
+         * Open when the failure rate over the calls of the last N seconds reaches a threshold (after
+         * a minimum of calls); older calls do not count. Kept in one-second buckets.
+         */
+        FAILURE_RATE_OVER_TIME
     }
 
     /** What the breaker does when its shared store cannot be reached. */
@@ -58,7 +63,9 @@ public final class CircuitBreakerConfig {
     private final float failureRateThreshold;
     private final int windowSize;
     private final int minimumCalls;
+    private final Duration timeWindow;
     private final Duration slowCallDuration;
+    private final float slowCallRateThreshold;
     private final Duration waitInOpen;
     private final double backoffMultiplier;
     private final Duration maxWaitInOpen;
@@ -81,7 +88,9 @@ public final class CircuitBreakerConfig {
         this.failureRateThreshold = b.failureRateThreshold;
         this.windowSize = b.windowSize;
         this.minimumCalls = b.minimumCalls;
+        this.timeWindow = b.timeWindow;
         this.slowCallDuration = b.slowCallDuration;
+        this.slowCallRateThreshold = b.slowCallRateThreshold;
         this.waitInOpen = b.waitInOpen;
         this.backoffMultiplier = b.backoffMultiplier;
         this.maxWaitInOpen = b.maxWaitInOpen;
@@ -117,7 +126,9 @@ public final class CircuitBreakerConfig {
         b.failureRateThreshold = failureRateThreshold;
         b.windowSize = windowSize;
         b.minimumCalls = minimumCalls;
+        b.timeWindow = timeWindow;
         b.slowCallDuration = slowCallDuration;
+        b.slowCallRateThreshold = slowCallRateThreshold;
         b.waitInOpen = waitInOpen;
         b.backoffMultiplier = backoffMultiplier;
         b.maxWaitInOpen = maxWaitInOpen;
@@ -161,7 +172,20 @@ public final class CircuitBreakerConfig {
         return minimumCalls;
     }
 
-    /** @return a call slower than this counts as a failure; {@code null} (the default) for off */
+    /** @return the time window of {@link FailureDetection#FAILURE_RATE_OVER_TIME}; {@code null} otherwise */
+    public Duration timeWindow() {
+        return timeWindow;
+    }
+
+    /**
+     * @return the slow-call rate (percent) that opens the circuit, or -1 when slow calls count as
+     *         failures instead (the default with {@link Builder#slowCallDuration})
+     */
+    public float slowCallRateThreshold() {
+        return slowCallRateThreshold;
+    }
+
+    /** @return a call slower than this is slow; {@code null} when calls are not timed */
     public Duration slowCallDuration() {
         return slowCallDuration;
     }
@@ -264,6 +288,8 @@ public final class CircuitBreakerConfig {
         private Predicate<Object> recordResult = r -> false;
         private CircuitBreakerListener listener = CircuitBreakerListener.NO_OP;
         private Clock clock = Clock.systemUTC();
+        private Duration timeWindow;
+        private float slowCallRateThreshold = -1;
 
         private Builder() {
         }
@@ -318,11 +344,61 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param slowCallDuration a call that takes longer counts as a failure (even if it succeeded)
+         * Opens the circuit when, over the calls of the last {@code window} (and at least
+         * {@code minimumCalls} of them), failures reach {@code thresholdPercent}. Calls older than
+         * the window do not count, however few calls came since.
+         *
+         * @param thresholdPercent above 0, at most 100
+         * @param window           1 second to 1 hour, in whole seconds
+         * @param minimumCalls     at least 1
+         * @return this builder
+         */
+        public Builder failureRateOverTime(float thresholdPercent, Duration window, int minimumCalls) {
+            if (!(thresholdPercent > 0 && thresholdPercent <= 100)) {
+                throw new IllegalArgumentException("failure rate threshold must be in (0, 100]: " + thresholdPercent);
+            }
+            Objects.requireNonNull(window, "window");
+            if (window.getSeconds() < 1 || window.getSeconds() > 3600 || window.getNano() != 0) {
+                throw new IllegalArgumentException("time window must be 1 to 3600 whole seconds: " + window);
+            }
+            if (minimumCalls < 1) {
+                throw new IllegalArgumentException("minimum calls must be at least 1: " + minimumCalls);
+            }
+            this.failureDetection = FailureDetection.FAILURE_RATE_OVER_TIME;
+            this.failureRateThreshold = thresholdPercent;
+            this.timeWindow = window;
+            this.minimumCalls = minimumCalls;
+            return this;
+        }
+
+        /**
+         * @param slowCallDuration a call that takes longer counts as a failure (even if it
+         *                         succeeded); see {@link #slowCallRate} to count slow calls apart
          * @return this builder
          */
         public Builder slowCallDuration(Duration slowCallDuration) {
             this.slowCallDuration = positive(slowCallDuration, "slowCallDuration");
+            this.slowCallRateThreshold = -1;
+            return this;
+        }
+
+        /**
+         * Counts slow calls apart from failures, as Resilience4j does: a call longer than
+         * {@code slowCallDuration} is slow (a slow success is still a success, a slow failure a
+         * failure), and the circuit opens when slow calls reach {@code thresholdPercent} of the
+         * window, whatever the failure rate. Needs a window: {@link #failureRate} or
+         * {@link #failureRateOverTime}. A slow probe in HALF_OPEN counts as a failed probe.
+         *
+         * @param thresholdPercent above 0, at most 100
+         * @param slowCallDuration positive
+         * @return this builder
+         */
+        public Builder slowCallRate(float thresholdPercent, Duration slowCallDuration) {
+            if (!(thresholdPercent > 0 && thresholdPercent <= 100)) {
+                throw new IllegalArgumentException("slow call rate threshold must be in (0, 100]: " + thresholdPercent);
+            }
+            this.slowCallDuration = positive(slowCallDuration, "slowCallDuration");
+            this.slowCallRateThreshold = thresholdPercent;
             return this;
         }
 
@@ -468,6 +544,10 @@ public final class CircuitBreakerConfig {
          *                               OPEN, or the wait in OPEN exceeds its cap
          */
         public CircuitBreakerConfig build() {
+            if (slowCallRateThreshold > 0 && failureDetection == FailureDetection.CONSECUTIVE_FAILURES) {
+                throw new IllegalStateException("slowCallRate(...) needs a window of calls to take a rate over: "
+                        + "use failureRate(...) or failureRateOverTime(...) too");
+            }
             if (localReadStaleness.compareTo(waitInOpen) >= 0) {
                 throw new IllegalStateException("localReadStaleness (" + localReadStaleness + ") must be shorter than waitInOpen ("
                         + waitInOpen + "), or a stale view could bypass the HALF_OPEN probe limit");

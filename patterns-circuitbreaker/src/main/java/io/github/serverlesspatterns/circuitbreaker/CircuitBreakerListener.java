@@ -1,10 +1,17 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Hears a breaker's transitions and rejections. Default methods do nothing; an exception thrown
- * by a listener is logged and never breaks a call. Called on the calling thread, so keep it fast.
+ * Hears a breaker's events: every call's outcome, rejections, state transitions, thresholds
+ * reached, resets and store errors (the events Resilience4j publishes). Default methods do
+ * nothing; an exception thrown by a listener is logged and never breaks a call. Called on the
+ * calling thread, so keep it fast. With no listener set, calls are not timed unless a slow-call
+ * duration is configured.
+ *
+ * <p>Transitions and thresholds are heard by the instance that made them: with a shared store,
+ * one instance hears each transition, not all of them.
  */
 public interface CircuitBreakerListener {
 
@@ -39,5 +46,61 @@ public interface CircuitBreakerListener {
      * @param error the store's exception
      */
     default void onStoreError(String name, RuntimeException error) {
+    }
+
+    /**
+     * A permitted call succeeded (a slow success included, when slow calls have a rate of their own).
+     *
+     * @param name    the circuit
+     * @param elapsed how long it took
+     */
+    default void onSuccess(String name, Duration elapsed) {
+    }
+
+    /**
+     * A permitted call counted as a failure: it threw what {@code recordException} matches, its
+     * result matched {@code recordResult}, or it was slow where slow calls count as failures.
+     *
+     * @param name    the circuit
+     * @param elapsed how long it took
+     * @param error   what it threw, or {@code null} for a failing result or a slow call
+     */
+    default void onError(String name, Duration elapsed, Throwable error) {
+    }
+
+    /**
+     * A permitted call threw what {@code ignoreException} matches: counted neither way.
+     *
+     * @param name    the circuit
+     * @param elapsed how long it took
+     * @param error   what it threw
+     */
+    default void onIgnoredError(String name, Duration elapsed, Throwable error) {
+    }
+
+    /**
+     * The failure rate reached the threshold: the circuit opened (or, in METRICS_ONLY, would have).
+     *
+     * @param name        the circuit
+     * @param failureRate the rate in percent
+     */
+    default void onFailureRateExceeded(String name, float failureRate) {
+    }
+
+    /**
+     * The slow-call rate reached its threshold: the circuit opened (or, in METRICS_ONLY, would have).
+     *
+     * @param name         the circuit
+     * @param slowCallRate the rate in percent
+     */
+    default void onSlowCallRateExceeded(String name, float slowCallRate) {
+    }
+
+    /**
+     * {@link CircuitBreaker#reset()} was called on this instance.
+     *
+     * @param name the circuit
+     */
+    default void onReset(String name) {
     }
 }

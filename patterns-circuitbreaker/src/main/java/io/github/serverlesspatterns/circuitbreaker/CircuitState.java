@@ -7,8 +7,11 @@ import java.util.Objects;
  * short string ({@link #encode()} / {@link #decode(String)}) so that every store can keep it in
  * one value and replace it with one compare-and-set on {@link #version()}.
  *
- * <p>The count-based sliding window is kept as a string of outcomes, oldest first ({@code 1} a
- * failure, {@code 0} a success), at most the configured window size long.
+ * <p>{@link #window()} holds the calls a CLOSED circuit counts: by count, one mark per call,
+ * oldest first ({@code 0} success, {@code 1} failure, {@code 2} slow success, {@code 3} slow
+ * failure), at most the configured window size long; by time, {@code T} and at most 60 buckets
+ * {@code index:calls:failures:slow}. In OPEN it holds why the circuit opened
+ * ({@link #openReason()}).
  */
 public final class CircuitState {
 
@@ -23,7 +26,12 @@ public final class CircuitState {
         /** Set by hand: every call is rejected. */
         FORCED_OPEN,
         /** Set by hand: every call passes and nothing is counted. */
-        DISABLED
+        DISABLED,
+        /**
+         * Set by hand: every call passes and is counted as in CLOSED (rates, events), but the
+         * circuit never opens: to watch a new threshold before enforcing it.
+         */
+        METRICS_ONLY
     }
 
     private static final String FORMAT = "v1";
@@ -103,18 +111,28 @@ public final class CircuitState {
         return lastProbeMillis;
     }
 
-    /** @return the failure rate of the window in percent, or -1 when the window is empty */
+    /**
+     * @return the failure rate of the stored window in percent, or -1 when it holds no calls. For a
+     *         time window, every stored bucket counts (buckets past the window are dropped on the
+     *         next recorded call, not when read)
+     */
     public float failureRate() {
-        if (window.isEmpty()) {
-            return -1;
-        }
-        int failures = 0;
-        for (int i = 0; i < window.length(); i++) {
-            if (window.charAt(i) == '1') {
-                failures++;
-            }
-        }
-        return failures * 100f / window.length();
+        return Window.totals(window, 0, 0).failureRate();
+    }
+
+    /** @return the slow-call rate of the stored window in percent, or -1 when it holds no calls */
+    public float slowCallRate() {
+        return Window.totals(window, 0, 0).slowRate();
+    }
+
+    /** @return the calls held in the stored window (CLOSED and METRICS_ONLY) */
+    public int bufferedCalls() {
+        return Window.totals(window, 0, 0).calls();
+    }
+
+    /** @return why an OPEN circuit opened (e.g. {@code failure rate 62.5% reached the threshold}), when known */
+    public java.util.Optional<String> openReason() {
+        return java.util.Optional.ofNullable(Window.describe(window));
     }
 
     CircuitState with(State newState, int newConsecutiveFailures, String newWindow, long newOpenUntil, int newOpenCount,

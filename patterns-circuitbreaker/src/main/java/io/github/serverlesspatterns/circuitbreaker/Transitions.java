@@ -10,7 +10,17 @@ import java.util.function.LongSupplier;
  */
 final class Transitions {
 
-    enum Outcome { SUCCESS, FAILURE, IGNORED }
+    enum Outcome {
+        SUCCESS, FAILURE, IGNORED, SLOW_SUCCESS, SLOW_FAILURE;
+
+        boolean failed() {
+            return this == FAILURE || this == SLOW_FAILURE;
+        }
+
+        boolean slow() {
+            return this == SLOW_SUCCESS || this == SLOW_FAILURE;
+        }
+    }
 
     enum Kind { PERMIT, PROBE, REJECT }
 
@@ -42,6 +52,7 @@ final class Transitions {
         switch (s.state()) {
             case CLOSED:
             case DISABLED:
+            case METRICS_ONLY:
                 return Decision.PERMIT;
             case FORCED_OPEN:
                 return Decision.REJECT;
@@ -73,6 +84,7 @@ final class Transitions {
     CircuitState onOutcome(CircuitState s, Outcome outcome, int count, boolean probe, LongSupplier now) {
         switch (s.state()) {
             case CLOSED:
+            case METRICS_ONLY:
                 return probe || outcome == Outcome.IGNORED ? s : closedOutcome(s, outcome, count, now);
             case HALF_OPEN:
                 if (!probe) {
@@ -83,8 +95,8 @@ final class Transitions {
                     return s.with(CircuitState.State.HALF_OPEN, 0, "", s.openUntilMillis(), s.openCount(), inFlight,
                             s.probeSuccesses(), s.lastProbeMillis());
                 }
-                if (outcome == Outcome.FAILURE) {
-                    return open(s, s.openCount() + 1, now.getAsLong());
+                if (outcome != Outcome.SUCCESS) { // a failed probe, or a slow one when slow calls have a rate of their own
+                    return open(s, s.openCount() + 1, now.getAsLong(), Window.reason("probe-failed"));
                 }
                 int successes = s.probeSuccesses() + 1;
                 if (successes >= config.successesToClose()) {
@@ -98,36 +110,71 @@ final class Transitions {
     }
 
     private CircuitState closedOutcome(CircuitState s, Outcome outcome, int count, LongSupplier now) {
-        if (config.failureDetection() == CircuitBreakerConfig.FailureDetection.CONSECUTIVE_FAILURES) {
-            if (outcome == Outcome.SUCCESS) {
-                return s.consecutiveFailures() == 0 ? s : s.with(CircuitState.State.CLOSED, 0, "", 0, 0, 0, 0, 0);
+        switch (config.failureDetection()) {
+            case CONSECUTIVE_FAILURES:
+                if (!outcome.failed()) {
+                    return s.consecutiveFailures() == 0 ? s : s.with(s.state(), 0, "", 0, 0, 0, 0, 0);
+                }
+                int failures = s.consecutiveFailures() + count;
+                if (failures >= config.failureThreshold() && s.state() == CircuitState.State.CLOSED) {
+                    return open(s, 1, now.getAsLong(), Window.reason("consecutive-failures", failures));
+                }
+                return s.with(s.state(), failures, "", 0, 0, 0, 0, 0);
+            case FAILURE_RATE: {
+                String window = Window.addByCount(s.window(), outcome.failed(), outcome.slow(), count, config.windowSize());
+                return openIfExceeded(s.with(s.state(), 0, window, 0, 0, 0, 0, 0), 0, now);
             }
-            int failures = s.consecutiveFailures() + count;
-            return failures >= config.failureThreshold() ? open(s, 1, now.getAsLong())
-                    : s.with(CircuitState.State.CLOSED, failures, "", 0, 0, 0, 0, 0);
+            default: {
+                long millis = now.getAsLong();
+                String window = Window.addByTime(s.window(), outcome.failed(), outcome.slow(), count, millis,
+                        config.timeWindow().getSeconds());
+                return openIfExceeded(s.with(s.state(), 0, window, 0, 0, 0, 0, 0), millis, () -> millis);
+            }
         }
-        StringBuilder window = new StringBuilder(s.window());
-        char mark = outcome == Outcome.FAILURE ? '1' : '0';
-        for (int i = 0; i < count; i++) {
-            window.append(mark);
-        }
-        if (window.length() > config.windowSize()) {
-            window.delete(0, window.length() - config.windowSize());
-        }
-        CircuitState next = s.with(CircuitState.State.CLOSED, 0, window.toString(), 0, 0, 0, 0, 0);
-        if (window.length() >= config.minimumCalls() && next.failureRate() >= config.failureRateThreshold()) {
-            return open(s, 1, now.getAsLong());
-        }
-        return next;
     }
 
-    /** OPEN for the base wait times multiplier^(openCount-1), capped, with jitter chosen once here. */
-    CircuitState open(CircuitState s, int openCount, long now) {
+    private CircuitState openIfExceeded(CircuitState next, long nowMillis, LongSupplier now) {
+        String exceeded = exceeded(next, nowMillis);
+        if (exceeded == null || next.state() != CircuitState.State.CLOSED) {
+            return next; // METRICS_ONLY counts, and the breaker reports the threshold crossed, but it never opens
+        }
+        return open(next, 1, now.getAsLong(), exceeded);
+    }
+
+    /**
+     * @param s         a CLOSED or METRICS_ONLY state
+     * @param nowMillis now (time windows drop older buckets); unused for count windows
+     * @return the reason text ({@link Window#reason}) of the first threshold the window reaches, or null
+     */
+    String exceeded(CircuitState s, long nowMillis) {
+        if (config.failureDetection() == CircuitBreakerConfig.FailureDetection.CONSECUTIVE_FAILURES) {
+            return s.consecutiveFailures() >= config.failureThreshold()
+                    ? Window.reason("consecutive-failures", s.consecutiveFailures()) : null;
+        }
+        long windowSeconds = config.timeWindow() == null ? 0 : config.timeWindow().getSeconds();
+        Window.Totals totals = Window.totals(s.window(), nowMillis, windowSeconds);
+        if (totals.calls() < config.minimumCalls()) {
+            return null; // not enough calls: no rate yet
+        }
+        if (totals.failureRate() >= config.failureRateThreshold()) {
+            return Window.reason("failure-rate", totals.failureRate());
+        }
+        if (config.slowCallRateThreshold() > 0 && totals.slowRate() >= config.slowCallRateThreshold()) {
+            return Window.reason("slow-call-rate", totals.slowRate());
+        }
+        return null;
+    }
+
+    /**
+     * OPEN for the base wait times multiplier^(openCount-1), capped, with jitter chosen once here;
+     * {@code reason} ({@link Window#reason}) is kept in the window field.
+     */
+    CircuitState open(CircuitState s, int openCount, long now, String reason) {
         double wait = config.waitInOpen().toMillis() * Math.pow(config.backoffMultiplier(), openCount - 1);
         wait = Math.min(wait, config.maxWaitInOpen().toMillis());
         if (config.jitter() > 0) {
             wait *= 1 + config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         }
-        return s.with(CircuitState.State.OPEN, 0, "", now + Math.max(1, Math.round(wait)), openCount, 0, 0, 0);
+        return s.with(CircuitState.State.OPEN, 0, reason, now + Math.max(1, Math.round(wait)), openCount, 0, 0, 0);
     }
 }
