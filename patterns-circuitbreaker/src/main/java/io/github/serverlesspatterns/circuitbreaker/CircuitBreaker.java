@@ -177,15 +177,15 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             long elapsed = timed ? config.clock().millis() - start : 0;
             Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
                     : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsed);
+            notifyOutcome(outcome, elapsed, e); // the outcome first, then any transition it causes
             record(flags, probeStore, outcome);
-            notifyOutcome(outcome, elapsed, e);
             throw Failures.rethrow(e);
         }
         long elapsed = timed ? config.clock().millis() - start : 0;
         Transitions.Outcome outcome = withSlowness(config.recordResult().test(result) ? Transitions.Outcome.FAILURE
                 : Transitions.Outcome.SUCCESS, elapsed);
-        record(flags, probeStore, outcome);
         notifyOutcome(outcome, elapsed, null);
+        record(flags, probeStore, outcome);
         return result;
     }
 

@@ -156,6 +156,11 @@ final class Window {
     }
 
     /** @return the window text of an OPEN state that records why it opened */
+    static String reason(String kind, int count) {
+        return OPENED + kind + ":" + count;
+    }
+
+    /** @return the window text of an OPEN state that records why it opened */
     static String reason(String kind) {
         return OPENED + kind;
     }
