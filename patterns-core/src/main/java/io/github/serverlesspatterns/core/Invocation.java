@@ -27,6 +27,9 @@ public final class Invocation {
     /** Function name used by {@link Builder} when none is set: {@value}. */
     public static final String DEFAULT_FUNCTION_NAME = "local";
 
+    /** The client context's {@code custom} key that carries a caller's correlation id: {@value}. */
+    public static final String CORRELATION_ID = "correlationId";
+
     /** Time limit used by {@link Builder} when no deadline is set: 15 minutes, the Lambda maximum. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
 
@@ -35,8 +38,11 @@ public final class Invocation {
     private final Instant deadline;
     private final Clock clock;
     private final Context lambdaContext;
+    private final String correlationId;
 
-    private Invocation(String requestId, String functionName, Instant deadline, Clock clock, Context lambdaContext) {
+    private Invocation(String requestId, String functionName, Instant deadline, Clock clock, Context lambdaContext,
+                       String correlationId) {
+        this.correlationId = correlationId;
         this.requestId = requestId;
         this.functionName = functionName;
         this.deadline = deadline;
@@ -65,7 +71,10 @@ public final class Invocation {
             throw new IllegalArgumentException("Lambda context has no function name");
         }
         Instant deadline = clock.instant().plusMillis(Math.max(0, context.getRemainingTimeInMillis()));
-        return new Invocation(requestId, functionName, deadline, clock, context);
+        String correlationId = context.getClientContext() == null || context.getClientContext().getCustom() == null ? null
+                : context.getClientContext().getCustom().get(CORRELATION_ID);
+        return new Invocation(requestId, functionName, deadline, clock, context,
+                correlationId == null || correlationId.isEmpty() ? null : correlationId);
     }
 
     /**
@@ -96,6 +105,15 @@ public final class Invocation {
     /** @return the name of the function being invoked; never {@code null} */
     public String functionName() {
         return functionName;
+    }
+
+    /**
+     * @return the id that ties this invocation to the one that caused it: the caller's request id,
+     *         sent by {@code LambdaInvoker} in the client context ({@code custom.correlationId}) of a
+     *         synchronous invoke, or set by an in-process caller; empty when there is none
+     */
+    public Optional<String> correlationId() {
+        return Optional.ofNullable(correlationId);
     }
 
     /** @return the instant by which the invocation must have ended */
@@ -131,12 +149,15 @@ public final class Invocation {
      * @return the builder
      */
     public Builder toBuilder() {
-        return new Builder().requestId(requestId).functionName(functionName).deadline(deadline).clock(clock);
+        Builder b = new Builder().requestId(requestId).functionName(functionName).deadline(deadline).clock(clock);
+        b.correlationId = correlationId;
+        return b;
     }
 
     @Override
     public String toString() {
-        return "Invocation{requestId=" + requestId + ", functionName=" + functionName + ", deadline=" + deadline + '}';
+        return "Invocation{requestId=" + requestId + ", functionName=" + functionName + ", deadline=" + deadline
+                + (correlationId == null ? "" : ", correlationId=" + correlationId) + '}';
     }
 
     /**
@@ -150,6 +171,7 @@ public final class Invocation {
         private Instant deadline;
         private Duration timeout;
         private Clock clock = Clock.systemUTC();
+        private String correlationId;
 
         private Builder() {
         }
@@ -217,6 +239,19 @@ public final class Invocation {
         }
 
         /**
+         * @param correlationId the id of the invocation that caused this one (e.g. its caller's request id)
+         * @return this builder
+         */
+        public Builder correlationId(String correlationId) {
+            Objects.requireNonNull(correlationId, "correlationId");
+            if (correlationId.isEmpty()) {
+                throw new IllegalArgumentException("correlationId must not be empty");
+            }
+            this.correlationId = correlationId;
+            return this;
+        }
+
+        /**
          * @return the invocation
          * @throws IllegalStateException if both a deadline and a timeout were set
          */
@@ -228,7 +263,7 @@ public final class Invocation {
             Instant end = deadline != null ? deadline
                     : clock.instant().plus(timeout != null ? timeout : DEFAULT_TIMEOUT);
             String id = requestId != null ? requestId : UUID.randomUUID().toString();
-            return new Invocation(id, functionName, end, clock, null);
+            return new Invocation(id, functionName, end, clock, null, correlationId);
         }
     }
 }

@@ -83,8 +83,9 @@ public final class LambdaAdapters {
     /**
      * A Lambda {@link Context} for an invocation: its own context if it was built from one;
      * otherwise a context whose request id, function name and remaining time come from the
-     * invocation, whose logger writes to standard output, and whose other fields are
-     * {@code null} (identity, client context) or fixed ({@code $LATEST}, 128 MB).
+     * invocation, whose logger writes to standard output, whose client context carries the
+     * invocation's correlation id (as {@code custom.correlationId}, when it has one), and whose other
+     * fields are {@code null} (identity) or fixed ({@code $LATEST}, 128 MB).
      *
      * @param invocation the invocation
      * @return the context
@@ -150,7 +151,7 @@ public final class LambdaAdapters {
 
         @Override
         public ClientContext getClientContext() {
-            return null;
+            return invocation.correlationId().map(CorrelationContext::new).orElse(null);
         }
 
         @Override
@@ -171,6 +172,30 @@ public final class LambdaAdapters {
         @Override
         public String toString() {
             return "InvocationContext{" + invocation + '}';
+        }
+    }
+
+    /** A client context with only {@code custom.correlationId}, as {@code LambdaInvoker} sends it. */
+    private static final class CorrelationContext implements ClientContext {
+        private final java.util.Map<String, String> custom;
+
+        CorrelationContext(String correlationId) {
+            this.custom = java.util.Map.of(Invocation.CORRELATION_ID, correlationId);
+        }
+
+        @Override
+        public com.amazonaws.services.lambda.runtime.Client getClient() {
+            return null;
+        }
+
+        @Override
+        public java.util.Map<String, String> getCustom() {
+            return custom;
+        }
+
+        @Override
+        public java.util.Map<String, String> getEnvironment() {
+            return java.util.Map.of();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.github.serverlesspatterns.core.PatternsException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,11 +35,17 @@ import java.util.function.Function;
  *         .build();
  * }</pre>
  *
- * Under {@link Policy#FAIL_FAST} the first failure or timeout cancels the rest and raises
- * {@link AggregationException} naming the downstream; under {@link Policy#BEST_EFFORT} the merge
- * function gets every downstream's {@link Result} (a value or an error). Either way the call
- * returns before the invocation's deadline. Each downstream is any {@link Handler}, so it can be
- * wrapped by a circuit breaker. Thread-safe; the pool uses daemon threads.
+ * Under {@link Policy#FAIL_FAST} the first failure or timeout, in the order they happen, cancels
+ * the rest and raises {@link AggregationException} naming the downstream; under
+ * {@link Policy#BEST_EFFORT} the merge function gets every downstream's {@link Result} (a value or
+ * an error). Either way the call returns before the invocation's deadline. Each downstream is any
+ * {@link Handler}, so it can be wrapped by a circuit breaker; it runs with an {@link Invocation}
+ * whose deadline is its own timeout (within the caller's), with the caller's request id, so a
+ * remote call that honours deadlines ({@code LambdaInvoker}) ends when the aggregator stops
+ * waiting for it. Thread-safe and shared by concurrent invocations (Lambda Managed Instances):
+ * each call's downstreams run on daemon threads of a cached pool, one per downstream call in
+ * flight; a downstream that honours neither interrupts nor its deadline keeps its thread until it
+ * returns ({@link #abandonedCalls()} counts such calls).
  *
  * @param <I> the request type every downstream takes
  * @param <R> the merged response type
@@ -86,6 +94,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     private final Policy policy;
     private final Duration margin;
     private final ExecutorService pool;
+    private final java.util.concurrent.atomic.LongAdder abandoned = new java.util.concurrent.atomic.LongAdder();
 
     private Aggregator(Builder<I, R> b) {
         this.downstreams = List.copyOf(b.downstreams);
@@ -113,44 +122,100 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     @Override
     public R handle(I request, Invocation invocation) {
         long start = System.nanoTime();
-        long budget = invocation.remainingTime().minus(margin).toNanos();
-        List<Future<?>> futures = new ArrayList<>();
-        for (Downstream<I> d : downstreams) {
-            futures.add(pool.submit(() -> d.handler().handle(request, invocation)));
+        java.time.Instant startedAt = invocation.clock().instant();
+        long budget = Math.max(0, invocation.remainingTime().minus(margin).toNanos());
+        int n = downstreams.size();
+        long[] limit = new long[n];
+        ExecutorCompletionService<Object> completions = new ExecutorCompletionService<>(pool);
+        Map<Future<Object>, Integer> index = new IdentityHashMap<>();
+        List<Future<Object>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Downstream<I> d = downstreams.get(i);
+            limit[i] = Math.min(d.timeout().toNanos(), budget);
+            // the downstream runs under a deadline of its own (same request id and correlation): a remote
+            // call that honours deadlines (LambdaInvoker does) stops when the aggregator stops waiting
+            Invocation bounded = invocation.toBuilder().deadline(startedAt.plusNanos(limit[i])).build();
+            Future<Object> f = completions.submit(() -> d.handler().handle(request, bounded));
+            futures.add(f);
+            index.put(f, i);
         }
-        Map<String, Result> results = new LinkedHashMap<>();
+        Result[] results = new Result[n];
+        int pending = n;
         try {
-            for (int i = 0; i < downstreams.size(); i++) {
-                Downstream<I> d = downstreams.get(i);
+            while (pending > 0) {
                 long elapsed = System.nanoTime() - start;
-                long wait = Math.min(d.timeout().toNanos() - elapsed, budget - elapsed);
-                Result result;
-                try {
-                    // with no time left, a downstream that already answered still counts
-                    result = new Result(d.name(), futures.get(i).get(Math.max(0, wait), TimeUnit.NANOSECONDS), null);
-                } catch (TimeoutException e) {
-                    futures.get(i).cancel(true);
-                    boolean deadline = d.timeout().toNanos() > budget;
-                    result = new Result(d.name(), null, new TimeoutException("downstream '" + d.name() + "' did not answer within "
-                            + (deadline ? "the invocation's remaining time" : d.timeout())));
-                } catch (ExecutionException e) {
-                    result = new Result(d.name(), null, e.getCause());
-                } catch (CancellationException e) {
-                    result = new Result(d.name(), null, e);
+                long next = Long.MAX_VALUE;
+                for (int i = 0; i < n; i++) {
+                    if (results[i] == null) {
+                        next = Math.min(next, limit[i] - elapsed);
+                    }
                 }
-                if (!result.ok() && policy == Policy.FAIL_FAST) {
-                    throw new AggregationException("aggregator: downstream '" + d.name() + "' failed: " + result.error(), d.name(),
-                            result.error());
+                Future<Object> f = completions.poll(Math.max(0, next), TimeUnit.NANOSECONDS);
+                if (f != null) {
+                    int i = index.get(f);
+                    results[i] = outcome(downstreams.get(i), f);
+                    pending--;
+                    failFast(results[i]);
+                    continue;
                 }
-                results.put(d.name(), result);
+                elapsed = System.nanoTime() - start;
+                for (int i = 0; i < n; i++) {
+                    if (results[i] == null && limit[i] <= elapsed && !futures.get(i).isDone()) {
+                        Downstream<I> d = downstreams.get(i);
+                        stop(futures.get(i));
+                        boolean deadline = d.timeout().toNanos() > budget;
+                        results[i] = new Result(d.name(), null, new TimeoutException("downstream '" + d.name()
+                                + "' did not answer within " + (deadline ? "the invocation's remaining time" : d.timeout())));
+                        pending--;
+                        failFast(results[i]);
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PatternsException("aggregator interrupted", e);
         } finally {
-            futures.forEach(f -> f.cancel(true));
+            futures.forEach(this::stop);
         }
-        return merge.apply(results);
+        Map<String, Result> merged = new LinkedHashMap<>();
+        for (Result r : results) {
+            merged.put(r.name(), r);
+        }
+        return merge.apply(merged);
+    }
+
+    private Result outcome(Downstream<I> d, Future<Object> done) throws InterruptedException {
+        try {
+            return new Result(d.name(), done.get(), null);
+        } catch (ExecutionException e) {
+            return new Result(d.name(), null, e.getCause());
+        } catch (CancellationException e) {
+            return new Result(d.name(), null, e);
+        }
+    }
+
+    /** Under FAIL_FAST, the first failure in completion order (not declaration order) ends the call. */
+    private void failFast(Result result) {
+        if (!result.ok() && policy == Policy.FAIL_FAST) {
+            throw new AggregationException("aggregator: downstream '" + result.name() + "' failed: " + result.error(),
+                    result.name(), result.error());
+        }
+    }
+
+    /** Cancels (interrupting) a call the aggregator no longer waits for; one still running is counted as abandoned. */
+    private void stop(Future<Object> f) {
+        if (!f.isDone() && f.cancel(true)) {
+            abandoned.increment();
+        }
+    }
+
+    /**
+     * @return downstream calls this aggregator stopped waiting for while they still ran (cancelled
+     *         with an interrupt, and bounded by the deadline they were given; one that honours
+     *         neither keeps its thread until it returns)
+     */
+    public long abandonedCalls() {
+        return abandoned.sum();
     }
 
     /** One downstream failed under {@link Policy#FAIL_FAST}. */

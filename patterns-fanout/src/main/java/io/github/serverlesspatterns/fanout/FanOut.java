@@ -2,6 +2,7 @@ package io.github.serverlesspatterns.fanout;
 
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.ParallelRuns;
 import io.github.serverlesspatterns.core.PatternsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -12,10 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The fan-out half: records the job with its expected task count first, then starts one worker
@@ -51,23 +49,21 @@ public final class FanOut<T> {
         if (parallelism < 1 || parallelism > 64) {
             throw new IllegalArgumentException("parallelism must be 1 to 64: " + parallelism);
         }
+        ExecutorService pool = ParallelRuns.daemonPool("fan-out");
         return new FanOut<>(store, (tasks, invocation) -> {
-            ExecutorService pool = Executors.newFixedThreadPool(parallelism);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (Task<T> task : tasks) {
-                    futures.add(pool.submit(() -> worker.send(task, invocation)));
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> first = new java.util.concurrent.atomic.AtomicReference<>();
+            ParallelRuns.run(tasks.size(), parallelism, pool, i -> {
+                try {
+                    worker.send(tasks.get(i), invocation);
+                } catch (Throwable e) {
+                    refused.incrementAndGet();
+                    first.compareAndSet(null, e);
                 }
-                for (Future<?> f : futures) {
-                    f.get();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PatternsException("fan-out interrupted", e);
-            } catch (ExecutionException e) {
-                throw new PatternsException("fan-out: starting a worker failed: " + e.getCause(), e.getCause());
-            } finally {
-                pool.shutdownNow();
+            });
+            if (first.get() != null) {
+                throw new PatternsException("fan-out: starting " + refused.get() + " of " + tasks.size() + " workers failed: "
+                        + first.get(), first.get());
             }
         });
     }

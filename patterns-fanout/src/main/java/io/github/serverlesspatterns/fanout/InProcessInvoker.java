@@ -47,7 +47,7 @@ public final class InProcessInvoker<I, O> implements Invoker<I, O> {
     public O call(I request, Invocation invocation) {
         try {
             return handler.handle(request, invocation);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // as over Lambda, whatever the callee throws is a function error for the caller
             throw new RemoteFunctionException(name, e.getClass().getName(), e.getMessage());
         }
     }
@@ -56,8 +56,10 @@ public final class InProcessInvoker<I, O> implements Invoker<I, O> {
     public void send(I request, Invocation invocation) {
         executor.execute(() -> {
             try {
-                handler.handle(request, Invocation.builder().functionName(name).build());
-            } catch (RuntimeException e) {
+                // as Lambda does for an event: a request id and a deadline of the callee's own, and the
+                // caller's request id as the correlation id
+                handler.handle(request, Invocation.builder().functionName(name).correlationId(invocation.requestId()).build());
+            } catch (Throwable e) {
                 LOG.warn("in-process event to {} failed", name, e);
             }
         });

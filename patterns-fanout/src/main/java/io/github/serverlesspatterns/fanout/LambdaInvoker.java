@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.fanout;
 
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Invocation;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -92,9 +93,14 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
         return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit);
     }
 
+    /**
+     * Calls the function and waits for its answer, never past the calling invocation's deadline:
+     * the SDK call (with its retries) is bounded by the invocation's remaining time, and
+     * {@link DeadlineExceededException} (naming this invocation) is thrown when it runs out.
+     */
     @Override
     public O call(I request, Invocation invocation) {
-        InvokeResponse response = lambda.invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit));
+        InvokeResponse response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation);
         byte[] payload = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         if (response.functionError() != null) {
             String body = new String(payload, StandardCharsets.UTF_8);
@@ -106,9 +112,22 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
         return responseCodec.decode(payload);
     }
 
+    /** Queues an event for the function, bounded by the calling invocation's deadline as {@link #call} is. */
     @Override
     public void send(I request, Invocation invocation) {
-        lambda.invoke(request(request, invocation, InvocationType.EVENT, asyncLimit));
+        invoke(request(request, invocation, InvocationType.EVENT, asyncLimit), invocation);
+    }
+
+    private InvokeResponse invoke(InvokeRequest request, Invocation invocation) {
+        java.time.Duration left = invocation.remainingTime();
+        if (left.isZero()) {
+            throw new DeadlineExceededException("call to function '" + function + "' (not sent)", invocation);
+        }
+        try {
+            return lambda.invoke(request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(left)).build());
+        } catch (software.amazon.awssdk.core.exception.ApiCallTimeoutException timeout) {
+            throw new DeadlineExceededException("call to function '" + function + "'", invocation, timeout);
+        }
     }
 
     private InvokeRequest request(I request, Invocation invocation, InvocationType type, int limit) {
@@ -118,9 +137,13 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
                     + " bytes encoded, over the " + limit + " byte " + (type == InvocationType.EVENT ? "asynchronous" : "synchronous")
                     + " limit; nothing was sent (pass a reference, e.g. an S3 key, instead)");
         }
-        String context = "{\"custom\":{\"correlationId\":\"" + invocation.requestId().replace("\"", "") + "\"}}";
-        return target(type).payload(SdkBytes.fromByteArrayUnsafe(payload))
-                .clientContext(Base64.getEncoder().encodeToString(context.getBytes(StandardCharsets.UTF_8))).build();
+        InvokeRequest.Builder b = target(type).payload(SdkBytes.fromByteArrayUnsafe(payload));
+        byte[] context = ("{\"custom\":{\"" + Invocation.CORRELATION_ID + "\":" + jsonString(invocation.requestId()) + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+        if (type == InvocationType.REQUEST_RESPONSE && context.length <= MAX_CLIENT_CONTEXT_BYTES) {
+            b.clientContext(Base64.getEncoder().encodeToString(context)); // Lambda drops it on Event invokes anyway
+        }
+        return b.build();
     }
 
     /** The function, its qualifier if any, and the invocation type: what every request of this invoker names. */
@@ -130,6 +153,25 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             b.qualifier(qualifier);
         }
         return b;
+    }
+
+    /** Lambda's limit on the client context: 3,583 bytes of JSON; a longer one would fail the call. */
+    static final int MAX_CLIENT_CONTEXT_BYTES = 3583;
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String jsonString(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static String field(String json, String name, String fallback) {

@@ -61,7 +61,7 @@ class AggregatorTest {
     void failFast_raisesNamingTheFailedDownstream_beforeTheDeadline() {
         Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
                 .downstream("orders", SLOW, Duration.ofMillis(300))
-                .downstream("reviews", FAILING, Duration.ofSeconds(5)).build();
+                .downstream("reviews", FAST, Duration.ofSeconds(5)).build();
         Invocation invocation = withDeadlineIn(Duration.ofSeconds(2));
         Aggregator.AggregationException e = assertThrows(Aggregator.AggregationException.class, () -> aggregator.handle("ann", invocation));
         assertEquals("orders", e.downstream(), "its own 300 ms timeout ran out first");
@@ -94,5 +94,46 @@ class AggregatorTest {
         assertThrows(IllegalArgumentException.class, () -> Aggregator.<String, String>builder(r -> "")
                 .downstream("a", FAST, Duration.ofSeconds(1)).downstream("a", FAST, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> Aggregator.<String, String>builder(r -> "").downstream("a", FAST, Duration.ZERO));
+    }
+
+    @Test
+    void failFast_surfacesTheFirstFailureAsItHappens_notInDeclarationOrder_andStopsTheSlowOne() throws Exception {
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+        Handler<String, String> hanging = (in, inv) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return "late";
+        };
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("orders", hanging, Duration.ofSeconds(30))   // declared first, answers never
+                .downstream("reviews", FAILING, Duration.ofSeconds(30)).build();
+        Aggregator.AggregationException e = assertThrows(Aggregator.AggregationException.class,
+                () -> aggregator.handle("ann", withDeadlineIn(Duration.ofMinutes(1))));
+        assertEquals("reviews", e.downstream());
+        assertTrue(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the slow call was stopped, not left running");
+        assertEquals(1, aggregator.abandonedCalls());
+    }
+
+    @Test
+    void eachDownstream_runsUnderItsOwnDeadline_withTheCallersRequestId() {
+        java.util.List<Invocation> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler<String, String> recording = (in, inv) -> {
+            seen.add(inv);
+            return "ok";
+        };
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("a", recording, Duration.ofSeconds(1)).downstream("b", recording, Duration.ofMinutes(5))
+                .margin(Duration.ofSeconds(1)).build();
+        Invocation caller = Invocation.builder().requestId("req-9").timeout(Duration.ofSeconds(20)).build();
+        aggregator.handle("x", caller);
+        assertEquals(2, seen.size());
+        for (Invocation inv : seen) {
+            assertEquals("req-9", inv.requestId());
+            assertTrue(!inv.deadline().isAfter(caller.deadline().minusSeconds(1)), "within the caller's deadline less the margin");
+        }
+        assertTrue(seen.stream().anyMatch(inv -> inv.remainingTime().compareTo(Duration.ofSeconds(1)) <= 0), "a: its own 1 s");
     }
 }

@@ -87,4 +87,53 @@ class LambdaInvokerTest {
                 () -> LambdaInvoker.of(lambda.client(), "inv-nowhere", Codecs.jsonString(), Codecs.jsonString()).prime());
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("inv-nowhere"), e.getMessage());
     }
+
+    @Test
+    void call_isBoundedByTheCallersOwnDeadline_withTheCallersOwnError(LambdaService lambda) {
+        lambda.register(io.github.serverlesspatterns.testing.FunctionConfig.builder("inv-slow",
+                LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "late";
+                })).timeout(Duration.ofSeconds(30)).build());
+        Invocation shortCaller = Invocation.builder().requestId("caller-short").timeout(Duration.ofMillis(800)).build();
+        io.github.serverlesspatterns.core.DeadlineExceededException e = assertThrows(
+                io.github.serverlesspatterns.core.DeadlineExceededException.class,
+                () -> LambdaInvoker.of(lambda.client(), "inv-slow", Codecs.jsonString(), Codecs.jsonString()).call("x", shortCaller));
+        assertEquals("caller-short", e.requestId());
+        assertTrue(e.getMessage().contains("call to function 'inv-slow'"), e.getMessage());
+        Invocation spent = Invocation.builder().requestId("caller-spent").deadline(java.time.Instant.now().minusSeconds(1)).build();
+        assertThrows(io.github.serverlesspatterns.core.DeadlineExceededException.class,
+                () -> LambdaInvoker.of(lambda.client(), "inv-slow", Codecs.jsonString(), Codecs.jsonString()).call("y", spent));
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(1, lambda.stats("inv-slow").invocations(), "a caller with no time left sends nothing");
+    }
+
+    @Test
+    void theCallerRequestId_reachesTheCallee_asItsCorrelationId(LambdaService lambda) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        lambda.register("inv-correlated", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            seen.add(Invocation.fromContext(ctx).correlationId().orElse("none"));
+            return "ok";
+        }));
+        LambdaInvoker.of(lambda.client(), "inv-correlated", Codecs.jsonString(), Codecs.jsonString()).call("x", invocation);
+        assertEquals(Set.of("caller-1"), seen);
+    }
+
+    @Test
+    void inProcessEvents_keepTheCallersRequestIdAsCorrelation_andGetTheirOwnRequestId() throws Exception {
+        java.util.concurrent.CompletableFuture<Invocation> callee = new java.util.concurrent.CompletableFuture<>();
+        InProcessInvoker<String, String> invoker = InProcessInvoker.of("worker", (in, inv) -> {
+            callee.complete(inv);
+            return null;
+        }, Runnable::run);
+        invoker.send("x", invocation);
+        Invocation got = callee.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("caller-1", got.correlationId().orElseThrow());
+        assertEquals("worker", got.functionName());
+        assertTrue(!got.requestId().equals("caller-1"), "an event gets a request id of its own, as on Lambda");
+    }
 }

@@ -6,6 +6,7 @@ import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.ParallelRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Handles a Lambda SQS event (with {@code ReportBatchItemFailures}) message by message, so that
@@ -76,18 +73,8 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
     private SqsBatchHandler(SqsBatchConfig<T> config, Handler<QueueMessage<T>, ?> handler) {
         this.config = config;
         this.handler = handler;
-        if (config.parallelism() > 1) {
-            AtomicInteger n = new AtomicInteger();
-            // threads on demand (idle ones end after a minute): each batch uses at most parallelism - 1 of
-            // them besides its own thread, so concurrent invocations never queue behind each other
-            this.pool = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "sqs-batch-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        } else {
-            this.pool = null;
-        }
+        // threads on demand, shared by concurrent invocations; each batch uses at most parallelism - 1 of them
+        this.pool = config.parallelism() > 1 ? ParallelRuns.daemonPool("sqs-batch") : null;
     }
 
     /**
@@ -150,7 +137,6 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         private final List<List<SQSEvent.SQSMessage>> units;
         private final Invocation invocation;
         private final Set<String> failed;
-        private final AtomicInteger next = new AtomicInteger();
         /** Set by a fatal error: no message is started after it. */
         private volatile Throwable fatal;
 
@@ -161,43 +147,19 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         }
 
         void runAll() {
-            int helpers = pool == null ? 0 : Math.min(config.parallelism(), units.size()) - 1;
-            List<Future<?>> started = new ArrayList<>(Math.max(helpers, 0));
-            for (int i = 0; i < helpers; i++) {
-                started.add(pool.submit(this::work));
-            }
-            work();
-            boolean interrupted = false;
-            for (Future<?> f : started) { // every started message is waited for: none runs on after the invocation
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (ExecutionException e) {
-                        break; // work() answers every Throwable itself; nothing to add
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            ParallelRuns.run(units.size(), config.parallelism(), pool, this::runUnit);
         }
 
-        private void work() {
-            for (int i = next.getAndIncrement(); i < units.size(); i = next.getAndIncrement()) {
-                List<SQSEvent.SQSMessage> unit = units.get(i);
-                for (int j = 0; j < unit.size(); j++) {
-                    String reason = mayStart();
-                    boolean done = reason == null ? process(unit.get(j), invocation, this)
-                            : notStarted(unit.get(j), reason);
-                    if (!done) {
-                        for (int k = j; k < unit.size(); k++) {
-                            failed.add(unit.get(k).getMessageId()); // a FIFO group retries from here, in order
-                        }
-                        break;
+        private void runUnit(int index) {
+            List<SQSEvent.SQSMessage> unit = units.get(index);
+            for (int j = 0; j < unit.size(); j++) {
+                String reason = mayStart();
+                boolean done = reason == null ? process(unit.get(j), invocation, this) : notStarted(unit.get(j), reason);
+                if (!done) {
+                    for (int k = j; k < unit.size(); k++) {
+                        failed.add(unit.get(k).getMessageId()); // a FIFO group retries from here, in order
                     }
+                    return;
                 }
             }
         }

@@ -251,7 +251,14 @@ public final class LambdaService implements AutoCloseable {
                     if (notJson(exchange, hosted, payload)) {
                         return;
                     }
-                    invokeSync(exchange, hosted, payload, requestId);
+                    String correlationId;
+                    try {
+                        correlationId = ClientContexts.correlationId(exchange.getRequestHeaders().getFirst("X-Amz-Client-Context"));
+                    } catch (IllegalArgumentException invalid) {
+                        error(exchange, 400, "InvalidParameterValueException", invalid.getMessage());
+                        return;
+                    }
+                    invokeSync(exchange, hosted, payload, requestId, correlationId);
                     return;
                 default:
                     error(exchange, 400, "InvalidParameterValueException", "unknown X-Amz-Invocation-Type: " + type);
@@ -306,14 +313,15 @@ public final class LambdaService implements AutoCloseable {
         return "arn:aws:lambda:" + AwsClients.REGION + ":" + AwsClients.ACCOUNT_ID + ":function:" + name;
     }
 
-    private void invokeSync(HttpExchange exchange, Hosted hosted, byte[] payload, String requestId) throws IOException {
+    private void invokeSync(HttpExchange exchange, Hosted hosted, byte[] payload, String requestId, String correlationId)
+            throws IOException {
         if (!hosted.permits.tryAcquire()) {
             hosted.stats.throttles.incrementAndGet();
             error(exchange, 429, "TooManyRequestsException", "Rate Exceeded.",
                     "\"Reason\":\"ReservedFunctionConcurrentInvocationLimitExceeded\",");
             return;
         }
-        Outcome outcome = run(hosted, payload, requestId);
+        Outcome outcome = run(hosted, payload, requestId, correlationId);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         if (outcome.error != null) {
             exchange.getResponseHeaders().add("X-Amz-Function-Error", "Unhandled");
@@ -326,10 +334,13 @@ public final class LambdaService implements AutoCloseable {
     }
 
     /** Runs the function once under a permit the caller acquired; releases it when the code ends. */
-    private Outcome run(Hosted hosted, byte[] payload, String requestId) {
+    private Outcome run(Hosted hosted, byte[] payload, String requestId, String correlationId) {
         FunctionConfig config = hosted.config;
-        Invocation invocation = Invocation.builder().requestId(requestId).functionName(config.name())
-                .timeout(config.timeout()).build();
+        Invocation.Builder builder = Invocation.builder().requestId(requestId).functionName(config.name()).timeout(config.timeout());
+        if (correlationId != null) {
+            builder.correlationId(correlationId);
+        }
+        Invocation invocation = builder.build();
         Context context = LambdaAdapters.contextOf(invocation);
         hosted.stats.invocations.incrementAndGet();
         int now = hosted.stats.running.incrementAndGet();
@@ -417,7 +428,7 @@ public final class LambdaService implements AutoCloseable {
                 break;
             }
             attempts++;
-            outcome = run(hosted, payload, requestId);
+            outcome = run(hosted, payload, requestId, null); // Lambda drops the client context of an Event invoke
             if (outcome.error == null) {
                 hosted.stats.eventsSucceeded.incrementAndGet();
                 return;
