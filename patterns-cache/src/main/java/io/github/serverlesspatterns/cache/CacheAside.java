@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
@@ -61,6 +62,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private static final Logger LOG = LoggerFactory.getLogger(CacheAside.class);
     private static final byte VALUE = 'V';
     private static final byte ABSENT = 'N';
+    private static final byte TOMBSTONE = 'T';
+    private static final java.security.SecureRandom TOMBSTONE_RANDOM = new java.security.SecureRandom();
     private static final int HEADER = 1 + 8 + 4;
 
     private final RedisClient client;
@@ -82,6 +85,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private final LongAdder redisErrors = new LongAdder();
     private final LongAdder redisSkipped = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
+    private final LongAdder overtaken = new LongAdder();
+    /** Moves on every invalidation this instance makes or hears of: a load that spans one is not kept in the near cache. */
+    private final java.util.concurrent.atomic.AtomicLong invalidationEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     /** A decoded cache entry: a value or an absence, with its logical expiry and load time. */
     private record Entry(Object value, boolean absent, long expiresAt, int deltaMillis) {
@@ -90,8 +96,10 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private CacheAside(RedisClient client, CacheConfig<K, V> config) {
         this.client = client;
         this.config = config;
-        this.prefix = "cache:" + config.name() + ":";
-        this.channel = "cache-invalidate:" + config.name();
+        // the name is length-prefixed so that no (name, key) pair reaches another's keys, and values,
+        // locks and tags have key spaces of their own that no user key can reach
+        this.prefix = "cache:" + config.name().length() + ":" + config.name() + ":";
+        this.channel = "cache-invalidate:" + config.name().length() + ":" + config.name();
         this.near = config.nearCacheSize() > 0 ? new NearCache(config.nearCacheSize()) : null;
     }
 
@@ -114,7 +122,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
 
     @SuppressWarnings("unchecked")
     private V get(K key, Handler<K, V> loader, Invocation invocation) {
-        String redisKey = prefix + Objects.requireNonNull(config.keyToString().apply(key), "key string");
+        String redisKey = valueKey(key);
         long now = config.clock().millis();
         if (near != null) {
             Entry e = near.get(redisKey, now);
@@ -125,23 +133,28 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         }
         if (now < redisDownUntil) {
             redisSkipped.increment();
-            return (V) load(key, redisKey, loader, invocation, false).value();
+            return (V) load(key, redisKey, loader, invocation, null).value();
         }
         Entry cached;
+        byte[] raw;
         try {
-            byte[] raw = commands().get(redisKey);
-            cached = raw == null ? null : decode(raw);
+            raw = commands().get(redisKey);
+            cached = raw == null || isTombstone(raw) ? null : decode(raw);
         } catch (RuntimeException e) {
             redisFailed(e);
-            return (V) load(key, redisKey, loader, invocation, false).value();
+            return (V) load(key, redisKey, loader, invocation, null).value();
         }
         if (cached != null && !recomputeEarly(cached, now)) {
             hits.increment();
-            remember(redisKey, cached, now);
+            remember(redisKey, cached, now, invalidationEpoch.get());
             return cached.absent() ? null : (V) cached.value();
         }
         misses.increment();
-        return (V) load(key, redisKey, loader, invocation, true).value();
+        return (V) load(key, redisKey, loader, invocation, Seen.of(raw)).value();
+    }
+
+    private String valueKey(K key) {
+        return prefix + "v:" + Objects.requireNonNull(config.keyToString().apply(key), "key string");
     }
 
     /** XFetch: recompute when now - delta * beta * ln(random) reaches the expiry. */
@@ -153,50 +166,84 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         return now - e.deltaMillis() * config.xfetchBeta() * Math.log(r == 0 ? Double.MIN_VALUE : r) >= e.expiresAt();
     }
 
-    /** One load per key per JVM at a time; the others get the same result. */
-    private Entry load(K key, String redisKey, Handler<K, V> loader, Invocation invocation, boolean useRedis) {
-        CompletableFuture<Entry> mine = new CompletableFuture<>();
-        CompletableFuture<Entry> running = inFlight.putIfAbsent(redisKey, mine);
-        if (running != null) {
-            try {
-                return running.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                // the shared load failed: give each waiter the loader's own exception, unwrapped
-                if (e.getCause() instanceof RuntimeException) {
-                    throw (RuntimeException) e.getCause();
-                }
-                if (e.getCause() instanceof Error) {
-                    throw (Error) e.getCause();
-                }
-                throw e;
-            }
-        }
-        try {
-            Entry e = useRedis && config.stampede() == CacheConfig.StampedeProtection.LOCK
-                    ? loadUnderLock(key, redisKey, loader, invocation) : loadAndStore(key, redisKey, loader, invocation, useRedis);
-            mine.complete(e);
-            return e;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(redisKey, mine);
+    /**
+     * What a reader saw in Redis before loading: the value is written only if Redis still holds
+     * exactly that (compare-and-set), so a load that an invalidation overtook never writes.
+     */
+    private record Seen(String sha1) {
+        static final Seen NOTHING = new Seen("");
+
+        static Seen of(byte[] raw) {
+            return raw == null ? NOTHING : new Seen(CacheAside.sha1(raw));
         }
     }
 
-    private Entry loadUnderLock(K key, String redisKey, Handler<K, V> loader, Invocation invocation) {
-        String lockKey = redisKey + ":lock";
+    /**
+     * One load per key per JVM at a time; the others wait for it, each within its own invocation's
+     * remaining time ({@link DeadlineExceededException} naming it otherwise). When the shared load
+     * fails, a waiter is not handed that invocation's failure: it tries again under its own
+     * invocation (joining a newer load, or loading), and fails only with its own error.
+     *
+     * @param seen what Redis held, or {@code null} to leave Redis alone (it is down)
+     */
+    private Entry load(K key, String redisKey, Handler<K, V> loader, Invocation invocation, Seen seen) {
+        while (true) {
+            CompletableFuture<Entry> mine = new CompletableFuture<>();
+            CompletableFuture<Entry> running = inFlight.putIfAbsent(redisKey, mine);
+            if (running == null) {
+                return lead(key, redisKey, loader, invocation, seen, mine);
+            }
+            if (running.isCompletedExceptionally()) {
+                inFlight.remove(redisKey, running); // a failed load not yet cleared: clear it and go again
+                continue;
+            }
+            long left = invocation.remainingTime().toNanos();
+            if (left <= 0) {
+                throw new DeadlineExceededException("cache '" + config.name() + "': waiting for the load of " + redisKey, invocation);
+            }
+            try {
+                return running.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new DeadlineExceededException("cache '" + config.name() + "': waiting for another invocation's load of "
+                        + redisKey, invocation, e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the leader's failure is the leader's (its deadline, its error): go again under this invocation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.github.serverlesspatterns.core.PatternsException("cache '" + config.name()
+                        + "': interrupted while waiting for the load of " + redisKey, e);
+            }
+        }
+    }
+
+    private Entry lead(K key, String redisKey, Handler<K, V> loader, Invocation invocation, Seen seen,
+                       CompletableFuture<Entry> mine) {
+        try {
+            Entry e = seen != null && config.stampede() == CacheConfig.StampedeProtection.LOCK
+                    ? loadUnderLock(key, redisKey, loader, invocation, seen) : loadAndStore(key, redisKey, loader, invocation, seen);
+            inFlight.remove(redisKey, mine); // before completing: a waiter that goes again must not find it
+            mine.complete(e);
+            return e;
+        } catch (Throwable e) { // the loader's own failure passes through to this caller, whatever it is
+            inFlight.remove(redisKey, mine);
+            mine.completeExceptionally(e);
+            throw io.github.serverlesspatterns.core.Failures.rethrow(e);
+        }
+    }
+
+    private Entry loadUnderLock(K key, String redisKey, Handler<K, V> loader, Invocation invocation, Seen seen) {
+        String lockKey = prefix + "l:" + redisKey.substring(prefix.length() + 2);
         boolean locked;
         try {
             locked = "OK".equals(commands().set(lockKey, instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     SetArgs.Builder.nx().px(config.lockLease().toMillis())));
         } catch (RuntimeException e) {
             redisFailed(e);
-            return loadAndStore(key, redisKey, loader, invocation, false);
+            return loadAndStore(key, redisKey, loader, invocation, null);
         }
         if (locked) {
             try {
-                return loadAndStore(key, redisKey, loader, invocation, true);
+                return loadAndStore(key, redisKey, loader, invocation, seen);
             } finally {
                 try {
                     commands().del(lockKey);
@@ -211,12 +258,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         while (System.nanoTime() < until) {
             try {
                 Thread.sleep(20);
+                long epoch = invalidationEpoch.get();
                 byte[] raw = commands().get(redisKey);
-                if (raw != null) {
+                if (raw != null && !isTombstone(raw)) {
                     Entry e = decode(raw);
-                    remember(redisKey, e, config.clock().millis());
+                    remember(redisKey, e, config.clock().millis(), epoch);
                     return e;
                 }
+                seen = Seen.of(raw);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -226,10 +275,11 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
             }
         }
         LOG.debug("cache '{}': no value for {} after waiting for another instance's load; loading here", config.name(), redisKey);
-        return loadAndStore(key, redisKey, loader, invocation, true);
+        return loadAndStore(key, redisKey, loader, invocation, seen);
     }
 
-    private Entry loadAndStore(K key, String redisKey, Handler<K, V> loader, Invocation invocation, boolean useRedis) {
+    private Entry loadAndStore(K key, String redisKey, Handler<K, V> loader, Invocation invocation, Seen seen) {
+        long epoch = invalidationEpoch.get();
         long t0 = System.nanoTime();
         V value = loader.handle(key, invocation);
         long took = System.nanoTime() - t0;
@@ -239,11 +289,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         boolean absent = value == null;
         long ttl = absent ? config.negativeTtl().toMillis() : jittered(config.ttl().toMillis());
         Entry entry = new Entry(value, absent, now + ttl, (int) Math.min(Integer.MAX_VALUE, took / 1_000_000));
-        if (useRedis && ttl > 0 && now >= redisDownUntil) {
+        if (seen != null && ttl > 0 && now >= redisDownUntil) {
             try {
-                commands().set(redisKey, encode(entry), SetArgs.Builder.px(ttl));
+                if (!writeIfUnchanged(redisKey, seen, encode(entry), ttl)) {
+                    overtaken.increment(); // invalidated (or refreshed) while loading: this value is not cached
+                    return entry;
+                }
                 for (String tag : config.tags().apply(key)) {
-                    String tagKey = prefix + "tag:" + tag;
+                    String tagKey = prefix + "t:" + tag;
                     commands().sadd(tagKey, redisKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     commands().pexpire(tagKey, 2 * config.ttl().toMillis()); // outlives every member's TTL
                 }
@@ -252,9 +305,57 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
             }
         }
         if (ttl > 0) {
-            remember(redisKey, entry, now);
+            remember(redisKey, entry, now, epoch);
         }
         return entry;
+    }
+
+    /** SET with a TTL only if Redis still holds what the reader saw (nothing, or the same bytes), in one script. */
+    private static final String WRITE_IF_UNCHANGED = String.join("\n",
+            "local cur = redis.call('GET', KEYS[1])",
+            "if (cur == false and ARGV[1] == '') or (cur ~= false and redis.sha1hex(cur) == ARGV[1]) then",
+            "  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])",
+            "  return 1",
+            "end",
+            "return 0");
+    private static final String WRITE_IF_UNCHANGED_SHA = sha1(WRITE_IF_UNCHANGED.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    private boolean writeIfUnchanged(String redisKey, Seen seen, byte[] value, long ttlMillis) {
+        byte[][] args = {seen.sha1().getBytes(java.nio.charset.StandardCharsets.UTF_8), value,
+                Long.toString(ttlMillis).getBytes(java.nio.charset.StandardCharsets.UTF_8)};
+        Long written;
+        try {
+            written = commands().evalsha(WRITE_IF_UNCHANGED_SHA, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {redisKey},
+                    args);
+        } catch (io.lettuce.core.RedisNoScriptException e) {
+            written = commands().eval(WRITE_IF_UNCHANGED, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {redisKey}, args);
+        }
+        return Long.valueOf(1).equals(written);
+    }
+
+    private static String sha1(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        }
+    }
+
+    /**
+     * An invalidation leaves a tombstone (unique, kept for the TTL) instead of deleting the value,
+     * so that a load that read the key before it cannot write its older value after it.
+     */
+    private static byte[] tombstone() {
+        byte[] t = new byte[17];
+        t[0] = TOMBSTONE;
+        byte[] random = new byte[16];
+        TOMBSTONE_RANDOM.nextBytes(random);
+        System.arraycopy(random, 0, t, 1, 16);
+        return t;
+    }
+
+    private static boolean isTombstone(byte[] raw) {
+        return raw.length > 0 && raw[0] == TOMBSTONE;
     }
 
     private long jittered(long ttl) {
@@ -264,9 +365,19 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         return Math.max(1, Math.round(ttl * (1 + config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1))));
     }
 
-    private void remember(String redisKey, Entry e, long now) {
-        if (near != null) {
+    /** Keeps an entry in the near cache, unless an invalidation happened since {@code epoch} (when it was read or its load began). */
+    private void remember(String redisKey, Entry e, long now, long epoch) {
+        if (near != null && invalidationEpoch.get() == epoch) {
             near.put(redisKey, e, Math.min(e.expiresAt(), now + config.nearCacheTtl().toMillis()));
+        }
+    }
+
+    /** This instance forgets a key: near cache, and loads in flight (new readers start a load of their own). */
+    private void forgetLocally(String redisKey) {
+        invalidationEpoch.incrementAndGet();
+        inFlight.remove(redisKey);
+        if (near != null) {
+            near.remove(redisKey);
         }
     }
 
@@ -276,18 +387,21 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
      * @param key the key
      */
     public void invalidate(K key) {
-        String redisKey = prefix + config.keyToString().apply(key);
-        if (near != null) {
-            near.remove(redisKey);
-        }
+        String redisKey = valueKey(key);
+        forgetLocally(redisKey);
         invalidations.increment();
         try {
-            commands().del(redisKey);
+            commands().set(redisKey, tombstone(), SetArgs.Builder.px(tombstoneTtl()));
             commands().publish(channel, (instanceId + " " + redisKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             redisFailed(e);
             throw e; // an invalidation that did not happen must not look as if it did
         }
+    }
+
+    /** A tombstone outlives any load that may have read the key before it: as long as a value would live. */
+    private long tombstoneTtl() {
+        return Math.max(config.ttl().toMillis(), config.lockLease().toMillis());
     }
 
     /**
@@ -299,15 +413,13 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
      */
     public int invalidateTag(String tag) {
         Objects.requireNonNull(tag, "tag");
-        String tagKey = prefix + "tag:" + tag;
+        String tagKey = prefix + "t:" + tag;
         try {
             java.util.Set<byte[]> members = commands().smembers(tagKey);
             for (byte[] member : members) {
                 String redisKey = new String(member, java.nio.charset.StandardCharsets.UTF_8);
-                if (near != null) {
-                    near.remove(redisKey);
-                }
-                commands().del(redisKey);
+                forgetLocally(redisKey);
+                commands().set(redisKey, tombstone(), SetArgs.Builder.px(tombstoneTtl()));
                 commands().publish(channel, (instanceId + " " + redisKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
             commands().del(tagKey);
@@ -359,7 +471,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         Map<K, V> out = new LinkedHashMap<>();
         List<String> redisKeys = new ArrayList<>();
         for (K k : keys) {
-            redisKeys.add(prefix + config.keyToString().apply(k));
+            redisKeys.add(valueKey(k));
         }
         List<byte[]> raw = null;
         if (config.clock().millis() >= redisDownUntil && !keys.isEmpty()) {
@@ -375,7 +487,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         }
         for (int i = 0; i < keys.size(); i++) {
             byte[] r = raw == null ? null : raw.get(i);
-            if (r != null) {
+            if (r != null && !isTombstone(r)) {
                 hits.increment();
                 Entry e = decode(r);
                 out.put(keys.get(i), e.absent() ? null : (V) e.value());
@@ -389,7 +501,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     /** @return this instance's counters */
     public CacheMetrics metrics() {
         return new CacheMetrics(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadNanos.sum(), redisErrors.sum(),
-                redisSkipped.sum(), invalidations.sum());
+                redisSkipped.sum(), invalidations.sum(), overtaken.sum());
     }
 
     private void redisFailed(RuntimeException e) {
@@ -423,7 +535,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
             public void message(String ch, String message) {
                 int space = message.indexOf(' ');
                 if (space > 0 && !message.substring(0, space).equals(instanceId)) {
-                    near.remove(message.substring(space + 1));
+                    forgetLocally(message.substring(space + 1));
                     invalidations.increment();
                 }
             }
@@ -516,7 +628,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     @Override
     public void prime() {
         try {
-            commands().get(prefix + "#serverless-patterns-priming");
+            commands().get(prefix + "p:#serverless-patterns-priming");
         } catch (RuntimeException e) {
             throw new io.github.serverlesspatterns.core.PatternsException("cache '" + config.name() + "': priming could not reach Redis: "
                     + e.getMessage(), e);

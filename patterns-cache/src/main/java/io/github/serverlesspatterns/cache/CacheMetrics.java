@@ -11,7 +11,9 @@ package io.github.serverlesspatterns.cache;
  * @param redisErrors   Redis calls that failed (the loader answered instead)
  * @param redisSkipped  lookups that skipped Redis while it was considered down
  * @param invalidations invalidations this instance heard of (its own and others')
+ * @param overtakenLoads loads whose value was not cached because an invalidation (or a newer
+ *                       value) reached Redis while they ran; the caller still got the value
  */
 public record CacheMetrics(long nearHits, long hits, long misses, long loads, long loadNanos, long redisErrors, long redisSkipped,
-                           long invalidations) {
+                           long invalidations, long overtakenLoads) {
 }
