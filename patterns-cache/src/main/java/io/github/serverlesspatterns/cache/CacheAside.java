@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.BoundedCache;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Handler;
@@ -72,7 +73,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private final String channel;
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
-    private final NearCache near;
+    private final BoundedCache<Entry> near;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
     private volatile long redisDownUntil = Long.MIN_VALUE;
@@ -100,7 +101,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         // locks and tags have key spaces of their own that no user key can reach
         this.prefix = "cache:" + config.name().length() + ":" + config.name() + ":";
         this.channel = "cache-invalidate:" + config.name().length() + ":" + config.name();
-        this.near = config.nearCacheSize() > 0 ? new NearCache(config.nearCacheSize()) : null;
+        this.near = config.nearCacheSize() > 0 ? new BoundedCache<>(config.nearCacheSize()) : null;
     }
 
     /**
@@ -122,15 +123,16 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
 
     @SuppressWarnings("unchecked")
     private V get(K key, Handler<K, V> loader, Invocation invocation) {
-        String redisKey = valueKey(key);
+        String keyString = Objects.requireNonNull(config.keyToString().apply(key), "key string");
         long now = config.clock().millis();
         if (near != null) {
-            Entry e = near.get(redisKey, now);
+            Entry e = near.get(keyString, now); // no key string is built for a near hit
             if (e != null) {
                 nearHits.increment();
                 return e.absent() ? null : (V) e.value();
             }
         }
+        String redisKey = prefix + "v:" + keyString;
         if (now < redisDownUntil) {
             redisSkipped.increment();
             return (V) load(key, redisKey, loader, invocation, null).value();
@@ -368,7 +370,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     /** Keeps an entry in the near cache, unless an invalidation happened since {@code epoch} (when it was read or its load began). */
     private void remember(String redisKey, Entry e, long now, long epoch) {
         if (near != null && invalidationEpoch.get() == epoch) {
-            near.put(redisKey, e, Math.min(e.expiresAt(), now + config.nearCacheTtl().toMillis()));
+            near.put(userKey(redisKey), e, Math.min(e.expiresAt(), now + config.nearCacheTtl().toMillis()));
         }
     }
 
@@ -377,8 +379,13 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         invalidationEpoch.incrementAndGet();
         inFlight.remove(redisKey);
         if (near != null) {
-            near.remove(redisKey);
+            near.remove(userKey(redisKey));
         }
+    }
+
+    /** The key string of a value key ({@code prefix + "v:" + key}): the near cache's key. */
+    private String userKey(String redisKey) {
+        return redisKey.substring(prefix.length() + 2);
     }
 
     /**
@@ -579,42 +586,6 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         if (connection != null) {
             connection.close();
             connection = null;
-        }
-    }
-
-    /** A bounded LRU with per-entry expiry; one lock, since entries are tiny and hits short. */
-    private static final class NearCache {
-        private final Map<String, Object[]> entries;
-
-        NearCache(int size) {
-            this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Object[]> eldest) {
-                    return size() > size;
-                }
-            };
-        }
-
-        synchronized Entry get(String key, long now) {
-            Object[] slot = entries.get(key);
-            if (slot == null) {
-                return null;
-            }
-            if ((Long) slot[1] <= now) {
-                entries.remove(key);
-                return null;
-            }
-            return (Entry) slot[0];
-        }
-
-        synchronized void put(String key, Entry e, long until) {
-            entries.put(key, new Object[] {e, until});
-        }
-
-        synchronized void remove(String key) {
-            entries.remove(key);
         }
     }
 

@@ -1,39 +1,27 @@
 package io.github.serverlesspatterns.idempotency;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.github.serverlesspatterns.core.BoundedCache;
 
-/** A bounded LRU of COMPLETED records; one lock, since entries are tiny and hits are short. */
+import java.time.Instant;
+
+/** The decorator's local cache of COMPLETED records: bounded, expiry honoured, no lock on reads. */
 final class LocalCache {
 
-    private final Map<String, IdempotencyRecord> records;
+    private final BoundedCache<IdempotencyRecord> records;
 
     LocalCache(int maxSize) {
-        this.records = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, IdempotencyRecord> eldest) {
-                return size() > maxSize;
-            }
-        };
+        this.records = new BoundedCache<>(maxSize);
     }
 
-    synchronized IdempotencyRecord get(String key, Instant now) {
-        IdempotencyRecord record = records.get(key);
-        if (record != null && record.isExpired(now)) {
-            records.remove(key);
-            return null;
-        }
-        return record;
+    IdempotencyRecord get(String key, Instant now) {
+        return records.get(key, now.toEpochMilli());
     }
 
-    synchronized void put(IdempotencyRecord completed) {
-        records.put(completed.key(), completed);
+    void put(IdempotencyRecord completed) {
+        records.put(completed.key(), completed, completed.expiresAt().toEpochMilli());
     }
 
-    synchronized int size() {
+    int size() {
         return records.size();
     }
 }
