@@ -81,4 +81,33 @@ class StampedeAcrossJvmsTest {
                     + windows + " windows, " + calls + " calls");
         }
     }
+
+    @Test
+    void anInvalidationInOneJvm_beatsALoadInFlightInAnother(RedisService redis) throws Exception {
+        String key = "report-" + System.nanoTime();
+        String name = "race-across-jvms";
+        try (var raw = redis.client().connect();
+             CacheAside<String, String> here = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+                     .build())) {
+            var commands = raw.sync();
+            commands.set("db:" + key, "v7");
+            String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+            Process other = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    InvalidationRaceWorkerMain.class.getName(), redis.uri().toURI().toString(), name, key)
+                    .redirectErrorStream(true).start();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (commands.get("loading:" + key) == null && System.nanoTime() < until) {
+                Thread.sleep(20); // the other JVM's load has read v7
+            }
+            assertTrue(commands.get("loading:" + key) != null, "the other JVM never started its load");
+            commands.set("db:" + key, "v8");
+            here.invalidate(key);
+            commands.set("go:" + key, "1");
+            String out = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+            assertTrue(out.contains("RESULT first=v7"), out); // its reader began before the change
+            Handler<String, String> reads = Decorators.decorate((k, inv) -> commands.get("db:" + k), here);
+            assertEquals("v8", reads.handle(key, Invocation.builder().build()), "the other JVM's late load did not put v7 back");
+        }
+    }
 }
