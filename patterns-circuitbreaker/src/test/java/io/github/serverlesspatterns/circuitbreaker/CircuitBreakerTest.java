@@ -468,36 +468,10 @@ class CircuitBreakerTest {
         assertEquals(CircuitState.State.OPEN, breaker.state());
     }
 
-    /** A shared store that fails while {@code down} is set, as Redis or DynamoDB do during an outage. */
-    private static final class FlakyStore implements CircuitStateStore {
-        final InMemoryCircuitStateStore inner = new InMemoryCircuitStateStore();
-        volatile boolean down;
-
-        @Override
-        public Optional<CircuitState> load(String name) {
-            if (down) {
-                throw new IllegalStateException("store unreachable");
-            }
-            return inner.load(name);
-        }
-
-        @Override
-        public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
-            if (down) {
-                throw new IllegalStateException("store unreachable");
-            }
-            return inner.compareAndSet(name, expectedVersion, next);
-        }
-
-        @Override
-        public String describe() {
-            return "flaky store";
-        }
-    }
-
     @Test
     void aProbeOutcome_isRecordedInItsStore_evenWhenAnotherInvocationsStoreErrorDroppedTheView() {
-        FlakyStore flaky = new FlakyStore();
+        InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
+        CountingStore flaky = new CountingStore(shared); // fails while down is set, as Redis or DynamoDB do in an outage
         CircuitBreaker breaker = CircuitBreaker.of("partner", flaky, config().halfOpen(1, 1).build());
         failTimes(guarded(breaker), 3);
         clock.advance(Duration.ofSeconds(10));
@@ -509,7 +483,7 @@ class CircuitBreakerTest {
             return "probe-ok";
         }, breaker.decorator());
         assertEquals("probe-ok", probe.handle("x", invocation));
-        assertEquals(CircuitState.State.CLOSED, flaky.inner.load("partner").orElseThrow().state(),
+        assertEquals(CircuitState.State.CLOSED, shared.load("partner").orElseThrow().state(),
                 "the probe's success reached the shared store: its slot is not left taken until the probe timeout");
     }
 }

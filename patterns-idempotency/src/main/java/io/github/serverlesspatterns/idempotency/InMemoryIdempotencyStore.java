@@ -36,30 +36,25 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean complete(IdempotencyRecord completed, Instant now) {
-        Objects.requireNonNull(completed, "completed");
-        boolean[] written = new boolean[1];
-        records.computeIfPresent(completed.key(), (key, current) -> {
-            if (isClaim(current, completed)) {
-                written[0] = true;
-                return completed;
-            }
-            return current;
-        });
-        return written[0];
+        return replaceClaim(Objects.requireNonNull(completed, "completed"), completed);
     }
 
     @Override
     public boolean release(IdempotencyRecord claim) {
-        Objects.requireNonNull(claim, "claim");
-        boolean[] deleted = new boolean[1];
-        records.computeIfPresent(claim.key(), (key, current) -> {
-            if (isClaim(current, claim)) {
-                deleted[0] = true;
-                return null;
+        return replaceClaim(Objects.requireNonNull(claim, "claim"), null);
+    }
+
+    /** Atomically replaces (or, with {@code null}, deletes) the record of {@code mine}'s key while it is still that claim. */
+    private boolean replaceClaim(IdempotencyRecord mine, IdempotencyRecord replacement) {
+        boolean[] done = new boolean[1];
+        records.computeIfPresent(mine.key(), (key, current) -> {
+            if (isClaim(current, mine)) {
+                done[0] = true;
+                return replacement;
             }
             return current;
         });
-        return deleted[0];
+        return done[0];
     }
 
     private static boolean isClaim(IdempotencyRecord stored, IdempotencyRecord mine) {
