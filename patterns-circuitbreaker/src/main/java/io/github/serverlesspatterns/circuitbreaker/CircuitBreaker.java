@@ -548,30 +548,27 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     /** Applies the store-failure policy; returns a rejection, throws, or returns null to go on locally. */
     private CallNotPermittedException storeFailed(RuntimeException error, boolean beforeCall) {
         storeErrors.increment();
-        View v = view.get();
-        if (v != null && v.store == local) {
-            throw error; // the in-memory store does not fail; this is a bug worth seeing
-        }
         try {
-            config.listener().onStoreError(name, error);
+            config.listener().onStoreError(name, error); // every store error, whatever the policy
         } catch (RuntimeException listenerError) {
             LOG.warn("circuit '{}': listener failed on store error", name, listenerError);
         }
-        long now = config.clock().millis();
-        sharedStoreDownUntil = now + config.storeRetryInterval().toMillis();
         view.set(null);
-        LOG.warn("circuit '{}': {} failed ({}); policy {} for the next {}", name, shared.describe(), error.toString(),
-                config.storeFailurePolicy(), config.storeRetryInterval());
-        if (!beforeCall) {
-            return null;
+        CircuitBreakerConfig.StoreFailurePolicy policy = config.storeFailurePolicy();
+        if (policy == CircuitBreakerConfig.StoreFailurePolicy.FALLBACK_TO_LOCAL) {
+            // only this policy moves to the local breaker; REJECT and THROW try the store again on the next call
+            sharedStoreDownUntil = config.clock().millis() + config.storeRetryInterval().toMillis();
         }
-        switch (config.storeFailurePolicy()) {
+        LOG.warn("circuit '{}': {} failed ({}); policy {}{}", name, shared.describe(), error.toString(), policy,
+                policy == CircuitBreakerConfig.StoreFailurePolicy.FALLBACK_TO_LOCAL ? " for the next " + config.storeRetryInterval() : "");
+        if (!beforeCall) {
+            return null; // the call already ran: never fail it for the store
+        }
+        switch (policy) {
             case REJECT:
-                sharedStoreDownUntil = Long.MIN_VALUE; // try the store again on the next call
                 return new CallNotPermittedException(name, null, null, "circuit '" + name + "': its store ("
                         + shared.describe() + ") is unreachable and the policy is REJECT: " + error);
             case THROW:
-                sharedStoreDownUntil = Long.MIN_VALUE;
                 throw new CircuitBreakerStoreException("circuit '" + name + "': its store (" + shared.describe()
                         + ") failed: " + error, error);
             default:

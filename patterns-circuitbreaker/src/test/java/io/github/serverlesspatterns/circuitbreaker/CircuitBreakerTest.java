@@ -486,4 +486,42 @@ class CircuitBreakerTest {
         assertEquals(CircuitState.State.CLOSED, shared.load("partner").orElseThrow().state(),
                 "the probe's success reached the shared store: its slot is not left taken until the probe timeout");
     }
+
+    @Test
+    void aStoreOutage_neverShowsTheStoresOwnException_andTheListenerHearsEveryError() {
+        for (CircuitBreakerConfig.StoreFailurePolicy policy : CircuitBreakerConfig.StoreFailurePolicy.values()) {
+            CountingStore flaky = new CountingStore(new InMemoryCircuitStateStore());
+            AtomicInteger heard = new AtomicInteger();
+            CircuitBreaker breaker = CircuitBreaker.of("partner", flaky, config().onStoreFailure(policy, Duration.ofSeconds(1))
+                    .listener(new CircuitBreakerListener() {
+                        @Override
+                        public void onStoreError(String name, RuntimeException error) {
+                            heard.incrementAndGet();
+                        }
+                    }).build());
+            Handler<String, String> h = guarded(breaker);
+            downstreamUp.set(true);
+            h.handle("x", invocation); // a view from the shared store
+            flaky.down = true;
+            int storeErrorsSeen = 0;
+            for (int i = 0; i < 12; i++) {
+                clock.advance(Duration.ofMillis(400)); // across several retry intervals
+                try {
+                    h.handle("x", invocation);
+                } catch (CircuitBreakerStoreException | CallNotPermittedException expected) {
+                    storeErrorsSeen++;
+                } catch (RuntimeException raw) {
+                    throw new AssertionError(policy + ": the store's own exception reached the caller", raw);
+                }
+            }
+            if (policy == CircuitBreakerConfig.StoreFailurePolicy.FALLBACK_TO_LOCAL) {
+                assertEquals(0, storeErrorsSeen, "the default goes on locally");
+            } else {
+                // the first call may pass on its trusted view (its outcome write then fails); every later one is answered
+                assertEquals(11, storeErrorsSeen, policy + " answers every call while the store is down, never going local");
+            }
+            assertEquals(breaker.metrics().storeErrors(), heard.get(), policy + ": the listener heard every store error");
+            assertTrue(heard.get() >= 4, policy + ": " + heard.get());
+        }
+    }
 }
