@@ -525,6 +525,11 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
             if (current == null || current.store != candidate.store) {
                 return candidate;
             }
+            if (!candidate.state.epoch().equals(current.state.epoch())) {
+                // the store lost the state and started again (restart, eviction, failover): versions of two
+                // histories do not compare; the later read wins, so no instance goes on ignoring the store
+                return candidate.seenAt >= current.seenAt ? candidate : current;
+            }
             long cv = current.state.version();
             long nv = candidate.state.version();
             return nv > cv || (nv == cv && candidate.seenAt >= current.seenAt) ? candidate : current;

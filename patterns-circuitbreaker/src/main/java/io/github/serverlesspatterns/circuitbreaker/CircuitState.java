@@ -35,6 +35,7 @@ public final class CircuitState {
     }
 
     private static final String FORMAT = "v1";
+    private static final java.security.SecureRandom EPOCHS = new java.security.SecureRandom();
 
     private final State state;
     private final long version;
@@ -45,9 +46,11 @@ public final class CircuitState {
     private final int probesInFlight;
     private final int probeSuccesses;
     private final long lastProbeMillis;
+    private final String epoch;
 
     private CircuitState(State state, long version, int consecutiveFailures, String window, long openUntilMillis,
-                         int openCount, int probesInFlight, int probeSuccesses, long lastProbeMillis) {
+                         int openCount, int probesInFlight, int probeSuccesses, long lastProbeMillis, String epoch) {
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
         this.state = Objects.requireNonNull(state, "state");
         this.version = version;
         this.consecutiveFailures = consecutiveFailures;
@@ -59,7 +62,7 @@ public final class CircuitState {
         this.lastProbeMillis = lastProbeMillis;
     }
 
-    private static final CircuitState INITIAL = new CircuitState(State.CLOSED, 0, 0, "", 0, 0, 0, 0, 0);
+    private static final CircuitState INITIAL = new CircuitState(State.CLOSED, 0, 0, "", 0, 0, 0, 0, 0, "");
 
     /** @return a fresh CLOSED circuit at version 0 (what a store holds when it holds nothing) */
     public static CircuitState initial() {
@@ -138,7 +141,18 @@ public final class CircuitState {
     CircuitState with(State newState, int newConsecutiveFailures, String newWindow, long newOpenUntil, int newOpenCount,
                       int newProbesInFlight, int newProbeSuccesses, long newLastProbe) {
         return new CircuitState(newState, version, newConsecutiveFailures, newWindow, newOpenUntil, newOpenCount,
-                newProbesInFlight, newProbeSuccesses, newLastProbe);
+                newProbesInFlight, newProbeSuccesses, newLastProbe, epoch);
+    }
+
+    /**
+     * @return the epoch of this state's history: a random id given by the first write over the
+     *         initial state, kept by every later write. A store that lost the state (restarted empty,
+     *         evicted the key, failed over without it) starts a new epoch, so an instance whose view
+     *         has a higher version from the old epoch knows the view is gone and follows the store,
+     *         instead of ignoring it for a lower version. Empty for the initial state.
+     */
+    public String epoch() {
+        return epoch;
     }
 
     /**
@@ -146,7 +160,11 @@ public final class CircuitState {
      */
     public CircuitState nextVersion() {
         return new CircuitState(state, version + 1, consecutiveFailures, window, openUntilMillis, openCount, probesInFlight,
-                probeSuccesses, lastProbeMillis);
+                probeSuccesses, lastProbeMillis, epoch.isEmpty() ? newEpoch() : epoch);
+    }
+
+    private static String newEpoch() {
+        return Long.toHexString(EPOCHS.nextLong() & Long.MAX_VALUE);
     }
 
     /** @return {@code true} if both have the same content, whatever their versions */
@@ -159,7 +177,7 @@ public final class CircuitState {
     /** @return the one-line encoding stores keep */
     public String encode() {
         return FORMAT + '|' + state + '|' + version + '|' + consecutiveFailures + '|' + window + '|' + openUntilMillis + '|'
-                + openCount + '|' + probesInFlight + '|' + probeSuccesses + '|' + lastProbeMillis;
+                + openCount + '|' + probesInFlight + '|' + probeSuccesses + '|' + lastProbeMillis + '|' + epoch;
     }
 
     /**
@@ -170,13 +188,13 @@ public final class CircuitState {
     public static CircuitState decode(String encoded) {
         Objects.requireNonNull(encoded, "encoded");
         String[] f = encoded.split("\\|", -1);
-        if (f.length != 10 || !FORMAT.equals(f[0])) {
-            throw new IllegalArgumentException("not a circuit state (expected " + FORMAT + " with 10 fields): '" + encoded + "'");
+        if ((f.length != 10 && f.length != 11) || !FORMAT.equals(f[0])) {
+            throw new IllegalArgumentException("not a circuit state (expected " + FORMAT + " with 11 fields): '" + encoded + "'");
         }
         try {
             return new CircuitState(State.valueOf(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3]), f[4],
                     Long.parseLong(f[5]), Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]),
-                    Long.parseLong(f[9]));
+                    Long.parseLong(f[9]), f.length == 11 ? f[10] : ""); // 10 fields: written before epochs existed
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not a circuit state: '" + encoded + "': " + e.getMessage(), e);
         }
@@ -184,7 +202,8 @@ public final class CircuitState {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CircuitState && ((CircuitState) o).version == version && sameContent((CircuitState) o);
+        return o instanceof CircuitState && ((CircuitState) o).version == version && sameContent((CircuitState) o)
+                && ((CircuitState) o).epoch.equals(epoch);
     }
 
     @Override

@@ -524,4 +524,61 @@ class CircuitBreakerTest {
             assertTrue(heard.get() >= 4, policy + ": " + heard.get());
         }
     }
+
+    /** A shared store that can lose everything it holds, as a Redis restarted empty, an eviction or a failover do. */
+    private static final class LosingStore implements CircuitStateStore {
+        volatile InMemoryCircuitStateStore current = new InMemoryCircuitStateStore();
+
+        void loseEverything() {
+            current = new InMemoryCircuitStateStore();
+        }
+
+        @Override
+        public Optional<CircuitState> load(String name) {
+            return current.load(name);
+        }
+
+        @Override
+        public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
+            return current.compareAndSet(name, expectedVersion, next);
+        }
+
+        @Override
+        public String describe() {
+            return "losing store";
+        }
+    }
+
+    @Test
+    void afterTheStoreLostTheState_aWarmInstance_followsTheNewSharedState() {
+        LosingStore losing = new LosingStore();
+        CircuitBreaker warm = CircuitBreaker.of("partner", losing, config().consecutiveFailures(3).build());
+        CircuitBreaker other = CircuitBreaker.of("partner", losing, config().consecutiveFailures(3).build());
+        Handler<String, String> warmCalls = guarded(warm);
+        for (int i = 0; i < 5; i++) { // the state's version climbs: CLOSED with failures, then reset by a success
+            downstreamUp.set(false);
+            failTimes(warmCalls, 2);
+            downstreamUp.set(true);
+            warmCalls.handle("x", invocation);
+        }
+        assertTrue(losing.load("partner").orElseThrow().version() >= 10);
+        downstreamUp.set(false);
+        losing.loseEverything(); // Redis restarted empty
+        failTimes(guarded(other), 3); // another instance opens the circuit in the new store, at a low version
+        assertEquals(CircuitState.State.OPEN, losing.load("partner").orElseThrow().state());
+        int before = downstreamCalls.get();
+        for (int i = 0; i < 10; i++) {
+            callIgnoringRejection(warmCalls);
+        }
+        assertTrue(downstreamCalls.get() - before <= 1,
+                "the warm instance follows the OPEN state instead of its higher old version: " + (downstreamCalls.get() - before));
+    }
+
+    private void callIgnoringRejection(Handler<String, String> h) {
+        try {
+            h.handle("x", invocation);
+        } catch (IllegalStateException | CallNotPermittedException expected) {
+            // the partner's failure, or a rejection
+        }
+    }
 }
