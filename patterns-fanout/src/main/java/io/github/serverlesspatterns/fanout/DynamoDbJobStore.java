@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
@@ -52,6 +51,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     private final String table;
     private final Duration retention;
     private final Clock clock;
+    private final io.github.serverlesspatterns.core.BoundedCache<Integer> expectedByJob = new io.github.serverlesspatterns.core.BoundedCache<>(1_000);
 
     private DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock) {
         this.client = client;
@@ -136,6 +136,23 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         }
     }
 
+    /** A job's task count never changes: read once per job per instance, then kept (bounded). */
+    private int expectedTasks(String jobId, int taskId) {
+        long now = clock.millis();
+        Integer known = expectedByJob.get(jobId, now);
+        if (known != null) {
+            return known;
+        }
+        Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
+        if (job == null || job.isEmpty()) {
+            throw new PatternsException("fan-in: job '" + jobId + "' is unknown (never created, or expired); task " + taskId
+                    + "'s result was not recorded");
+        }
+        int expected = Integer.parseInt(job.get("expected").n());
+        expectedByJob.put(jobId, expected, now + retention.toMillis());
+        return expected;
+    }
+
     private static String shardItem(int shard) {
         return String.format("shard#%04d", shard);
     }
@@ -151,6 +168,11 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
      * @throws PatternsException if the job or task is unknown, or the result is too large
      */
     public boolean recordResult(String jobId, int taskId, byte[] result) {
+        int expected = expectedTasks(jobId, taskId);
+        if (taskId < 0 || taskId >= expected) {
+            throw new PatternsException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
+                    + " is out of range and was not recorded");
+        }
         if (result.length > MAX_RESULT_BYTES) {
             throw new PatternsException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
                     + " bytes, over the " + MAX_RESULT_BYTES + " bytes a DynamoDB item can hold; store it in S3 and return the key");
@@ -176,27 +198,72 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         if (shardItem.get("done").ns().size() < Integer.parseInt(shardItem.get("size").n())) {
             return false;
         }
-        Map<String, AttributeValue> job = client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
+        Map<String, AttributeValue> counted = client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
                 .updateExpression("ADD fullShards :shard")
                 .expressionAttributeValues(Map.of(":shard", AttributeValue.fromNs(List.of(Integer.toString(shard)))))
                 .returnValues(ReturnValue.ALL_NEW)).attributes();
-        return job.get("fullShards").ns().size() >= Integer.parseInt(job.get("shards").n());
+        return counted.get("fullShards").ns().size() >= Integer.parseInt(counted.get("shards").n());
+    }
+
+    /** How long a worker holds the completion claim while its callback runs: 15 minutes, Lambda's longest invocation. */
+    public static final Duration COMPLETION_LEASE = Duration.ofMinutes(15);
+
+    /**
+     * Claims the job's completion once every task is done: one caller at a time holds the claim,
+     * until it reports the callback done ({@link #completionDone}) or failed
+     * ({@link #completionFailed}), or its lease ({@link #COMPLETION_LEASE}) ends, so that the
+     * callback runs at least once and, while it succeeds, once.
+     *
+     * @param jobId the job
+     * @return a claim token for the one caller that must run the completion callback, or empty
+     */
+    public java.util.Optional<String> claimCompletion(String jobId) {
+        String token = java.util.UUID.randomUUID().toString();
+        long now = clock.millis();
+        try {
+            client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
+                    .updateExpression("SET completionClaim = :token, completionClaimUntil = :until")
+                    .conditionExpression("attribute_exists(fullShards) AND size(fullShards) = shards AND attribute_not_exists(callbackFired)"
+                            + " AND (attribute_not_exists(completionClaim) OR completionClaimUntil < :now)")
+                    .expressionAttributeValues(Map.of(":token", AttributeValue.fromS(token),
+                            ":until", AttributeValue.fromN(Long.toString(now + COMPLETION_LEASE.toMillis())),
+                            ":now", AttributeValue.fromN(Long.toString(now)))));
+            return java.util.Optional.of(token);
+        } catch (ConditionalCheckFailedException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /**
-     * Claims the job's completion: succeeds for exactly one caller, once every task is done.
+     * Records that the completion callback succeeded (then {@link JobStatus#callbackFired()}).
      *
      * @param jobId the job
-     * @return {@code true} for the one caller that must fire the completion callback
+     * @param token the claim token
      */
-    public boolean claimCompletion(String jobId) {
+    public void completionDone(String jobId, String token) {
         try {
-            client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("SET callbackFired = :yes")
-                    .conditionExpression("attribute_exists(fullShards) AND size(fullShards) = shards AND attribute_not_exists(callbackFired)")
-                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
+            client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
+                    .updateExpression("SET callbackFired = :yes REMOVE completionClaim, completionClaimUntil")
+                    .conditionExpression("completionClaim = :token")
+                    .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":token", AttributeValue.fromS(token))));
+        } catch (ConditionalCheckFailedException lostClaim) {
+            // the lease ended and another worker claimed: it runs the (idempotent) callback again and records it
+        }
+    }
+
+    /**
+     * Gives the completion claim up after the callback failed, so that the worker's retry claims it again.
+     *
+     * @param jobId the job
+     * @param token the claim token
+     */
+    public void completionFailed(String jobId, String token) {
+        try {
+            client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
+                    .updateExpression("REMOVE completionClaim, completionClaimUntil").conditionExpression("completionClaim = :token")
+                    .expressionAttributeValues(Map.of(":token", AttributeValue.fromS(token))));
+        } catch (ConditionalCheckFailedException lostClaim) {
+            // already taken over
         }
     }
 
@@ -226,20 +293,25 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         }
         int expected = Integer.parseInt(job.get("expected").n());
         int shards = Integer.parseInt(job.get("shards").n());
-        int completed = 0;
+        // done = counted in its shard's set; read from the shard items only, never the result payloads. A task whose
+        // worker died after writing its result but before counting it is missing until its retry counts it
+        java.util.BitSet done = new java.util.BitSet(expected);
         for (int shard = 0; shard < shards; shard++) {
             String item = shardItem(shard);
-            AttributeValue done = client.getItem(b -> b.tableName(table).key(key(jobId, item)).consistentRead(true)).item().get("done");
-            completed += done == null ? 0 : done.ns().size();
+            AttributeValue ids = client.getItem(b -> b.tableName(table).key(key(jobId, item)).consistentRead(true)
+                    .projectionExpression("done")).item().get("done");
+            if (ids != null) {
+                ids.ns().forEach(id -> done.set(Integer.parseInt(id)));
+            }
         }
-        TreeSet<Integer> missing = new TreeSet<>();
-        for (int i = 0; i < expected; i++) {
+        int completed = done.cardinality();
+        List<Integer> missing = new ArrayList<>(expected - completed);
+        for (int i = done.nextClearBit(0); i < expected; i = done.nextClearBit(i + 1)) {
             missing.add(i);
         }
-        results(jobId, (taskId, result) -> missing.remove(taskId));
         AttributeValue fired = job.get("callbackFired");
         return new JobStatus(jobId, expected, completed,
-                Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n())), new ArrayList<>(missing),
+                Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n())), missing,
                 fired != null && Boolean.TRUE.equals(fired.bool()));
     }
 

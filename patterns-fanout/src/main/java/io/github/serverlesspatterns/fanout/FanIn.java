@@ -12,12 +12,17 @@ import java.util.function.Consumer;
 /**
  * The fan-in half: a worker-side decorator that records each task's result under (job, task),
  * counts the task at most once even when the worker runs twice or concurrently, and fires the
- * completion callback exactly once, in the worker that finds the last task counted. A worker
- * that throws records nothing (its exception passes through unchanged, so Lambda retries it and
- * then sends the task, job id included, to the worker's on-failure destination).
+ * completion callback in the worker that finds the last task counted: at least once, and once
+ * while it succeeds. A callback that throws gives its claim up and fails the worker, whose retry
+ * (Lambda's, for the same task) fires it again; so make the callback idempotent by job id. The
+ * job's status says the callback fired only after it returned. A worker that throws records
+ * nothing (its exception passes through unchanged, so Lambda retries it and then sends the task,
+ * job id included, to the worker's on-failure destination).
  *
  * <p>Store calls per task: 2 (a conditional {@code PutItem} of the result and an {@code ADD} to its
- * shard's set), plus one per filled shard of 1,000 tasks and one completion claim. Thread-safe.
+ * shard's set), plus one read of the job per job and worker instance (to check task ids against
+ * the job's size), one per filled shard of 1,000 tasks and two for the completion (claim, then
+ * done). Thread-safe.
  *
  * @param <T> payload type
  * @param <R> result type
@@ -39,7 +44,8 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
     /**
      * @param store       the job store
      * @param resultCodec encodes task results
-     * @param onComplete  called once per job, with the job id, when its last task lands
+     * @param onComplete  called with the job id when its last task lands: at least once, once while it
+     *                    succeeds (make it idempotent by job id)
      * @param <T>         payload type
      * @param <R>         result type
      * @return the decorator
@@ -58,9 +64,18 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
             }
             R result = handler.handle(task, invocation);
             boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
-            if (allDone && store.claimCompletion(task.jobId())) {
-                LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
-                onComplete.accept(task.jobId());
+            if (allDone) {
+                java.util.Optional<String> claim = store.claimCompletion(task.jobId());
+                if (claim.isPresent()) {
+                    LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
+                    try {
+                        onComplete.accept(task.jobId());
+                    } catch (Throwable e) { // given up, so that the worker's retry (this task again) fires it again
+                        store.completionFailed(task.jobId(), claim.get());
+                        throw io.github.serverlesspatterns.core.Failures.rethrow(e);
+                    }
+                    store.completionDone(task.jobId(), claim.get());
+                }
             }
             return result;
         };
