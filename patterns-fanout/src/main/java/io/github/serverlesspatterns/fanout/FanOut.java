@@ -82,18 +82,43 @@ public final class FanOut<T> {
         Objects.requireNonNull(queueUrl, "queueUrl");
         Objects.requireNonNull(codec, "codec");
         return new FanOut<>(store, (tasks, invocation) -> {
-            for (int start = 0; start < tasks.size(); start += 10) {
-                List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                for (Task<T> task : tasks.subList(start, Math.min(start + 10, tasks.size()))) {
-                    entries.add(SendMessageBatchRequestEntry.builder().id("t" + task.taskId())
-                            .messageBody(new String(codec.encode(task), StandardCharsets.UTF_8)).build());
+            List<String> bodies = new ArrayList<>(tasks.size());
+            for (Task<T> task : tasks) { // every body is checked before anything is sent
+                String body = new String(codec.encode(task), StandardCharsets.UTF_8);
+                int size = body.getBytes(StandardCharsets.UTF_8).length;
+                if (size > SQS_BATCH_BYTES) {
+                    throw new PayloadTooLargeException("fan-out job '" + task.jobId() + "' task " + task.taskId() + ": the message is "
+                            + size + " bytes, over SQS's " + SQS_BATCH_BYTES + " byte limit; nothing was sent (pass a reference, "
+                            + "e.g. an S3 key, instead)");
                 }
-                SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-                if (response.hasFailed() && !response.failed().isEmpty()) {
-                    throw new PatternsException("fan-out: SQS refused " + response.failed().size() + " task messages: " + response.failed());
+                bodies.add(body);
+            }
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            int batchBytes = 0;
+            for (int i = 0; i < tasks.size(); i++) {
+                int size = bodies.get(i).getBytes(StandardCharsets.UTF_8).length;
+                if (entries.size() == 10 || batchBytes + size > SQS_BATCH_BYTES) { // by count and by SQS's batch size
+                    send(sqs, queueUrl, entries);
+                    entries = new ArrayList<>();
+                    batchBytes = 0;
                 }
+                entries.add(SendMessageBatchRequestEntry.builder().id("t" + tasks.get(i).taskId()).messageBody(bodies.get(i)).build());
+                batchBytes += size;
+            }
+            if (!entries.isEmpty()) {
+                send(sqs, queueUrl, entries);
             }
         });
+    }
+
+    /** SQS's limit on a message, and on the sum of a batch's messages: 1 MiB (since August 2025). */
+    public static final int SQS_BATCH_BYTES = 1024 * 1024;
+
+    private static void send(SqsClient sqs, String queueUrl, List<SendMessageBatchRequestEntry> entries) {
+        SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+        if (response.hasFailed() && !response.failed().isEmpty()) {
+            throw new PatternsException("fan-out: SQS refused " + response.failed().size() + " task messages: " + response.failed());
+        }
     }
 
     /**

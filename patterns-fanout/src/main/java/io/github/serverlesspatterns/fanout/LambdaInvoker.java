@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.fanout;
 
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Invocation;
 import software.amazon.awssdk.core.SdkBytes;
@@ -12,8 +13,6 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An {@link Invoker} over the Lambda Invoke API: typed through codecs, payload size checked
@@ -31,7 +30,6 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     /** Asynchronous request payload limit of Lambda: 1 MB (raised from 256 KB in 2025). */
     public static final int DEFAULT_ASYNC_LIMIT = 1024 * 1024;
 
-    private static final Pattern FIELD = Pattern.compile("\"(errorType|errorMessage)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final LambdaClient lambda;
     private final String function;
@@ -158,30 +156,49 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     /** Lambda's limit on the client context: 3,583 bytes of JSON; a longer one would fail the call. */
     static final int MAX_CLIENT_CONTEXT_BYTES = 3583;
 
-    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    /** A JSON string literal, escaped by the project's one JSON string codec. */
     static String jsonString(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return new String(Codecs.jsonString().encode(text), StandardCharsets.UTF_8);
     }
 
-    private static String field(String json, String name, String fallback) {
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                return m.group(2).replace("\\\"", "\"").replace("\\\\", "\\");
+    /**
+     * The string value of a top-level-looking {@code "name": "..."} field of Lambda's error
+     * document, unescaped ({@code \n} becomes a newline). A linear scan, no regular expression:
+     * a long message cannot overflow the stack.
+     */
+    static String field(String json, String name, String fallback) {
+        String key = "\"" + name + "\"";
+        for (int at = json.indexOf(key); at >= 0; at = json.indexOf(key, at + 1)) {
+            int i = skipSpace(json, at + key.length());
+            if (i >= json.length() || json.charAt(i) != ':') {
+                continue;
+            }
+            i = skipSpace(json, i + 1);
+            if (i >= json.length() || json.charAt(i) != '"') {
+                continue;
+            }
+            int end = i + 1;
+            while (end < json.length() && json.charAt(end) != '"') {
+                end += json.charAt(end) == '\\' ? 2 : 1;
+            }
+            if (end >= json.length()) {
+                return fallback;
+            }
+            try {
+                return Codecs.jsonString().decode(json.substring(i, end + 1).getBytes(StandardCharsets.UTF_8));
+            } catch (io.github.serverlesspatterns.core.CodecException malformed) {
+                return fallback;
             }
         }
         return fallback;
+    }
+
+    private static int skipSpace(String text, int from) {
+        int i = from;
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     @Override

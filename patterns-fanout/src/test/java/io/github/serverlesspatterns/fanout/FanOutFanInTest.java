@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Fan-out/fan-in with workers run by the kit's Lambda endpoint and bookkeeping in moto DynamoDB. */
@@ -146,5 +147,45 @@ class FanOutFanInTest {
         FanOut.viaSqs(store, sqs.client(), queue, TASKS).start("job-sqs", payloads, Instant.now().plusSeconds(60), Invocation.builder().build());
         assertEquals(25, sqs.approximateDepth(queue));
         assertEquals(25, store.status("job-sqs").expected());
+    }
+
+    @Test
+    void fanOutViaSqs_splitsBatchesBySize_asWellAsByCount_andRefusesAnOversizeTaskBeforeSendingAny(MotoService moto) {
+        // moto's SQS, not ElasticMQ: moto has SQS's current limits (1 MiB per message and per batch, since August
+        // 2025) where ElasticMQ 1.6.14 still refuses batches over 256 KiB that SQS takes
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+        store.createTableIfMissing();
+        List<Integer> batchBytes = new CopyOnWriteArrayList<>();
+        software.amazon.awssdk.core.interceptor.ExecutionInterceptor sizes = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                        software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest batch) {
+                    batchBytes.add(batch.entries().stream()
+                            .mapToInt(e -> e.messageBody().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum());
+                }
+            }
+        };
+        Codec<Task<String>> text = JacksonCodec.of(JSON, new TypeReference<Task<String>>() { });
+        try (software.amazon.awssdk.services.sqs.SqsClient counted = io.github.serverlesspatterns.testing.AwsClients.configure(
+                software.amazon.awssdk.services.sqs.SqsClient.builder(), moto.endpoint(), sizes).build()) {
+            String queue = counted.createQueue(b -> b.queueName("fan-big-tasks-" + System.nanoTime())).queueUrl();
+            List<String> payloads = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                payloads.add("x".repeat(120 * 1024)); // ten 120 KB tasks: 1.2 MB, over SQS's 1 MiB batch
+            }
+            FanOut.viaSqs(store, counted, queue, text).start("job-big", payloads, Instant.now().plusSeconds(60), Invocation.builder().build());
+            assertTrue(batchBytes.size() >= 2, "split: " + batchBytes);
+            assertTrue(batchBytes.stream().allMatch(b -> b <= FanOut.SQS_BATCH_BYTES), "every batch within 1 MiB: " + batchBytes);
+            assertEquals("10", counted.getQueueAttributes(b -> b.queueUrl(queue).attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                    .attributesAsStrings().get("ApproximateNumberOfMessages"));
+
+            batchBytes.clear();
+            PayloadTooLargeException e = assertThrows(PayloadTooLargeException.class, () -> FanOut.viaSqs(store, counted, queue, text)
+                    .start("job-too-big", List.of("small", "y".repeat(FanOut.SQS_BATCH_BYTES)), Instant.now().plusSeconds(60),
+                            Invocation.builder().build()));
+            assertTrue(e.getMessage().contains("task 1"), e.getMessage());
+            assertTrue(batchBytes.isEmpty(), "nothing was sent");
+        }
     }
 }

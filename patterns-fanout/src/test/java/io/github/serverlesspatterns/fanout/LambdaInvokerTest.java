@@ -136,4 +136,18 @@ class LambdaInvokerTest {
         assertEquals("worker", got.functionName());
         assertTrue(!got.requestId().equals("caller-1"), "an event gets a request id of its own, as on Lambda");
     }
+
+    @Test
+    void remoteErrorMessages_arriveUnescaped_andALongOneNeverOverflowsTheStack(LambdaService lambda) {
+        String longMessage = "line one\nline \"two\" \\ " + "x\\\"".repeat(20_000);
+        lambda.register("inv-long-error", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            throw new IllegalStateException(in.equals("short") ? "line one\nline \"two\"" : longMessage);
+        }));
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-long-error", Codecs.jsonString(), Codecs.jsonString());
+        RemoteFunctionException shortOne = assertThrows(RemoteFunctionException.class, () -> invoker.call("short", invocation));
+        assertEquals("line one\nline \"two\"", shortOne.errorMessage());
+        RemoteFunctionException longOne = assertThrows(RemoteFunctionException.class, () -> invoker.call("long", invocation));
+        assertEquals(longMessage, longOne.errorMessage());
+        assertEquals("java.lang.IllegalStateException", longOne.errorType());
+    }
 }
