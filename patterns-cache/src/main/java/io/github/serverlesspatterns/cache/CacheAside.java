@@ -245,7 +245,16 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         }
         if (locked) {
             try {
-                return loadAndStore(key, redisKey, loader, invocation, seen);
+                // a load that ended between this reader's GET and its lock (its value written, its lock gone) is not
+                // repeated: one more GET under the lock, so concurrent misses load once however late a reader is
+                long epoch = invalidationEpoch.get();
+                byte[] current = commands().get(redisKey);
+                if (current != null && !isTombstone(current) && !Seen.of(current).equals(seen)) {
+                    Entry e = decode(current);
+                    remember(redisKey, e, config.clock().millis(), epoch);
+                    return e;
+                }
+                return loadAndStore(key, redisKey, loader, invocation, Seen.of(current));
             } finally {
                 try {
                     commands().del(lockKey);
