@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -64,14 +63,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private static final byte VALUE = 'V';
     private static final byte ABSENT = 'N';
     private static final byte TOMBSTONE = 'T';
-    private static final java.security.SecureRandom TOMBSTONE_RANDOM = new java.security.SecureRandom();
     private static final int HEADER = 1 + 8 + 4;
 
     private final RedisClient client;
     private final CacheConfig<K, V> config;
     private final String prefix;
     private final String channel;
-    private final String instanceId = UUID.randomUUID().toString();
+    /** Tells this instance's own invalidation messages apart; renewed after a SnapStart restore. */
+    private volatile String instanceId = UUID.randomUUID().toString();
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
     private final BoundedCache<Entry> near;
     private volatile StatefulRedisConnection<String, byte[]> connection;
@@ -164,7 +163,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         if (config.stampede() != CacheConfig.StampedeProtection.XFETCH || e.absent()) {
             return false;
         }
-        double r = ThreadLocalRandom.current().nextDouble();
+        double r = io.github.serverlesspatterns.core.Randomness.nextDouble();
         return now - e.deltaMillis() * config.xfetchBeta() * Math.log(r == 0 ? Double.MIN_VALUE : r) >= e.expiresAt();
     }
 
@@ -360,7 +359,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         byte[] t = new byte[17];
         t[0] = TOMBSTONE;
         byte[] random = new byte[16];
-        TOMBSTONE_RANDOM.nextBytes(random);
+        new java.security.SecureRandom().nextBytes(random); // a new one each time: nothing of it is in a SnapStart snapshot
         System.arraycopy(random, 0, t, 1, 16);
         return t;
     }
@@ -373,7 +372,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         if (config.jitter() == 0) {
             return ttl;
         }
-        return Math.max(1, Math.round(ttl * (1 + config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1))));
+        return Math.max(1, Math.round(ttl * (1 + config.jitter() * (2 * io.github.serverlesspatterns.core.Randomness.nextDouble() - 1))));
     }
 
     /** Keeps an entry in the near cache, unless an invalidation happened since {@code epoch} (when it was read or its load began). */
@@ -596,6 +595,31 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
             connection.close();
             connection = null;
         }
+    }
+
+    /**
+     * After a SnapStart restore: a new instance id (every environment resumed from the snapshot
+     * had the same one, and ignored each other's invalidations), new random seeds, the Redis
+     * connection and invalidation subscription closed (their sockets died with the snapshot; they
+     * reopen on the next call, so invalidations are heard again at once), and the near cache and
+     * loads in flight dropped (they are from before the snapshot).
+     */
+    @Override
+    public void afterRestore() {
+        io.github.serverlesspatterns.core.Randomness.reseed();
+        instanceId = UUID.randomUUID().toString();
+        close();
+        inFlight.clear();
+        invalidationEpoch.incrementAndGet();
+        if (near != null) {
+            near.clear();
+        }
+        redisDownUntil = Long.MIN_VALUE;
+    }
+
+    /** @return this instance's id in invalidation messages (for tests) */
+    String instanceId() {
+        return instanceId;
     }
 
     /**

@@ -47,7 +47,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
 
     private final String name;
     private final CircuitStateStore shared;
-    private final CircuitStateStore local = new InMemoryCircuitStateStore();
+    private final InMemoryCircuitStateStore local = new InMemoryCircuitStateStore();
     private final CircuitBreakerConfig config;
     private final Transitions transitions;
     private final LongSupplier millis;
@@ -647,5 +647,21 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     @Override
     public void prime() {
         shared.prime();
+    }
+
+    /**
+     * After a SnapStart restore: the view of the shared state is dropped (it is from before the
+     * snapshot; the next call reads the store), the local fallback forgotten, the backoff jitter
+     * reseeded and the store's connection renewed ({@link CircuitStateStore#afterRestore()}).
+     * Lifetime counters are kept.
+     */
+    @Override
+    public void afterRestore() {
+        io.github.serverlesspatterns.core.Randomness.reseed();
+        view.set(null);
+        pendingSuccesses.set(0);
+        sharedStoreDownUntil = Long.MIN_VALUE;
+        local.reset(name);
+        shared.afterRestore();
     }
 }

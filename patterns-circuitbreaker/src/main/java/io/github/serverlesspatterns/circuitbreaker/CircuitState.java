@@ -35,7 +35,6 @@ public final class CircuitState {
     }
 
     private static final String FORMAT = "v1";
-    private static final java.security.SecureRandom EPOCHS = new java.security.SecureRandom();
 
     private final State state;
     private final long version;
@@ -164,7 +163,8 @@ public final class CircuitState {
     }
 
     private static String newEpoch() {
-        return Long.toHexString(EPOCHS.nextLong() & Long.MAX_VALUE);
+        // a new SecureRandom each time (once per store lifetime): nothing of it is in a SnapStart snapshot
+        return Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
     }
 
     /** @return {@code true} if both have the same content, whatever their versions */

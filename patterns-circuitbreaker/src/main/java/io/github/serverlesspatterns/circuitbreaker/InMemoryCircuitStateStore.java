@@ -40,6 +40,15 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
     }
 
     /** @return {@code true}: the state is in this JVM */
+    /**
+     * Forgets a circuit's state.
+     *
+     * @param name the circuit
+     */
+    public void reset(String name) {
+        states.remove(java.util.Objects.requireNonNull(name, "name"));
+    }
+
     @Override
     public boolean isLocal() {
         return true;

@@ -1,6 +1,5 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -173,7 +172,7 @@ final class Transitions {
         double wait = config.waitInOpen().toMillis() * Math.pow(config.backoffMultiplier(), openCount - 1);
         wait = Math.min(wait, config.maxWaitInOpen().toMillis());
         if (config.jitter() > 0) {
-            wait *= 1 + config.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+            wait *= 1 + config.jitter() * (2 * io.github.serverlesspatterns.core.Randomness.nextDouble() - 1);
         }
         return s.with(CircuitState.State.OPEN, 0, reason, now + Math.max(1, Math.round(wait)), openCount, 0, 0, 0);
     }

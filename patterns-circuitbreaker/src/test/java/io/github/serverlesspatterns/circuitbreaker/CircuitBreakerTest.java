@@ -581,4 +581,19 @@ class CircuitBreakerTest {
             // the partner's failure, or a rejection
         }
     }
+
+    @Test
+    void afterARestore_theBreakerReadsTheSharedStateAgain_insteadOfTrustingItsViewFromTheSnapshot() {
+        InMemoryCircuitStateStore shared = new InMemoryCircuitStateStore();
+        CountingStore counting = new CountingStore(shared);
+        CircuitBreaker restored = CircuitBreaker.of("partner", counting, config().build());
+        downstreamUp.set(true);
+        guarded(restored).handle("x", invocation); // its CLOSED view is now in the snapshot
+        CircuitBreaker.of("partner", shared, config().build()).forceOpen(); // meanwhile the fleet forced the circuit open
+        restored.afterRestore();
+        int before = downstreamCalls.get();
+        assertThrows(CallNotPermittedException.class, () -> guarded(restored).handle("x", invocation),
+                "a trusted view from before the snapshot would have let this call through");
+        assertEquals(before, downstreamCalls.get());
+    }
 }

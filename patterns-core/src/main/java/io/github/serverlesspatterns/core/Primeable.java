@@ -5,30 +5,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A part that can warm itself up before a Lambda SnapStart snapshot: create its connections,
- * load and initialise the classes of its hot paths and make one read-only call to its backend,
- * so that a restored function does not pay for that on its first invocation.
+ * A part that takes part in a Lambda SnapStart snapshot. Before it, {@link #prime()} warms the
+ * part up: create its connections, load and initialise the classes of its hot paths and make one
+ * read-only call to its backend, so that a restored function does not pay for that on its first
+ * invocation. After a restore, {@link #afterRestore()} renews what must not be shared by the many
+ * execution environments Lambda resumes from one snapshot: instance ids, the seeds of random
+ * sources, connections (their sockets are dead) and local caches (they hold entries from before
+ * the snapshot). {@link SnapStart#register(Primeable...)} wires both to the CRaC hooks SnapStart
+ * calls.
  *
  * <p>Priming never changes data: no item, key, message or invocation is written. The calls it
  * makes are named by each implementation (for example a DynamoDB {@code GetItem} of a key that
  * does not exist), so the function's role needs no permission beyond what it already uses,
  * unless the implementation's javadoc says otherwise.
  *
- * <p>Use it from a CRaC {@code beforeCheckpoint} (SnapStart runs it before taking the snapshot):
+ * <p>Register the parts once, in the handler's constructor:
  * <pre>{@code
- * public final class OrderHandler implements RequestHandler<Order, Receipt>, org.crac.Resource {
+ * public final class OrderHandler implements RequestHandler<Order, Receipt> {
  *     private final Idempotency<Order, Receipt> once = ...;
  *     private final CircuitBreaker partner = ...;
  *
  *     public OrderHandler() {
- *         org.crac.Core.getGlobalContext().register(this);
- *     }
- *
- *     public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
- *         Primeable.primeAll(once, partner);
- *     }
- *
- *     public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
+ *         SnapStart.register(once, partner);   // prime before the snapshot, renew after each restore
  *     }
  * }
  * }</pre>
@@ -42,6 +40,43 @@ public interface Primeable {
      * @throws PatternsException when the backend cannot be reached (the message names it)
      */
     void prime();
+
+    /**
+     * Renews, after a SnapStart restore, whatever this part made before the snapshot that must be
+     * unique to an execution environment or fresh: ids, random seeds, connections, local caches.
+     * The default renews the library's random seeds ({@link Randomness#reseed()}); stateful parts
+     * override it and call it too. Cheap and safe to call more than once.
+     */
+    default void afterRestore() {
+        Randomness.reseed();
+    }
+
+    /**
+     * Runs {@link #afterRestore()} on every part, even when an earlier one fails, then reports
+     * all failures at once.
+     *
+     * @param parts the parts, in order
+     * @throws PatternsException naming each part that failed
+     */
+    static void restoreAll(Primeable... parts) {
+        Objects.requireNonNull(parts, "parts");
+        Randomness.reseed();
+        List<RuntimeException> failures = new ArrayList<>();
+        for (Primeable part : parts) {
+            Objects.requireNonNull(part, "a part to restore is null");
+            try {
+                part.afterRestore();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            PatternsException all = new PatternsException("after restore, " + failures.size() + " of " + parts.length
+                    + " parts failed: " + failures);
+            failures.forEach(all::addSuppressed);
+            throw all;
+        }
+    }
 
     /**
      * Primes every part, even when an earlier one fails, then reports all failures at once.

@@ -387,4 +387,17 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     public void prime() {
         store.prime();
     }
+
+    /**
+     * After a SnapStart restore: the local cache is dropped (it holds records from before the
+     * snapshot) and the store renews its connection ({@link IdempotencyStore#afterRestore()}).
+     */
+    @Override
+    public void afterRestore() {
+        io.github.serverlesspatterns.core.Randomness.reseed();
+        if (cache != null) {
+            cache.clear();
+        }
+        store.afterRestore();
+    }
 }

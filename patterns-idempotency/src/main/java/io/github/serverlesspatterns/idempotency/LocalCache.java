@@ -21,6 +21,10 @@ final class LocalCache {
         records.put(completed.key(), completed, completed.expiresAt().toEpochMilli());
     }
 
+    void clear() {
+        records.clear();
+    }
+
     int size() {
         return records.size();
     }

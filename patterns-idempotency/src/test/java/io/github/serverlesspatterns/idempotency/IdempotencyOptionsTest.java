@@ -161,4 +161,20 @@ class IdempotencyOptionsTest {
             return new Response(Integer.parseInt(parts[0]), parts[1]);
         }
     }
+
+    @Test
+    void afterARestore_theLocalCacheIsDropped_andRepeatsAskTheStoreAgain() {
+        IdempotencyTest.CountingStore counting = new IdempotencyTest.CountingStore(store);
+        Idempotency<Payment, String> idempotency = Idempotency.of(counting, config().localCache(10).build());
+        Handler<Payment, String> h = Decorators.decorate(pay, idempotency);
+        Payment p = new Payment("c", "p-1", 1);
+        h.handle(p, of("api"));
+        h.handle(p, of("api"));
+        int beforeRestore = counting.calls.get();
+        h.handle(p, of("api"));
+        assertEquals(beforeRestore, counting.calls.get(), "a repeat is answered by the local cache");
+        idempotency.afterRestore();
+        assertEquals("paid-p-1-1", h.handle(p, of("api")));
+        assertEquals(beforeRestore + 1, counting.calls.get(), "after the restore the cache from the snapshot is gone");
+    }
 }

@@ -139,6 +139,12 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
         return "Redis circuit store (prefix '" + prefix + "')";
     }
 
+    /** After a SnapStart restore: the connection made before the snapshot is closed; the next call opens a new one. */
+    @Override
+    public void afterRestore() {
+        close();
+    }
+
     /** Closes the store's connection (not the client). */
     @Override
     public synchronized void close() {

@@ -191,6 +191,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         return "Redis store (prefix '" + prefix + "')";
     }
 
+    /** After a SnapStart restore: the connection made before the snapshot is closed; the next call opens a new one. */
+    @Override
+    public void afterRestore() {
+        close();
+        loaded.clear();
+    }
+
     /** Closes the store's connection (not the client). */
     @Override
     public synchronized void close() {
