@@ -44,6 +44,7 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
     private static final Codec<Map<String, String>> PART_JSON = JacksonCodec.of(JSON, new TypeReference<Map<String, String>>() { });
 
     private final Handler<String, Map<String, String>> profile;
+    private final CircuitBreaker reviewsBreaker;
 
     /** Lambda's constructor: {@code ORDERS_FUNCTION}, {@code REVIEWS_FUNCTION}, {@code RECOMMENDATIONS_FUNCTION}, {@code CIRCUIT_TABLE}. */
     public ProfileFunction() {
@@ -53,6 +54,8 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
                 Objects.requireNonNull(System.getenv("REVIEWS_FUNCTION"), "REVIEWS_FUNCTION is not set"),
                 Objects.requireNonNull(System.getenv("RECOMMENDATIONS_FUNCTION"), "RECOMMENDATIONS_FUNCTION is not set"),
                 Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"));
+        // SnapStart: prime before the snapshot, renew the breaker's view and jitter after each restore
+        io.github.serverlesspatterns.core.SnapStart.register(reviewsBreaker);
     }
 
     /**
@@ -67,6 +70,7 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
                            String circuitTable) {
         CircuitBreaker reviewsBreaker = CircuitBreaker.of("reviews", DynamoDbCircuitStateStore.create(dynamo, circuitTable),
                 CircuitBreakerConfig.builder().consecutiveFailures(2).waitInOpen(Duration.ofSeconds(30)).build());
+        this.reviewsBreaker = reviewsBreaker;
         Handler<String, String> reviewsCall = part(lambda, reviews);
         this.profile = Aggregator.<String, Map<String, String>>builder(results -> {
                     Map<String, String> merged = new TreeMap<>();

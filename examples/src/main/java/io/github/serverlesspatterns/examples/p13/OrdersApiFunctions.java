@@ -13,6 +13,7 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
 import io.github.serverlesspatterns.core.Primeable;
+import io.github.serverlesspatterns.core.SnapStart;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.LambdaInvoker;
 import io.github.serverlesspatterns.fanout.RemoteFunctionException;
@@ -87,16 +88,18 @@ public final class OrdersApiFunctions {
 
     /**
      * {@code POST /orders}: prices (sync), stores, notifies (async); once per {@code Idempotency-Key}.
-     * A CRaC resource: before a SnapStart snapshot it primes the idempotency store and both
-     * invokers ({@link Primeable#primeAll}), which writes nothing and runs no function.
+     * Registered with SnapStart ({@link SnapStart#register}): before the snapshot it primes the
+     * idempotency store and both invokers, which writes nothing and runs no function; after each
+     * restore the parts renew what must not be shared by the environments resumed from one
+     * snapshot (the idempotency local cache, random seeds).
      */
-    public static final class CreateOrder extends Route implements org.crac.Resource {
+    public static final class CreateOrder extends Route {
         private final Primeable[] parts;
 
         /** Lambda's constructor: {@code ORDERS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code PRICING_FUNCTION}, {@code NOTIFY_FUNCTION}. */
         public CreateOrder() {
             this(dynamoDb(), lambda(), env("ORDERS_TABLE"), env("IDEMPOTENCY_TABLE"), env("PRICING_FUNCTION"), env("NOTIFY_FUNCTION"));
-            org.crac.Core.getGlobalContext().register(this);
+            SnapStart.register(parts);
         }
 
         /**
@@ -120,15 +123,9 @@ public final class OrdersApiFunctions {
             this.parts = new Primeable[] {once, price, notify};
         }
 
-        /** Primes the store and the invokers before SnapStart's snapshot. */
-        @Override
-        public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
-            Primeable.primeAll(parts);
-        }
-
-        /** Nothing to do: the SDK's clients reconnect on their next call. */
-        @Override
-        public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
+        /** @return the parts primed before SnapStart's snapshot and renewed after each restore */
+        public Primeable[] snapStartParts() {
+            return parts.clone();
         }
 
         /** The request once its key and body are read. */

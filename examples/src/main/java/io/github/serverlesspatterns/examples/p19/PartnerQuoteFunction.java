@@ -28,6 +28,7 @@ import java.util.Objects;
 public final class PartnerQuoteFunction implements RequestHandler<Map<String, String>, Map<String, String>> {
 
     private final RequestHandler<Map<String, String>, Map<String, String>> handler;
+    private final CircuitBreaker breaker;
 
     /** Lambda's constructor: {@code PARTNER_URL} and {@code CIRCUIT_TABLE} from the template. */
     public PartnerQuoteFunction() {
@@ -35,6 +36,9 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
                 Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"),
                 URI.create(Objects.requireNonNull(System.getenv("PARTNER_URL"), "PARTNER_URL is not set")),
                 CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofSeconds(30)).build());
+        // SnapStart: prime the circuit table's client before the snapshot; after each restore drop the
+        // breaker's view from before it and reseed its backoff jitter
+        io.github.serverlesspatterns.core.SnapStart.register(breaker);
     }
 
     /**
@@ -45,6 +49,7 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
      */
     public PartnerQuoteFunction(DynamoDbClient dynamo, String table, URI partner, CircuitBreakerConfig config) {
         CircuitBreaker breaker = CircuitBreaker.of("partner-quotes", DynamoDbCircuitStateStore.create(dynamo, table), config);
+        this.breaker = breaker;
         Handler<Map<String, String>, Map<String, String>> callPartner = (request, invocation) -> {
             String product = request == null ? null : request.get("product");
             if (product == null || !product.matches("[A-Za-z0-9-]{1,64}")) {
