@@ -41,7 +41,7 @@ import java.util.function.BiConsumer;
  */
 public final class DynamoDbJobStore implements io.github.serverlesspatterns.core.Primeable {
 
-    /** DynamoDB's item limit, less room for the keys: a task result may be at most this large. */
+    /** DynamoDB's item limit less room for the attribute names and the task key: a result may be this large less its job id's bytes. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
     /** Tasks tracked per shard item: {@value}. */
     public static final int SHARD_SIZE = 1000;
@@ -173,9 +173,11 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
             throw new PatternsException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
                     + " is out of range and was not recorded");
         }
-        if (result.length > MAX_RESULT_BYTES) {
+        // DynamoDB counts the key attributes too: the job id takes room from the result
+        int room = MAX_RESULT_BYTES - jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (result.length > room) {
             throw new PatternsException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
-                    + " bytes, over the " + MAX_RESULT_BYTES + " bytes a DynamoDB item can hold; store it in S3 and return the key");
+                    + " bytes, over the " + room + " bytes a DynamoDB item can hold beside this job id; store it in S3 and return the key");
         }
         try {
             client.putItem(b -> b.tableName(table)

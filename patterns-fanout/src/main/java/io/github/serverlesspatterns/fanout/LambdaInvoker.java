@@ -75,6 +75,14 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
      */
     public LambdaInvoker<I, O> withQualifier(String qualifier) {
         Objects.requireNonNull(qualifier, "qualifier");
+        if (qualifier.isBlank()) {
+            throw new IllegalArgumentException("qualifier must not be blank");
+        }
+        String name = function.startsWith("arn:") ? function.substring(function.indexOf(":function:") + ":function:".length()) : function;
+        if (name.contains(":")) {
+            throw new IllegalArgumentException("function '" + function + "' already names a version or alias; Lambda refuses a "
+                    + "second qualifier ('" + qualifier + "'): pass the plain name with withQualifier, or the qualified name alone");
+        }
         return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit);
     }
 

@@ -102,4 +102,26 @@ class FanInFailuresTest {
         worker.handle(new Task<>(job, 4, 4), Invocation.builder().build()); // the retry
         assertTrue(store.status(job).done() && store.status(job).missingTasks().isEmpty());
     }
+
+    @Test
+    void aResultNearTheLimit_withALongJobId_isRefusedWithAClearErrorBeforeDynamoDbRefusesIt(MotoService moto) {
+        DynamoDbJobStore store = store(moto);
+        String job = "job-" + "x".repeat(300) + "-" + UUID.randomUUID();
+        store.createJob(job, 1, Instant.now().plusSeconds(600));
+        byte[] result = new byte[DynamoDbJobStore.MAX_RESULT_BYTES - 100];
+        PatternsException e = assertThrows(PatternsException.class, () -> store.recordResult(job, 0, result));
+        assertTrue(e.getMessage().contains("beside this job id"), e.getMessage());
+    }
+
+    @Test
+    void aQualifiedFunctionName_cannotTakeASecondQualifier() {
+        try (software.amazon.awssdk.services.lambda.LambdaClient client = software.amazon.awssdk.services.lambda.LambdaClient.builder()
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            LambdaInvoker<String, String> qualified = LambdaInvoker.of(client, "pricing:live", Codecs.jsonString(), Codecs.jsonString());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> qualified.withQualifier("v2"));
+            assertTrue(e.getMessage().contains("already names a version or alias"), e.getMessage());
+        }
+    }
 }
