@@ -1034,11 +1034,20 @@ public final class PatternScenarios {
             var retried = send.apply(post.apply(key, order));
             var noKey = send.apply(post.apply(null, order));
             var refused = send.apply(post.apply(key + "-zero", "{\"customerId\":\"c-1\",\"sku\":\"p-1\",\"quantity\":0}"));
+            // the security review's high finding: the same key with another request must not replay the first order
+            var otherCaller = send.apply(post.apply(key, "{\"customerId\":\"c-2\",\"sku\":\"p-1\",\"quantity\":3}"));
+            var otherBody = send.apply(post.apply(key, "{\"customerId\":\"c-1\",\"sku\":\"p-1\",\"quantity\":4}"));
+            // a refusal is not kept: the corrected request with the same key runs
+            var corrected = send.apply(post.apply(key + "-zero", "{\"customerId\":\"c-1\",\"sku\":\"p-1\",\"quantity\":1}"));
             check(created.statusCode() == 201 && created.body().contains("\"totalCents\":750"), "POST: " + created.statusCode() + " " + created.body());
             check(retried.statusCode() == 201 && retried.body().equals(created.body()), "retried POST: " + retried.body());
             check(noKey.statusCode() == 400 && refused.statusCode() == 422 && refused.body().contains("quantity"),
                     "bad POSTs: " + noKey.statusCode() + ", " + refused.statusCode() + " " + refused.body());
             String orderId = String.valueOf(JSON.readValue(created.body(), MAP_TYPE).get("orderId"));
+            check(!otherCaller.body().contains(orderId) && !otherBody.body().contains(orderId),
+                    "another request with the same key got the first order: " + otherCaller.body() + " / " + otherBody.body());
+            check(otherBody.statusCode() == 422 && corrected.statusCode() == 201,
+                    "same key, other body: " + otherBody.statusCode() + "; corrected after a refusal: " + corrected.statusCode());
             var read = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).GET());
             check(read.statusCode() == 200 && read.body().contains("PLACED") && read.body().contains("750"), "GET: " + read.body());
             check(lambda.awaitIdle(Duration.ofSeconds(30)), "notifications did not finish");
@@ -1050,9 +1059,10 @@ public final class PatternScenarios {
             check(lambda.awaitIdle(Duration.ofSeconds(30)), "notifications did not finish");
             var after = send.apply(java.net.http.HttpRequest.newBuilder(api.endpoint().resolve("/orders/" + orderId)).GET());
             check(after.body().contains("CANCELLED") && after.body().contains("order.cancelled"), "after cancel: " + after.body());
-            check(lambda.stats("p13-pricing").invocations() == 2 && lambda.stats("p13-notify").invocations() == 2,
+            // pricing: the first order, the refused one, the other customer's and the corrected one; notify: three orders and a cancel
+            check(lambda.stats("p13-pricing").invocations() == 4 && lambda.stats("p13-notify").invocations() == 4,
                     "pricing " + lambda.stats("p13-pricing").invocations() + ", notify " + lambda.stats("p13-notify").invocations());
-            check(api.hits().equals(Map.of("CreateOrderFunction", 4, "GetOrderFunction", 2, "CancelOrderFunction", 3)), "routes " + api.hits());
+            check(api.hits().equals(Map.of("CreateOrderFunction", 7, "GetOrderFunction", 2, "CancelOrderFunction", 3)), "routes " + api.hits());
             return "POST/GET/DELETE routed to 3 functions sharing one table; pricing called synchronously once per new order "
                     + "(a retried POST got the first answer), notifications sent asynchronously; 400/404/409/422 for bad requests; "
                     + "the SnapStart hook primed without side effects";

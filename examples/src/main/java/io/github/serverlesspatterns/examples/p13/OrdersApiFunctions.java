@@ -114,7 +114,14 @@ public final class OrdersApiFunctions {
                            String notify) {
             this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()), orders,
                     Idempotency.of(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(),
-                            IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8()).build()));
+                            IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8())
+                                    // a replay goes only to the same customer with the very same request: the key is
+                                    // scoped to the customer and the whole body must match, or nothing is replayed
+                                    .scope(c -> String.valueOf(c.body().get("customerId")))
+                                    .payload(c -> write(new java.util.TreeMap<>(c.body())))
+                                    // refusals are not kept: a corrected request with the same key runs
+                                    .storeResultIf(answer -> answer.contains("\"status\":201"))
+                                    .build()));
         }
 
         private CreateOrder(DynamoDbClient dynamoDb, LambdaInvoker<Map<String, Object>, Map<String, Object>> price,
@@ -168,7 +175,12 @@ public final class OrdersApiFunctions {
                         || !(body.get("sku") instanceof String s) || !ID.matcher(s).matches()) {
                     return answer(400, Map.of("error", "customerId and sku are required (1-64 letters, digits, '-' or '_')"));
                 }
-                Map<String, Object> result = read(placeOnce.handle(new Create(key, body), invocation));
+                Map<String, Object> result;
+                try {
+                    result = read(placeOnce.handle(new Create(key, body), invocation));
+                } catch (io.github.serverlesspatterns.idempotency.IdempotencyPayloadMismatchException e) {
+                    return answer(422, Map.of("error", "this Idempotency-Key was used with another request; use a new key"));
+                }
                 int status = ((Number) result.remove("status")).intValue();
                 return answer(status, result);
             };
