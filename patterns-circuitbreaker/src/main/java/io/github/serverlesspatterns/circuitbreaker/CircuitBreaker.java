@@ -51,6 +51,8 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     private final CircuitBreakerConfig config;
     private final Transitions transitions;
     private final LongSupplier millis;
+    /** Whether calls are timed: for slow-call detection, or for a listener's outcome events. */
+    private final boolean timed;
 
     private final AtomicReference<View> view = new AtomicReference<>();
     private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
@@ -92,6 +94,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         this.config = config;
         this.transitions = new Transitions(config);
         this.millis = () -> config.clock().millis();
+        this.timed = config.slowCallDuration() != null || config.listener() != CircuitBreakerListener.NO_OP;
     }
 
     /**
@@ -151,6 +154,23 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
 
     private <I, O> O call(Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
         Object permission = acquire();
+        if (permission instanceof Integer && !timed) {
+            // the hot path (CLOSED, no probe, calls not timed) kept small enough for the JIT to inline
+            int flags = (Integer) permission;
+            O result;
+            try {
+                result = handler.handle(input, invocation);
+            } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) count like any other
+                throw failed(flags, null, e, 0);
+            }
+            record(flags, null, config.recordResult().test(result) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
+            return result;
+        }
+        return callOtherwise(permission, handler, fallback, input, invocation);
+    }
+
+    /** Rejections, probes, and calls timed for slow-call detection or a listener. */
+    private <I, O> O callOtherwise(Object permission, Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
         if (permission instanceof CallNotPermittedException) {
             CallNotPermittedException rejection = (CallNotPermittedException) permission;
             rejected.increment();
@@ -168,18 +188,12 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         } else {
             flags = (Integer) permission;
         }
-        boolean timed = config.slowCallDuration() != null || config.listener() != CircuitBreakerListener.NO_OP;
         long start = timed ? config.clock().millis() : 0;
         O result;
         try {
             result = handler.handle(input, invocation);
-        } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) count like any other
-            long elapsed = timed ? config.clock().millis() - start : 0;
-            Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
-                    : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsed);
-            notifyOutcome(outcome, elapsed, e); // the outcome first, then any transition it causes
-            record(flags, probeStore, outcome);
-            throw Failures.rethrow(e);
+        } catch (Throwable e) {
+            throw failed(flags, probeStore, e, timed ? config.clock().millis() - start : 0);
         }
         long elapsed = timed ? config.clock().millis() - start : 0;
         Transitions.Outcome outcome = withSlowness(config.recordResult().test(result) ? Transitions.Outcome.FAILURE
@@ -187,6 +201,15 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         notifyOutcome(outcome, elapsed, null);
         record(flags, probeStore, outcome);
         return result;
+    }
+
+    /** Counts what a call threw (the outcome first, then any transition it causes) and returns it to be rethrown unchanged. */
+    private RuntimeException failed(int flags, CircuitStateStore probeStore, Throwable e, long elapsedMillis) {
+        Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
+                : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsedMillis);
+        notifyOutcome(outcome, elapsedMillis, e);
+        record(flags, probeStore, outcome);
+        return Failures.rethrow(e);
     }
 
     /**
@@ -330,7 +353,6 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     // ---- outcomes ----------------------------------------------------------------------------
 
     private void record(int flags, CircuitStateStore probeStore, Transitions.Outcome outcome) {
-        boolean probe = (flags & PROBE) != 0;
         if (outcome == Transitions.Outcome.IGNORED) {
             ignored.increment();
         } else if (outcome.failed()) {
@@ -338,10 +360,16 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         } else {
             successes.increment();
         }
-        if (!probe && shared.isLocal()) {
+        if ((flags & PROBE) == 0 && shared.isLocal()) {
             recordLocally(outcome);
             return;
         }
+        recordShared(flags, probeStore, outcome);
+    }
+
+    /** An outcome written to a shared store (or a probe's, to whichever store granted it). */
+    private void recordShared(int flags, CircuitStateStore probeStore, Transitions.Outcome outcome) {
+        boolean probe = (flags & PROBE) != 0;
         long now = config.clock().millis();
         View v = view.get();
         if (v == null || (probe && v.store != probeStore)) {
