@@ -59,23 +59,8 @@ public interface Primeable {
      * @throws PatternsException naming each part that failed
      */
     static void restoreAll(Primeable... parts) {
-        Objects.requireNonNull(parts, "parts");
         Randomness.reseed();
-        List<RuntimeException> failures = new ArrayList<>();
-        for (Primeable part : parts) {
-            Objects.requireNonNull(part, "a part to restore is null");
-            try {
-                part.afterRestore();
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            PatternsException all = new PatternsException("after restore, " + failures.size() + " of " + parts.length
-                    + " parts failed: " + failures);
-            failures.forEach(all::addSuppressed);
-            throw all;
-        }
+        eachOf(parts, Primeable::afterRestore, "restoring");
     }
 
     /**
@@ -85,20 +70,25 @@ public interface Primeable {
      * @throws PatternsException naming each part that failed (each failure is a suppressed exception)
      */
     static void primeAll(Primeable... parts) {
+        eachOf(parts, Primeable::prime, "priming");
+    }
+
+    /** Runs {@code action} on every part, even when an earlier one fails, then reports all failures at once. */
+    private static void eachOf(Primeable[] parts, java.util.function.Consumer<Primeable> action, String what) {
         Objects.requireNonNull(parts, "parts");
         List<RuntimeException> failures = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Primeable part : parts) {
-            Objects.requireNonNull(part, "a part to prime is null");
+            Objects.requireNonNull(part, "a part is null");
             try {
-                part.prime();
+                action.accept(part);
             } catch (RuntimeException e) {
                 failures.add(e);
                 names.add(part.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
         if (!failures.isEmpty()) {
-            PatternsException all = new PatternsException("priming failed for " + failures.size() + " of " + parts.length
+            PatternsException all = new PatternsException(what + " failed for " + failures.size() + " of " + parts.length
                     + " parts: " + String.join("; ", names));
             failures.forEach(all::addSuppressed);
             throw all;
