@@ -74,8 +74,39 @@ public final class JacksonCodec<T> implements Codec<T> {
         }
     }
 
-    private static String reason(IOException e) {
-        return e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.toString();
+    /**
+     * Why decoding or encoding failed, naming fields, types and positions but never a value: these
+     * messages reach logs and dead-letter queue attributes, and a value may be an email, an IBAN
+     * or a card number (Jackson's own messages quote the offending value).
+     */
+    static String reason(IOException e) {
+        String kind = e.getClass().getSimpleName();
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException) {
+            com.fasterxml.jackson.databind.JsonMappingException m = (com.fasterxml.jackson.databind.JsonMappingException) e;
+            StringBuilder path = new StringBuilder();
+            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null && r.getFrom() instanceof java.util.Map) {
+                    path.append("[*]"); // a map key is data, not a field name
+                } else if (r.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                }
+            }
+            Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+                    ? ((com.fasterxml.jackson.databind.exc.MismatchedInputException) e).getTargetType() : null;
+            return kind + (path.length() == 0 ? "" : " at field '" + path + "'")
+                    + (target == null ? "" : " (expected " + target.getSimpleName() + ")") + location(m);
+        }
+        if (e instanceof JsonProcessingException) {
+            return kind + location((JsonProcessingException) e);
+        }
+        return kind;
+    }
+
+    private static String location(JsonProcessingException e) {
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     @Override

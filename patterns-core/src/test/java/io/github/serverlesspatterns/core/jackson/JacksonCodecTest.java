@@ -41,4 +41,27 @@ class JacksonCodecTest {
                 () -> codec.decode("{\"id\": ".getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("Order"), e.getMessage());
     }
+
+    public record Payment(String email, int cardLast4, Map<String, Integer> lines) {
+    }
+
+    @Test
+    void decodeErrors_nameTheFieldAndTypes_neverTheValues() {
+        JacksonCodec<Payment> codec = JacksonCodec.of(mapper, Payment.class);
+        String[] bodies = {
+            "{\"email\":\"ann@example.com\",\"cardLast4\":\"4111-1111-1111-1111\"}",
+            "{\"email\":\"ann@example.com\",\"cardLast4\":1,\"lines\":{\"DE89370400440532013000\":\"x\"}}",
+            "{\"email\":\"ann@example.com\" \"cardLast4\":4111111111111111}",
+            "[\"ann@example.com\"]",
+        };
+        for (String body : bodies) {
+            CodecException e = assertThrows(CodecException.class, () -> codec.decode(body.getBytes(StandardCharsets.UTF_8)));
+            for (String secret : new String[] {"ann@example.com", "4111", "DE8937", "example"}) {
+                assertTrue(!e.getMessage().contains(secret), "the message echoes a value (" + secret + "): " + e.getMessage());
+            }
+            assertTrue(e.getMessage().contains("Payment"), e.getMessage());
+        }
+        CodecException typed = assertThrows(CodecException.class, () -> codec.decode(bodies[0].getBytes(StandardCharsets.UTF_8)));
+        assertTrue(typed.getMessage().contains("at field 'cardLast4' (expected int)"), typed.getMessage());
+    }
 }
