@@ -7,7 +7,7 @@ import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.github.serverlesspatterns.core.redis.RedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -73,8 +73,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private volatile String instanceId = UUID.randomUUID().toString();
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
     private final BoundedCache<Entry> near;
-    private volatile StatefulRedisConnection<String, byte[]> connection;
-    private volatile StatefulRedisPubSubConnection<String, String> subscription;
+    private final RedisConnection<String, byte[]> connection;
+    private final Object subscriptionLock = new Object();
+    private StatefulRedisPubSubConnection<String, String> subscription;
     private volatile long redisDownUntil = Long.MIN_VALUE;
 
     private final LongAdder nearHits = new LongAdder();
@@ -101,6 +102,12 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         this.prefix = "cache:" + config.name().length() + ":" + config.name() + ":";
         this.channel = "cache-invalidate:" + config.name().length() + ":" + config.name();
         this.near = config.nearCacheSize() > 0 ? new BoundedCache<>(config.nearCacheSize()) : null;
+        this.connection = new RedisConnection<>(client, RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE),
+                config.commandTimeout(), "cache '" + config.name() + "'", c -> {
+                    if (near != null) {
+                        subscribe();
+                    }
+                });
     }
 
     /**
@@ -526,24 +533,21 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     private RedisCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> c = connection;
-        if (c == null || !c.isOpen()) {
-            synchronized (this) {
-                c = connection;
-                if (c == null || !c.isOpen()) {
-                    c = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                    c.setTimeout(config.commandTimeout());
-                    connection = c;
-                    if (near != null) {
-                        subscribe();
-                    }
-                }
-            }
-        }
-        return c.sync();
+        return connection.get().sync();
     }
 
+    /** Subscribes to invalidations, on every new connection (the one it replaces, if any, is closed first). */
     private void subscribe() {
+        synchronized (subscriptionLock) { // taken inside the connection's lock, never around it: no lock cycle with close()
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
+            subscription = openSubscription();
+        }
+    }
+
+    private StatefulRedisPubSubConnection<String, String> openSubscription() {
         StatefulRedisPubSubConnection<String, String> s = client.connectPubSub();
         s.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -556,7 +560,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
             }
         });
         s.sync().subscribe(channel);
-        subscription = s;
+        return s;
     }
 
     private byte[] encode(Entry e) {
@@ -586,15 +590,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
 
     /** Closes this cache's connections (not the client). */
     @Override
-    public synchronized void close() {
-        if (subscription != null) {
-            subscription.close();
-            subscription = null;
+    public void close() {
+        synchronized (subscriptionLock) {
+            if (subscription != null) {
+                subscription.close();
+                subscription = null;
+            }
         }
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+        connection.close();
     }
 
     /**

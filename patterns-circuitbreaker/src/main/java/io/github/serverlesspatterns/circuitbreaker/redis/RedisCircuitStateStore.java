@@ -5,7 +5,8 @@ import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.github.serverlesspatterns.core.redis.RedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
     private final String prefix;
     private final Duration ttl;
     private final Duration timeout;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private final RedisConnection<String, String> connection;
     private volatile boolean scriptLoaded;
 
     private RedisCircuitStateStore(RedisClient client, String prefix, Duration ttl, Duration timeout) {
@@ -59,6 +60,7 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
         this.prefix = prefix;
         this.ttl = ttl;
         this.timeout = timeout;
+        this.connection = new RedisConnection<>(client, StringCodec.UTF8, timeout, "Redis circuit state store", c -> { });
     }
 
     /**
@@ -91,18 +93,7 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
     }
 
     private RedisCommands<String, String> commands() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null || !c.isOpen()) {
-            synchronized (this) {
-                c = connection;
-                if (c == null || !c.isOpen()) {
-                    c = client.connect();
-                    c.setTimeout(timeout);
-                    connection = c;
-                }
-            }
-        }
-        return c.sync();
+        return connection.get().sync();
     }
 
     @Override
@@ -147,11 +138,8 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
 
     /** Closes the store's connection (not the client). */
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+    public void close() {
+        connection.close();
     }
 
     private static String sha1(String script) {

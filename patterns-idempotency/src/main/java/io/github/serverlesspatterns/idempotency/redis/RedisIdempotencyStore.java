@@ -6,7 +6,7 @@ import io.github.serverlesspatterns.idempotency.IdempotencyStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.github.serverlesspatterns.core.redis.RedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 
@@ -93,7 +93,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     private final RedisClient client;
     private final String prefix;
     private final Duration timeout;
-    private volatile StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisConnection<byte[], byte[]> connection;
     /** Scripts this store has seen the server run (EVALSHA first for them). */
     private final java.util.Set<Script> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -101,6 +101,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         this.client = client;
         this.prefix = prefix;
         this.timeout = timeout;
+        this.connection = new RedisConnection<>(client, ByteArrayCodec.INSTANCE, timeout, "Redis idempotency store", c -> { });
     }
 
     /**
@@ -128,18 +129,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     }
 
     private RedisCommands<byte[], byte[]> commands() {
-        StatefulRedisConnection<byte[], byte[]> c = connection;
-        if (c == null || !c.isOpen()) {
-            synchronized (this) {
-                c = connection;
-                if (c == null || !c.isOpen()) {
-                    c = client.connect(ByteArrayCodec.INSTANCE);
-                    c.setTimeout(timeout);
-                    connection = c;
-                }
-            }
-        }
-        return c.sync();
+        return connection.get().sync();
     }
 
     @Override
@@ -200,11 +190,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
 
     /** Closes the store's connection (not the client). */
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            connection.close();
-            connection = null;
-        }
+    public void close() {
+        connection.close();
     }
 
     private Object run(Script script, String key, byte[]... args) {
