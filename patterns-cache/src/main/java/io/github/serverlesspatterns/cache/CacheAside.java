@@ -526,8 +526,17 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
                 redisSkipped.sum(), invalidations.sum(), overtaken.sum());
     }
 
+    /**
+     * Counts a Redis failure. Only one that proves the connection bad (refused, dropped, timed out)
+     * turns Redis off for the retry interval; an error reply about one command (OOM on a write,
+     * WRONGTYPE or MOVED for one key) affects that call alone, and every other key keeps its cache.
+     */
     private void redisFailed(RuntimeException e) {
         redisErrors.increment();
+        if (e instanceof io.lettuce.core.RedisCommandExecutionException) {
+            LOG.warn("cache '{}': Redis refused a command ({}); the loader answers this call", config.name(), e.getMessage());
+            return;
+        }
         redisDownUntil = config.clock().millis() + config.redisRetry().toMillis();
         LOG.warn("cache '{}': Redis failed ({}); the loader answers alone for {}", config.name(), e.toString(), config.redisRetry());
     }

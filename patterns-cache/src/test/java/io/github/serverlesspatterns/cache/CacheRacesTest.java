@@ -170,4 +170,22 @@ class CacheRacesTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anErrorReplyAboutOneKey_doesNotTurnRedisOffForTheOthers(RedisService redis) {
+        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+                .ttl(Duration.ofMinutes(5), 0).build());
+             var raw = redis.client().connect()) {
+            raw.sync().rpush("cache:" + name.length() + ":" + name + ":v:broken", "a list where a value should be"); // WRONGTYPE
+            Handler<String, String> reads = Decorators.decorate((k, inv) -> {
+                loads.incrementAndGet();
+                return "v-" + k;
+            }, cache);
+            reads.handle("healthy", invocation("i-1", Duration.ofSeconds(30)));
+            assertEquals("v-broken", reads.handle("broken", invocation("i-2", Duration.ofSeconds(30))), "the loader answers that key");
+            assertEquals("v-healthy", reads.handle("healthy", invocation("i-3", Duration.ofSeconds(30))));
+            assertEquals(1, cache.metrics().hits(), "the other key was still read from Redis, not skipped");
+            assertEquals(0, cache.metrics().redisSkipped());
+        }
+    }
 }
