@@ -138,7 +138,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
                 return e.absent() ? null : (V) e.value();
             }
         }
-        String redisKey = prefix + "v:" + keyString;
+        String redisKey = valueKeyOf(keyString);
         if (now < redisDownUntil) {
             redisSkipped.increment();
             return (V) load(key, redisKey, loader, invocation, null).value();
@@ -162,7 +162,12 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     private String valueKey(K key) {
-        return prefix + "v:" + Objects.requireNonNull(config.keyToString().apply(key), "key string");
+        return valueKeyOf(Objects.requireNonNull(config.keyToString().apply(key), "key string"));
+    }
+
+    /** The Redis key of a value; {@link #userKey(String)} is its inverse. */
+    private String valueKeyOf(String keyString) {
+        return prefix + "v:" + keyString;
     }
 
     /** XFetch: recompute when now - delta * beta * ln(random) reaches the expiry. */
@@ -240,7 +245,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     private Entry loadUnderLock(K key, String redisKey, Handler<K, V> loader, Invocation invocation, Seen seen) {
-        String lockKey = prefix + "l:" + redisKey.substring(prefix.length() + 2);
+        String lockKey = prefix + "l:" + userKey(redisKey);
         boolean locked;
         try {
             locked = "OK".equals(commands().set(lockKey, instanceId.getBytes(java.nio.charset.StandardCharsets.UTF_8),

@@ -83,9 +83,13 @@ public final class FanOut<T> {
         Objects.requireNonNull(codec, "codec");
         return new FanOut<>(store, (tasks, invocation) -> {
             List<String> bodies = new ArrayList<>(tasks.size());
-            for (Task<T> task : tasks) { // every body is checked before anything is sent
-                String body = new String(codec.encode(task), StandardCharsets.UTF_8);
-                int size = body.getBytes(StandardCharsets.UTF_8).length;
+            int[] sizes = new int[tasks.size()];
+            for (int t = 0; t < tasks.size(); t++) { // every body is checked before anything is sent
+                Task<T> task = tasks.get(t);
+                byte[] encoded = codec.encode(task);
+                String body = new String(encoded, StandardCharsets.UTF_8);
+                int size = encoded.length;
+                sizes[t] = size;
                 if (size > SQS_BATCH_BYTES) {
                     throw new PayloadTooLargeException("fan-out job '" + task.jobId() + "' task " + task.taskId() + ": the message is "
                             + size + " bytes, over SQS's " + SQS_BATCH_BYTES + " byte limit; nothing was sent (pass a reference, "
@@ -96,7 +100,7 @@ public final class FanOut<T> {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             int batchBytes = 0;
             for (int i = 0; i < tasks.size(); i++) {
-                int size = bodies.get(i).getBytes(StandardCharsets.UTF_8).length;
+                int size = sizes[i];
                 if (entries.size() == 10 || batchBytes + size > SQS_BATCH_BYTES) { // by count and by SQS's batch size
                     send(sqs, queueUrl, entries);
                     entries = new ArrayList<>();

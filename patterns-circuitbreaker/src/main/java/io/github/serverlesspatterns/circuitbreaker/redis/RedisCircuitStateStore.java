@@ -48,18 +48,14 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
             "return 'ABSENT'");
     private static final String CAS_SHA = sha1(CAS);
 
-    private final RedisClient client;
     private final String prefix;
     private final Duration ttl;
-    private final Duration timeout;
     private final RedisConnection<String, String> connection;
     private volatile boolean scriptLoaded;
 
     private RedisCircuitStateStore(RedisClient client, String prefix, Duration ttl, Duration timeout) {
-        this.client = client;
         this.prefix = prefix;
         this.ttl = ttl;
-        this.timeout = timeout;
         this.connection = new RedisConnection<>(client, StringCodec.UTF8, timeout, "Redis circuit state store", c -> { });
     }
 

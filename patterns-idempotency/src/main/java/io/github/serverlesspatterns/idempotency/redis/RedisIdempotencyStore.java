@@ -90,17 +90,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         }
     }
 
-    private final RedisClient client;
     private final String prefix;
-    private final Duration timeout;
     private final RedisConnection<byte[], byte[]> connection;
     /** Scripts this store has seen the server run (EVALSHA first for them). */
     private final java.util.Set<Script> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RedisIdempotencyStore(RedisClient client, String prefix, Duration timeout) {
-        this.client = client;
         this.prefix = prefix;
-        this.timeout = timeout;
         this.connection = new RedisConnection<>(client, ByteArrayCodec.INSTANCE, timeout, "Redis idempotency store", c -> { });
     }
 
