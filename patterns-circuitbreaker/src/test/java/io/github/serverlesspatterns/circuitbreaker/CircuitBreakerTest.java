@@ -2,6 +2,7 @@ package io.github.serverlesspatterns.circuitbreaker;
 
 import io.github.serverlesspatterns.testing.MutableClock;
 import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.PatternsException;
@@ -416,19 +417,13 @@ class CircuitBreakerTest {
         org.junit.jupiter.api.Assertions.assertEquals(before, breaker.metrics());
     }
 
-    /** A checked exception thrown without being declared, as Kotlin code or Lombok's {@code @SneakyThrows} do. */
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
-        throw (T) t;
-    }
-
     @Test
     void undeclaredCheckedExceptions_countAsFailures_andPassThroughUnchanged() {
         CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().build());
         java.io.IOException io = new java.io.IOException("connection reset");
         Handler<String, String> h = Decorators.decorate((in, inv) -> {
             downstreamCalls.incrementAndGet();
-            throw sneaky(io);
+            throw Failures.rethrow(io);
         }, breaker.decorator());
         for (int i = 0; i < 3; i++) {
             Throwable thrown = assertThrows(Throwable.class, () -> h.handle("x", invocation));
@@ -445,7 +440,7 @@ class CircuitBreakerTest {
         failTimes(guarded(breaker), 3);
         clock.advance(Duration.ofSeconds(10));
         Handler<String, String> probe = Decorators.decorate((in, inv) -> {
-            throw sneaky(new java.util.concurrent.TimeoutException("partner timed out"));
+            throw Failures.rethrow(new java.util.concurrent.TimeoutException("partner timed out"));
         }, breaker.decorator());
         assertThrows(java.util.concurrent.TimeoutException.class, () -> probe.handle("x", invocation));
         // the failed probe reopened the circuit (it did not keep its slot until the probe timeout)

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.fifo;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Invocation;
 import org.junit.jupiter.api.Test;
 
@@ -120,12 +121,6 @@ class SqsBatchHandlerTest {
         assertThrows(NullPointerException.class, () -> SqsBatchConfig.builder(null));
     }
 
-    /** A checked exception thrown without being declared, as Kotlin code or Lombok's {@code @SneakyThrows} do. */
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
-        throw (E) t;
-    }
-
     private static SQSEvent standardBatch(String... bodies) {
         List<SQSEvent.SQSMessage> messages = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
@@ -139,7 +134,7 @@ class SqsBatchHandlerTest {
             case "assert": throw new AssertionError("invariant broken");
             case "overflow": throw new StackOverflowError();
             case "init": throw new ExceptionInInitializerError("static init failed");
-            case "checked": throw sneaky(new java.io.IOException("disk gone"));
+            case "checked": throw Failures.rethrow(new java.io.IOException("disk gone"));
             default: return null;
         }
     }
