@@ -5,10 +5,11 @@ import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.SetArgs;
+import io.github.serverlesspatterns.core.redis.LuaScript;
 import io.github.serverlesspatterns.core.redis.RedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -65,7 +66,6 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private static final byte TOMBSTONE = 'T';
     private static final int HEADER = 1 + 8 + 4;
 
-    private final RedisClient client;
     private final CacheConfig<K, V> config;
     private final String prefix;
     private final String channel;
@@ -94,8 +94,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     private record Entry(Object value, boolean absent, long expiresAt, int deltaMillis) {
     }
 
-    private CacheAside(RedisClient client, CacheConfig<K, V> config) {
-        this.client = client;
+    private CacheAside(AbstractRedisClient client, CacheConfig<K, V> config) {
         this.config = config;
         // the name is length-prefixed so that no (name, key) pair reaches another's keys, and values,
         // locks and tags have key spaces of their own that no user key can reach
@@ -111,14 +110,16 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     /**
-     * @param client a Lettuce client the caller built (and shuts down)
+     * @param client a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
+     *               (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
      * @param config the configuration
      * @param <K>    key type
      * @param <V>    value type
      * @return the cache
+     * @throws IllegalArgumentException for another kind of client
      */
-    public static <K, V> CacheAside<K, V> create(RedisClient client, CacheConfig<K, V> config) {
-        return new CacheAside<>(Objects.requireNonNull(client, "client"), Objects.requireNonNull(config, "config"));
+    public static <K, V> CacheAside<K, V> create(AbstractRedisClient client, CacheConfig<K, V> config) {
+        return new CacheAside<>(RedisConnection.requireSupported(client), Objects.requireNonNull(config, "config"));
     }
 
     @Override
@@ -333,25 +334,18 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     /** SET with a TTL only if Redis still holds what the reader saw (nothing, or the same bytes), in one script. */
-    private static final String WRITE_IF_UNCHANGED = String.join("\n",
+    private static final LuaScript WRITE_IF_UNCHANGED = new LuaScript(io.lettuce.core.ScriptOutputType.INTEGER,
             "local cur = redis.call('GET', KEYS[1])",
             "if (cur == false and ARGV[1] == '') or (cur ~= false and redis.sha1hex(cur) == ARGV[1]) then",
             "  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])",
             "  return 1",
             "end",
             "return 0");
-    private static final String WRITE_IF_UNCHANGED_SHA = sha1(WRITE_IF_UNCHANGED.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     private boolean writeIfUnchanged(String redisKey, Seen seen, byte[] value, long ttlMillis) {
         byte[][] args = {seen.sha1().getBytes(java.nio.charset.StandardCharsets.UTF_8), value,
                 Long.toString(ttlMillis).getBytes(java.nio.charset.StandardCharsets.UTF_8)};
-        Long written;
-        try {
-            written = commands().evalsha(WRITE_IF_UNCHANGED_SHA, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {redisKey},
-                    args);
-        } catch (io.lettuce.core.RedisNoScriptException e) {
-            written = commands().eval(WRITE_IF_UNCHANGED, io.lettuce.core.ScriptOutputType.INTEGER, new String[] {redisKey}, args);
-        }
+        Long written = WRITE_IF_UNCHANGED.run(commands(), new String[] {redisKey}, args);
         return Long.valueOf(1).equals(written);
     }
 
@@ -546,8 +540,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
         LOG.warn("cache '{}': Redis failed ({}); the loader answers alone for {}", config.name(), e.toString(), config.redisRetry());
     }
 
-    private RedisCommands<String, byte[]> commands() {
-        return connection.get().sync();
+    private RedisClusterCommands<String, byte[]> commands() {
+        return connection.commands();
     }
 
     /** Subscribes to invalidations, on every new connection (the one it replaces, if any, is closed first). */
@@ -562,7 +556,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
     }
 
     private StatefulRedisPubSubConnection<String, String> openSubscription() {
-        StatefulRedisPubSubConnection<String, String> s = client.connectPubSub();
+        StatefulRedisPubSubConnection<String, String> s = connection.openPubSub();
         s.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String ch, String message) {
@@ -573,6 +567,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, i
                 }
             }
         });
+        s.setTimeout(config.commandTimeout()); // the subscribe itself is bounded too, not by the client's 60 s
         s.sync().subscribe(channel);
         return s;
     }

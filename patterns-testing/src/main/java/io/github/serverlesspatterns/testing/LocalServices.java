@@ -50,6 +50,9 @@ public final class LocalServices implements AutoCloseable {
     private SqsService sqs;
     private MotoService moto;
     private RedisService redis;
+    private RedisService valkey;
+    private RedisService securedRedis;
+    private RedisClusterService redisCluster;
     private PostgresService postgres;
     private LambdaService lambda;
     private boolean closed;
@@ -98,6 +101,30 @@ public final class LocalServices implements AutoCloseable {
             redis = track("Redis", () -> external != null ? RedisService.external(external) : RedisService.start());
         }
         return redis;
+    }
+
+    /** @return Valkey 8, standalone, started on first call (always local) */
+    public synchronized RedisService valkey() {
+        if (valkey == null) {
+            valkey = track("Valkey", RedisService::valkey);
+        }
+        return valkey;
+    }
+
+    /** @return Redis 7 with TLS and an ACL user, started on first call (always local) */
+    public synchronized RedisService securedRedis() {
+        if (securedRedis == null) {
+            securedRedis = track("Redis (TLS, ACL)", RedisService::secured);
+        }
+        return securedRedis;
+    }
+
+    /** @return a Redis 7 cluster of three masters, started on first call (always local) */
+    public synchronized RedisClusterService redisCluster() {
+        if (redisCluster == null) {
+            redisCluster = track("Redis cluster", RedisClusterService::start);
+        }
+        return redisCluster;
     }
 
     /** @return PostgreSQL, started on first call */

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * JUnit 5 extension that injects local services into test constructors, lifecycle methods and
  * test methods by parameter type: {@link LocalServices}, {@link SqsService}, {@link MotoService},
- * {@link RedisService}, {@link PostgresService} or {@link LambdaService}.
+ * {@link RedisService} (Redis 7), {@link RedisClusterService}, {@link PostgresService} or {@link LambdaService}.
  *
  * <pre>{@code
  * @ExtendWith(LocalServicesExtension.class)
@@ -29,7 +29,7 @@ public final class LocalServicesExtension implements ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalServicesExtension.class);
     private static final Set<Class<?>> SUPPORTED = Set.of(LocalServices.class, SqsService.class, MotoService.class,
-            RedisService.class, PostgresService.class, LambdaService.class);
+            RedisService.class, RedisClusterService.class, PostgresService.class, LambdaService.class);
 
     /** Creates the extension (JUnit does this). */
     public LocalServicesExtension() {
@@ -64,6 +64,8 @@ public final class LocalServicesExtension implements ParameterResolver {
             return services.moto();
         } else if (type == RedisService.class) {
             return services.redis();
+        } else if (type == RedisClusterService.class) {
+            return services.redisCluster();
         } else if (type == PostgresService.class) {
             return services.postgres();
         } else if (type == LambdaService.class) {

@@ -2,18 +2,15 @@ package io.github.serverlesspatterns.circuitbreaker.redis;
 
 import io.github.serverlesspatterns.circuitbreaker.CircuitState;
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.github.serverlesspatterns.core.redis.EvictionCheck;
+import io.github.serverlesspatterns.core.redis.LuaScript;
 import io.github.serverlesspatterns.core.redis.RedisConnection;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,7 +33,7 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
     /** Default command timeout: 500 ms (a breaker must not wait long on its own store). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
 
-    private static final String CAS = String.join("\n",
+    private static final LuaScript CAS = new LuaScript(ScriptOutputType.VALUE,
             "local cur = redis.call('GET', KEYS[1])",
             "local v = 0",
             "if cur then v = tonumber(string.match(cur, '^[^|]*|[^|]*|(%d+)|')) end",
@@ -46,36 +43,39 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
             "end",
             "if cur then return cur end",
             "return 'ABSENT'");
-    private static final String CAS_SHA = sha1(CAS);
 
     private final String prefix;
     private final Duration ttl;
     private final RedisConnection<String, String> connection;
-    private volatile boolean scriptLoaded;
 
-    private RedisCircuitStateStore(RedisClient client, String prefix, Duration ttl, Duration timeout) {
+    private RedisCircuitStateStore(AbstractRedisClient client, String prefix, Duration ttl, Duration timeout) {
         this.prefix = prefix;
         this.ttl = ttl;
-        this.connection = new RedisConnection<>(client, StringCodec.UTF8, timeout, "Redis circuit state store", c -> { });
+        this.connection = new RedisConnection<>(client, StringCodec.UTF8, timeout, "Redis circuit state store",
+                c -> EvictionCheck.warnIfEvicting(c, "Redis circuit state store",
+                        "an evicted OPEN circuit lets calls through to the failing dependency"));
     }
 
     /**
-     * @param client a Lettuce client the caller built (and shuts down)
+     * @param client a Lettuce {@code RedisClient} or {@code RedisClusterClient} the caller built (and shuts down)
      * @return a store with the default prefix, TTL and timeout
+     * @throws IllegalArgumentException for another kind of client
      */
-    public static RedisCircuitStateStore create(RedisClient client) {
+    public static RedisCircuitStateStore create(AbstractRedisClient client) {
         return create(client, DEFAULT_PREFIX, DEFAULT_TTL, DEFAULT_TIMEOUT);
     }
 
     /**
-     * @param client  a Lettuce client the caller built (and shuts down)
+     * @param client  a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
+     *                (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
      * @param prefix  key prefix (may be empty)
      * @param ttl     how long a circuit's state outlives its last write
      * @param timeout command timeout; a slow store then counts as a store failure
      * @return the store
+     * @throws IllegalArgumentException for another kind of client, a TTL under a second or a timeout that is not positive
      */
-    public static RedisCircuitStateStore create(RedisClient client, String prefix, Duration ttl, Duration timeout) {
-        Objects.requireNonNull(client, "client");
+    public static RedisCircuitStateStore create(AbstractRedisClient client, String prefix, Duration ttl, Duration timeout) {
+        RedisConnection.requireSupported(client);
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(timeout, "timeout");
@@ -88,8 +88,8 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
         return new RedisCircuitStateStore(client, prefix, ttl, timeout);
     }
 
-    private RedisCommands<String, String> commands() {
-        return connection.get().sync();
+    private RedisClusterCommands<String, String> commands() {
+        return connection.commands();
     }
 
     @Override
@@ -100,21 +100,9 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
 
     @Override
     public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
-        RedisCommands<String, String> commands = commands();
         String[] keys = {prefix + name};
         String[] args = {Long.toString(expectedVersion), next.encode(), Long.toString(ttl.toMillis())};
-        String reply = null;
-        if (scriptLoaded) {
-            try {
-                reply = commands.evalsha(CAS_SHA, ScriptOutputType.VALUE, keys, args);
-            } catch (RedisNoScriptException e) {
-                reply = null; // the server restarted: EVAL below loads it again
-            }
-        }
-        if (reply == null) {
-            reply = commands.eval(CAS, ScriptOutputType.VALUE, keys, args);
-            scriptLoaded = true;
-        }
+        String reply = CAS.run(commands(), keys, args);
         if ("OK".equals(reply)) {
             return Optional.empty();
         }
@@ -136,13 +124,5 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
     @Override
     public void close() {
         connection.close();
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
-        }
     }
 }

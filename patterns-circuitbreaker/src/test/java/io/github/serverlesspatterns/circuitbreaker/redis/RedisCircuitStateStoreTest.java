@@ -2,20 +2,30 @@ package io.github.serverlesspatterns.circuitbreaker.redis;
 
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStoreContract;
+import io.github.serverlesspatterns.testing.LocalServices;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
-import io.github.serverlesspatterns.testing.RedisService;
+import io.github.serverlesspatterns.testing.RedisDeployment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** The store contract on every way ElastiCache runs Redis: Redis 7, Valkey 8, TLS with an ACL user, and a 3-master cluster. */
+@ParameterizedClass
+@EnumSource(RedisDeployment.class)
 @ExtendWith(LocalServicesExtension.class)
 class RedisCircuitStateStoreTest extends CircuitStateStoreContract {
+
+    @Parameter
+    RedisDeployment deployment;
 
     private RedisCircuitStateStore store;
 
     @BeforeEach
-    void connect(RedisService redis) {
-        store = RedisCircuitStateStore.create(redis.client());
+    void connect(LocalServices services) {
+        store = RedisCircuitStateStore.create(deployment.client(services));
     }
 
     @AfterEach

@@ -3,20 +3,18 @@ package io.github.serverlesspatterns.idempotency.redis;
 import io.github.serverlesspatterns.idempotency.ClaimResult;
 import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
 import io.github.serverlesspatterns.idempotency.IdempotencyStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.github.serverlesspatterns.core.redis.LuaScript;
 import io.github.serverlesspatterns.core.redis.RedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.github.serverlesspatterns.core.redis.EvictionCheck;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,7 +45,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
     /** Claims unless a live record exists; takes an expired one over in the same step. */
-    private static final Script CLAIM = new Script(ScriptOutputType.MULTI,
+    private static final LuaScript CLAIM = new LuaScript(ScriptOutputType.MULTI,
             "local cur = redis.call('HMGET', KEYS[1], 'status', 'exp', 'ipexp')",
             "if cur[1] then",
             "  local now = tonumber(ARGV[1])",
@@ -62,7 +60,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
             "return {}");
 
     /** Completes only while the record is still this claim (IN_PROGRESS with its token). */
-    private static final Script COMPLETE = new Script(ScriptOutputType.INTEGER,
+    private static final LuaScript COMPLETE = new LuaScript(ScriptOutputType.INTEGER,
             "local cur = redis.call('HMGET', KEYS[1], 'status', 'tok')",
             "if cur[1] ~= 'IN_PROGRESS' or cur[2] ~= ARGV[7] then return 0 end",
             "redis.call('HSET', KEYS[1], 'status', ARGV[8], 'exp', ARGV[1], 'ipexp', ARGV[2])",
@@ -72,50 +70,39 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
             "return 1");
 
     /** Compare-and-delete: only this claim's own IN_PROGRESS record. */
-    private static final Script RELEASE = new Script(ScriptOutputType.INTEGER,
+    private static final LuaScript RELEASE = new LuaScript(ScriptOutputType.INTEGER,
             "local cur = redis.call('HMGET', KEYS[1], 'status', 'tok')",
             "if cur[1] == 'IN_PROGRESS' and cur[2] == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end",
             "return 0");
 
-    /** A Lua script, run by EVALSHA once the server has it. */
-    private static final class Script {
-        final String text;
-        final String sha;
-        final ScriptOutputType type;
-
-        Script(ScriptOutputType type, String... lines) {
-            this.text = String.join("\n", lines);
-            this.sha = sha1(text);
-            this.type = type;
-        }
-    }
-
     private final String prefix;
     private final RedisConnection<byte[], byte[]> connection;
-    /** Scripts this store has seen the server run (EVALSHA first for them). */
-    private final java.util.Set<Script> loaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private RedisIdempotencyStore(RedisClient client, String prefix, Duration timeout) {
+    private RedisIdempotencyStore(AbstractRedisClient client, String prefix, Duration timeout) {
         this.prefix = prefix;
-        this.connection = new RedisConnection<>(client, ByteArrayCodec.INSTANCE, timeout, "Redis idempotency store", c -> { });
+        this.connection = new RedisConnection<>(client, ByteArrayCodec.INSTANCE, timeout, "Redis idempotency store",
+                c -> EvictionCheck.warnIfEvicting(c, "Redis idempotency store", "a duplicate of an evicted request runs again"));
     }
 
     /**
-     * @param client a Lettuce client the caller built (and shuts down)
+     * @param client a Lettuce {@code RedisClient} or {@code RedisClusterClient} the caller built (and shuts down)
      * @return a store with the default prefix and timeout
+     * @throws IllegalArgumentException for another kind of client
      */
-    public static RedisIdempotencyStore create(RedisClient client) {
+    public static RedisIdempotencyStore create(AbstractRedisClient client) {
         return create(client, DEFAULT_PREFIX, DEFAULT_TIMEOUT);
     }
 
     /**
-     * @param client  a Lettuce client the caller built (and shuts down)
+     * @param client  a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
+     *                (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
      * @param prefix  prefix of every Redis key (may be empty)
      * @param timeout command timeout
      * @return the store
+     * @throws IllegalArgumentException for another kind of client, or a timeout that is not positive
      */
-    public static RedisIdempotencyStore create(RedisClient client, String prefix, Duration timeout) {
-        Objects.requireNonNull(client, "client");
+    public static RedisIdempotencyStore create(AbstractRedisClient client, String prefix, Duration timeout) {
+        RedisConnection.requireSupported(client);
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -124,8 +111,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         return new RedisIdempotencyStore(client, prefix, timeout);
     }
 
-    private RedisCommands<byte[], byte[]> commands() {
-        return connection.get().sync();
+    private RedisClusterCommands<byte[], byte[]> commands() {
+        return connection.commands();
     }
 
     @Override
@@ -181,7 +168,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     @Override
     public void afterRestore() {
         close();
-        loaded.clear();
     }
 
     /** Closes the store's connection (not the client). */
@@ -190,28 +176,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
         connection.close();
     }
 
-    private Object run(Script script, String key, byte[]... args) {
-        RedisCommands<byte[], byte[]> commands = commands();
-        byte[][] keys = {redisKey(key)};
-        if (loaded.contains(script)) {
-            try {
-                return commands.evalsha(script.sha, script.type, keys, args);
-            } catch (RedisNoScriptException e) {
-                // the server restarted or flushed its scripts: EVAL below loads it again
-            }
-        }
-        // EVAL runs the script and caches it on the server: still one round trip
-        Object reply = commands.eval(script.text, script.type, keys, args);
-        loaded.add(script);
-        return reply;
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
-        }
+    private Object run(LuaScript script, String key, byte[]... args) {
+        return script.run(commands(), new byte[][] {redisKey(key)}, args);
     }
 
     @SuppressWarnings("unchecked")
