@@ -20,8 +20,8 @@ import java.util.Optional;
  * write so that the state of a circuit nobody uses any more disappears.
  *
  * <p>Calls: {@code load} is one {@code GET}; {@code compareAndSet} is one round trip, a Lua script
- * that compares the stored version and writes atomically ({@code EVALSHA}, or {@code EVAL} the
- * first time on a connection). The store opens one connection on first use from the client it
+ * that compares the stored version and writes atomically ({@code EVAL}; see {@code core.redis.LuaScript}
+ * for why never {@code EVALSHA}). On a cluster each circuit's key lives on one node. The store opens one connection on first use from the client it
  * is given; {@link #close()} closes that connection, not the client. Thread-safe.
  */
 public final class RedisCircuitStateStore implements CircuitStateStore, AutoCloseable {

@@ -1,28 +1,25 @@
 package io.github.serverlesspatterns.core.redis;
 
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 /**
- * A Lua script the library runs on Redis in one round trip: by {@code EVALSHA} once a server has
- * run it, by {@code EVAL} (which also caches it on that server) the first time and after a
- * {@code NOSCRIPT} reply (a restarted or failed-over server, or a cluster node that has not run it
- * yet). Every script of the library reads and writes one key, so it runs unchanged on a cluster,
+ * A Lua script the library runs on Redis in one round trip, always by {@code EVAL} with its text.
+ *
+ * <p>Not by {@code EVALSHA}: a server that lacks the script (restarted, failed over, a cluster node
+ * that has not run it) answers {@code NOSCRIPT}, and when that answer comes after the client's
+ * timeout the caller cannot tell "not run" from "run late". The idempotency store then released a
+ * claim whose completion had never run, and a retry ran the handler again (seen on a Redis 7 server
+ * frozen for 800 ms right after a restart). {@code EVAL} runs whenever it reaches the server; the
+ * price is the script's few hundred bytes per call.
+ *
+ * <p>Every script of the library reads and writes one key, so it runs unchanged on a cluster,
  * where each call goes to its key's node. Thread-safe. Not API.
  */
 public final class LuaScript {
 
     private final String text;
-    private final String sha;
     private final ScriptOutputType type;
-    /** Some server has run it: try EVALSHA first (a server that has not answers NOSCRIPT, then EVAL). */
-    private volatile boolean seen;
 
     /**
      * @param type  the reply's type
@@ -30,7 +27,6 @@ public final class LuaScript {
      */
     public LuaScript(ScriptOutputType type, String... lines) {
         this.text = String.join("\n", lines);
-        this.sha = sha1(text);
         this.type = type;
     }
 
@@ -50,28 +46,6 @@ public final class LuaScript {
         if (keys.length != 1) {
             throw new IllegalArgumentException("a library script touches exactly one key (cluster mode), not " + keys.length);
         }
-        if (seen) {
-            try {
-                return commands.evalsha(sha, type, keys, args);
-            } catch (RedisNoScriptException e) {
-                // this server has not run it (restart, failover, another node): EVAL below caches it there
-            }
-        }
-        T reply = commands.eval(text, type, keys, args);
-        seen = true;
-        return reply;
-    }
-
-    /** @return the script's SHA-1, as {@code EVALSHA} names it */
-    public String sha() {
-        return sha;
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
-        }
+        return commands.eval(text, type, keys, args);
     }
 }

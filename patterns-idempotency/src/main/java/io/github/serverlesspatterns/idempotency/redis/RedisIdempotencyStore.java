@@ -31,8 +31,10 @@ import java.util.Optional;
  * <p>Calls: a claim is one round trip (a Lua script that checks the live record and writes the
  * IN_PROGRESS one atomically, taking over an expired record in the same step); completion is one
  * round trip (a Lua script that writes only while the record is still this claim); release one
- * round trip (a compare-and-delete script); get one {@code HGETALL}. Scripts run by
- * {@code EVALSHA}, loaded on the first {@code NOSCRIPT}.
+ * round trip (a compare-and-delete script); get one {@code HGETALL}. Scripts run by {@code EVAL},
+ * never {@code EVALSHA}: a late {@code NOSCRIPT} hidden by a timeout would leave a completion
+ * unrun while the release after it ran. Each script touches one key, so the store works on a
+ * cluster ({@code RedisClusterClient}) as on one server.
  *
  * <p>The store opens one connection (thread-safe in Lettuce) on first use from the client it is
  * given; {@link #close()} closes that connection, not the client. Thread-safe.

@@ -1,0 +1,83 @@
+package io.github.serverlesspatterns.cache;
+
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.testing.RedisService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The cache through real Redis faults, on a Redis 7 server of its own: memory full, and frozen (SIGSTOP). */
+class CacheFaultsTest {
+
+    private RedisService redis;
+    private final AtomicInteger loads = new AtomicInteger();
+    private final Handler<String, String> loader = (k, inv) -> {
+        loads.incrementAndGet();
+        return "v-" + k;
+    };
+    private final Invocation invocation = Invocation.builder().build();
+
+    @BeforeEach
+    void start() {
+        redis = RedisService.start();
+    }
+
+    @AfterEach
+    void stop() {
+        redis.close();
+    }
+
+    private CacheAside<String, String> cache() {
+        return CacheAside.create(redis.client(), CacheConfig.builder("faults", (String k) -> k, Codecs.utf8())
+                .redisTrouble(Duration.ofMillis(200), Duration.ofSeconds(30)).build());
+    }
+
+    @Test
+    void memoryFull_withNoeviction_refusesWrites_butCachedKeysStillComeFromRedis() {
+        try (CacheAside<String, String> cache = cache()) {
+            Handler<String, String> h = Decorators.decorate(loader, cache);
+            assertEquals("v-cached", h.handle("cached", invocation));
+            redis.limitMemory("1", "noeviction"); // every write now answers OOM; reads still work
+            assertEquals("v-new", h.handle("new", invocation), "the loader answers when the write is refused");
+            long skippedBefore = cache.metrics().redisSkipped();
+            assertEquals("v-cached", h.handle("cached", invocation));
+            assertEquals(2, loads.get(), "the cached key was read from Redis, not loaded: OOM on one write did not switch Redis off");
+            assertTrue(cache.metrics().redisErrors() >= 1, cache.metrics().toString());
+            assertEquals(skippedBefore, cache.metrics().redisSkipped(), cache.metrics().toString());
+        }
+    }
+
+    @Test
+    void redisFrozen_callsAreAnsweredByTheLoader_andCachingResumesAfterTheThaw() {
+        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
+                Codecs.utf8()).redisTrouble(Duration.ofMillis(200), Duration.ofMillis(500)).build())) {
+            Handler<String, String> h = Decorators.decorate(loader, cache);
+            assertEquals("v-a", h.handle("a", invocation));
+            redis.freeze();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals("v-a", h.handle("a", invocation), "every call succeeds through the loader");
+                }
+            } finally {
+                redis.thaw();
+            }
+            assertTrue(cache.metrics().redisErrors() >= 1, "the freeze was noticed: " + cache.metrics());
+            assertTrue(cache.metrics().redisSkipped() >= 1, "and Redis skipped meanwhile, not waited on by every call: " + cache.metrics());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long hitsBefore = cache.metrics().hits();
+            while (cache.metrics().hits() == hitsBefore && System.nanoTime() < deadline) {
+                h.handle("a", invocation);
+            }
+            assertTrue(cache.metrics().hits() > hitsBefore, "caching resumed after the thaw: " + cache.metrics());
+        }
+    }
+}
