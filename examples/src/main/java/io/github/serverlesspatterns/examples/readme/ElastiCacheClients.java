@@ -4,6 +4,7 @@ import io.github.serverlesspatterns.cache.CacheAside;
 import io.github.serverlesspatterns.cache.CacheConfig;
 import io.github.serverlesspatterns.circuitbreaker.redis.RedisCircuitStateStore;
 import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.redis.ElastiCacheIamAuth;
 import io.github.serverlesspatterns.idempotency.redis.RedisIdempotencyStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -63,6 +64,23 @@ public final class ElastiCacheClients {
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build()).build());
         return RedisIdempotencyStore.create(client, "idempotency:", Duration.ofMillis(500));
+    }
+
+    /**
+     * ElastiCache Serverless with IAM authentication: no password anywhere, the function's role signs a
+     * token for each new connection (the role needs {@code elasticache:Connect} on the cache and the user).
+     *
+     * @param host      the serverless cache's endpoint
+     * @param userId    the IAM-enabled ElastiCache user
+     * @param cacheName the serverless cache's name
+     * @return a cluster client that authenticates with IAM
+     */
+    public static RedisClusterClient iamAuthenticated(String host, String userId, String cacheName) {
+        ElastiCacheIamAuth iam = ElastiCacheIamAuth.builder(userId, cacheName)
+                .region(System.getenv("AWS_REGION")).serverless(true).build();
+        return RedisClusterClient.create(RedisURI.builder().withHost(host).withPort(6379).withSsl(true)
+                .withAuthentication(iam.credentialsProvider())
+                .build());
     }
 
     /**
