@@ -51,7 +51,11 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     private final String table;
     private final Duration retention;
     private final Clock clock;
-    private final io.github.serverlesspatterns.core.BoundedCache<Integer> expectedByJob = new io.github.serverlesspatterns.core.BoundedCache<>(1_000);
+    /** A job's task count and deadline never change: read once per job per instance, then kept (bounded). */
+    private final io.github.serverlesspatterns.core.BoundedCache<JobMeta> jobs = new io.github.serverlesspatterns.core.BoundedCache<>(1_000);
+
+    private record JobMeta(int expected, Instant deadline) {
+    }
 
     private DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock) {
         this.client = client;
@@ -98,8 +102,11 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         return Map.of("job", AttributeValue.fromS(job), "item", AttributeValue.fromS(item));
     }
 
-    private AttributeValue expiration() {
-        return AttributeValue.fromN(Long.toString(clock.instant().plus(retention).getEpochSecond()));
+    /** Items of a job live until its deadline plus the retention (at least the retention from now): bookkeeping outlives the job. */
+    private AttributeValue expiration(Instant deadline) {
+        Instant now = clock.instant();
+        Instant from = deadline.isAfter(now) ? deadline : now;
+        return AttributeValue.fromN(Long.toString(from.plus(retention).getEpochSecond()));
     }
 
     private static String taskItem(int taskId) {
@@ -107,50 +114,79 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     }
 
     /**
-     * Records a new job; fails if the job id is taken.
+     * Records a new job, or resumes the creation of one that a failed or repeated call began:
+     * every write is conditional on the item being absent, so a retry adds what is missing and
+     * never resets a shard that workers have already counted into.
      *
      * @param jobId    the job
      * @param expected the number of tasks (at least 1)
-     * @param deadline when the job should be done
-     * @throws IllegalStateException if a job with this id exists
+     * @param deadline when the job should be done (in the future); its items live until then plus the retention
+     * @return {@code true} if this call created the job, {@code false} if it existed with the same tasks and deadline (resumed)
+     * @throws IllegalArgumentException for no tasks, or a deadline already past
+     * @throws IllegalStateException    if a job with this id exists with another task count or deadline
      */
-    public void createJob(String jobId, int expected, Instant deadline) {
+    public boolean createJob(String jobId, int expected, Instant deadline) {
+        Objects.requireNonNull(jobId, "jobId");
+        Objects.requireNonNull(deadline, "deadline");
         if (expected < 1) {
             throw new IllegalArgumentException("a job needs at least one task: " + expected);
         }
+        if (!deadline.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("fan-out job '" + jobId + "': its deadline " + deadline + " is already past");
+        }
         int shards = (expected + SHARD_SIZE - 1) / SHARD_SIZE;
+        AttributeValue expiration = expiration(deadline);
+        boolean created = true;
         try {
             client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(JOB),
                             "expected", AttributeValue.fromN(Integer.toString(expected)),
                             "shards", AttributeValue.fromN(Integer.toString(shards)),
-                            "deadline", AttributeValue.fromN(Long.toString(deadline.toEpochMilli())), "expiration", expiration()))
+                            "deadline", AttributeValue.fromN(Long.toString(deadline.toEpochMilli())), "expiration", expiration))
                     .conditionExpression("attribute_not_exists(job)"));
         } catch (ConditionalCheckFailedException e) {
-            throw new IllegalStateException("fan-out job '" + jobId + "' already exists", e);
+            JobMeta existing = read(jobId).orElseThrow(() -> new IllegalStateException("fan-out job '" + jobId
+                    + "' was there a moment ago and is gone (expired?); create it under a new id", e));
+            if (existing.expected() != expected || !existing.deadline().equals(Instant.ofEpochMilli(deadline.toEpochMilli()))) {
+                throw new IllegalStateException("fan-out job '" + jobId + "' already exists with " + existing.expected()
+                        + " tasks and deadline " + existing.deadline() + "; a retry must pass the same (" + expected + ", "
+                        + deadline + "), a new job a new id", e);
+            }
+            created = false; // a retry: add whatever the first attempt did not get to
         }
         for (int shard = 0; shard < shards; shard++) {
             int size = Math.min(SHARD_SIZE, expected - shard * SHARD_SIZE);
             String item = shardItem(shard);
-            client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(item),
-                    "size", AttributeValue.fromN(Integer.toString(size)), "expiration", expiration())));
+            try {
+                client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(item),
+                                "size", AttributeValue.fromN(Integer.toString(size)), "expiration", expiration))
+                        .conditionExpression("attribute_not_exists(job)"));
+            } catch (ConditionalCheckFailedException alreadyThere) {
+                // written by the first attempt, and perhaps counted into since: left as it is
+            }
         }
+        return created;
     }
 
-    /** A job's task count never changes: read once per job per instance, then kept (bounded). */
-    private int expectedTasks(String jobId, int taskId) {
+    private java.util.Optional<JobMeta> read(String jobId) {
+        Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
+        if (job == null || job.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new JobMeta(Integer.parseInt(job.get("expected").n()),
+                Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n()))));
+    }
+
+    /** A job's task count and deadline, read once per job per instance. */
+    private JobMeta job(String jobId, int taskId) {
         long now = clock.millis();
-        Integer known = expectedByJob.get(jobId, now);
+        JobMeta known = jobs.get(jobId, now);
         if (known != null) {
             return known;
         }
-        Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
-        if (job == null || job.isEmpty()) {
-            throw new PatternsException("fan-in: job '" + jobId + "' is unknown (never created, or expired); task " + taskId
-                    + "'s result was not recorded");
-        }
-        int expected = Integer.parseInt(job.get("expected").n());
-        expectedByJob.put(jobId, expected, now + retention.toMillis());
-        return expected;
+        JobMeta meta = read(jobId).orElseThrow(() -> new PatternsException("fan-in: job '" + jobId
+                + "' is unknown (never created, or expired); task " + taskId + "'s result was not recorded"));
+        jobs.put(jobId, meta, now + retention.toMillis());
+        return meta;
     }
 
     private static String shardItem(int shard) {
@@ -165,10 +201,16 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
      * @param result the encoded result
      * @return {@code true} if, after this call, every task of the job is done (then try
      *         {@link #claimCompletion}); may be true for more than one caller
-     * @throws PatternsException if the job or task is unknown, or the result is too large
+     * @throws PatternsException if the job or task is unknown, the job is past its deadline (a late result is
+     *                           refused: the job's owner has been told it is overdue), or the result is too large
      */
     public boolean recordResult(String jobId, int taskId, byte[] result) {
-        int expected = expectedTasks(jobId, taskId);
+        JobMeta job = job(jobId, taskId);
+        int expected = job.expected();
+        if (clock.instant().isAfter(job.deadline())) {
+            throw new PatternsException("fan-in: job '" + jobId + "' passed its deadline " + job.deadline() + "; task " + taskId
+                    + "'s late result was not recorded");
+        }
         if (taskId < 0 || taskId >= expected) {
             throw new PatternsException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
                     + " is out of range and was not recorded");
@@ -182,7 +224,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         try {
             client.putItem(b -> b.tableName(table)
                     .item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(taskItem(taskId)),
-                            "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration()))
+                            "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration(job.deadline())))
                     .conditionExpression("attribute_not_exists(job)"));
         } catch (ConditionalCheckFailedException duplicate) {
             // recorded before: go on, the steps below are idempotent and finish what a dead worker left

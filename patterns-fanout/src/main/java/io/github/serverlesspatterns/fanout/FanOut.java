@@ -128,18 +128,35 @@ public final class FanOut<T> {
     /**
      * Records the job, then starts a worker per payload (task ids 0 to N-1, in list order).
      *
-     * @param jobId      a new job id
+     * <p>Resumable: when a first call failed part-way (the job half-created, or some workers not
+     * started), call it again with the same job id, payloads and deadline. The job's creation is
+     * completed without resetting anything counted, and only the tasks not yet done are started
+     * again — tasks started before and still running may then run twice, which workers already
+     * tolerate (their result is recorded once).
+     *
+     * @param jobId      the job id (new, or the one a failed call used)
      * @param payloads   the sub-jobs
-     * @param deadline   when the job should be done
+     * @param deadline   when the job should be done (in the future)
      * @param invocation the calling invocation
+     * @return how many workers this call started
+     * @throws IllegalStateException if the job id is taken by a job with another task count or deadline
      */
-    public void start(String jobId, List<T> payloads, Instant deadline, Invocation invocation) {
+    public int start(String jobId, List<T> payloads, Instant deadline, Invocation invocation) {
         Objects.requireNonNull(payloads, "payloads");
-        store.createJob(jobId, payloads.size(), deadline);
-        List<Task<T>> tasks = new ArrayList<>(payloads.size());
-        for (int i = 0; i < payloads.size(); i++) {
-            tasks.add(new Task<>(jobId, i, payloads.get(i)));
+        boolean created = store.createJob(jobId, payloads.size(), deadline);
+        List<Task<T>> tasks = new ArrayList<>();
+        if (created) {
+            for (int i = 0; i < payloads.size(); i++) {
+                tasks.add(new Task<>(jobId, i, payloads.get(i)));
+            }
+        } else { // a retry: only what is not done yet
+            for (int i : store.status(jobId).missingTasks()) {
+                tasks.add(new Task<>(jobId, i, payloads.get(i)));
+            }
         }
-        dispatcher.dispatch(tasks, invocation);
+        if (!tasks.isEmpty()) {
+            dispatcher.dispatch(tasks, invocation);
+        }
+        return tasks.size();
     }
 }

@@ -20,4 +20,12 @@ public record JobStatus(String jobId, int expected, int completed, Instant deadl
     public boolean done() {
         return completed >= expected;
     }
+
+    /**
+     * @param now the time to judge by
+     * @return whether the job is past its deadline with tasks missing (their late results will be refused)
+     */
+    public boolean overdue(Instant now) {
+        return !done() && now.isAfter(deadline);
+    }
 }
