@@ -5,10 +5,16 @@ import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Invocation;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,6 +25,17 @@ import java.util.Objects;
  * before sending, function errors ({@code X-Amz-Function-Error}) turned into
  * {@link RemoteFunctionException}, and the caller's request id sent as the correlation id in the
  * client context ({@code custom.correlationId}). Immutable and thread-safe.
+ *
+ * <p><b>Retries of synchronous calls.</b> The SDK's default strategy retries a call whose answer
+ * did not arrive (a read timeout, a dropped connection, a 5xx): Lambda has then run the function
+ * already, and the retry runs it again (4 runs for one call with a 400 ms read timeout). So
+ * {@link #call} retries only what provably did not run it: 429 throttling (up to
+ * {@value #SYNC_ATTEMPTS} attempts, with backoff) and connections that were never made. What is
+ * left is thrown as {@link FunctionThrottledException} (did not run; retry later) or
+ * {@link InvocationOutcomeUnknownException} (may have run). A callee that is idempotent can have
+ * the client's own strategy back with {@link #withSdkRetries()}. {@link #send} ({@code Event})
+ * keeps the client's strategy: Lambda itself may run an event twice, so its callee must be
+ * idempotent anyway.
  *
  * @param <I> request type
  * @param <O> response type
@@ -38,9 +55,40 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     private final Codec<O> responseCodec;
     private final int syncLimit;
     private final int asyncLimit;
+    private final boolean sdkRetries;
+
+    /** Attempts of a synchronous call that Lambda throttled: {@value}. */
+    public static final int SYNC_ATTEMPTS = 3;
+
+    /** Retries only what did not run the function: a 429, or a connection that was never made. */
+    private static final RetryStrategy SYNC_RETRY_STRATEGY = StandardRetryStrategy.builder()
+            .maxAttempts(SYNC_ATTEMPTS)
+            .retryOnException(LambdaInvoker::didNotRun)
+            .treatAsThrottling(e -> e instanceof TooManyRequestsException)
+            .backoffStrategy(BackoffStrategy.exponentialDelay(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(1)))
+            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2)))
+            .circuitBreakerEnabled(false)
+            .build();
+
+    /** Applied per synchronous request: the client's own strategy stays for everything else. */
+    private static final SdkPlugin SYNC_RETRIES = config -> config.overrideConfiguration(
+            config.overrideConfiguration().toBuilder().retryStrategy(SYNC_RETRY_STRATEGY).build());
+
+    static boolean didNotRun(Throwable e) {
+        if (e instanceof TooManyRequestsException) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException) {
+                return true; // never reached Lambda
+            }
+        }
+        return false;
+    }
 
     private LambdaInvoker(LambdaClient lambda, String function, String qualifier, Codec<I> requestCodec, Codec<O> responseCodec,
-                          int syncLimit, int asyncLimit) {
+                          int syncLimit, int asyncLimit, boolean sdkRetries) {
         this.lambda = lambda;
         this.function = function;
         this.qualifier = qualifier;
@@ -48,6 +96,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
         this.responseCodec = responseCodec;
         this.syncLimit = syncLimit;
         this.asyncLimit = asyncLimit;
+        this.sdkRetries = sdkRetries;
     }
 
     /**
@@ -66,7 +115,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("function must not be blank");
         }
         return new LambdaInvoker<>(lambda, function, null, Objects.requireNonNull(requestCodec, "requestCodec"),
-                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT);
+                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false);
     }
 
     /**
@@ -83,7 +132,18 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("function '" + function + "' already names a version or alias; Lambda refuses a "
                     + "second qualifier ('" + qualifier + "'): pass the plain name with withQualifier, or the qualified name alone");
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries);
+    }
+
+    /**
+     * For an idempotent callee: synchronous calls use the client's own retry strategy, which also
+     * retries read timeouts, dropped connections and 5xx answers — after which the function may run
+     * again. Without this, only throttling and connections never made are retried.
+     *
+     * @return an invoker like this one whose synchronous calls the client retries as it likes
+     */
+    public LambdaInvoker<I, O> withSdkRetries() {
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, true);
     }
 
     /**
@@ -96,17 +156,23 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("limits must be 1.." + DEFAULT_SYNC_LIMIT + " and 1.." + DEFAULT_ASYNC_LIMIT
                     + ": " + syncLimit + ", " + asyncLimit);
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries);
     }
 
     /**
      * Calls the function and waits for its answer, never past the calling invocation's deadline:
      * the SDK call (with its retries) is bounded by the invocation's remaining time, and
      * {@link DeadlineExceededException} (naming this invocation) is thrown when it runs out.
+     *
+     * @throws RemoteFunctionException             the function ran and failed
+     * @throws FunctionThrottledException          Lambda throttled every attempt; the function did not run
+     * @throws InvocationOutcomeUnknownException   no answer came back; the function may have run (not retried)
+     * @throws PayloadTooLargeException            the request is over the limit; nothing was sent
      */
     @Override
     public O call(I request, Invocation invocation) {
-        InvokeResponse response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation);
+        InvokeResponse response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation,
+                !sdkRetries);
         byte[] payload = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         if (response.functionError() != null) {
             String body = new String(payload, StandardCharsets.UTF_8);
@@ -121,18 +187,33 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     /** Queues an event for the function, bounded by the calling invocation's deadline as {@link #call} is. */
     @Override
     public void send(I request, Invocation invocation) {
-        invoke(request(request, invocation, InvocationType.EVENT, asyncLimit), invocation);
+        invoke(request(request, invocation, InvocationType.EVENT, asyncLimit), invocation, false);
     }
 
-    private InvokeResponse invoke(InvokeRequest request, Invocation invocation) {
+    private InvokeResponse invoke(InvokeRequest request, Invocation invocation, boolean onlySafeRetries) {
         java.time.Duration left = invocation.remainingTime();
         if (left.isZero()) {
             throw new DeadlineExceededException("call to function '" + function + "' (not sent)", invocation);
         }
         try {
-            return lambda.invoke(request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(left)).build());
+            return lambda.invoke(request.toBuilder().overrideConfiguration(o -> {
+                o.apiCallTimeout(left);
+                if (onlySafeRetries) {
+                    o.addPlugin(SYNC_RETRIES);
+                }
+            }).build());
         } catch (software.amazon.awssdk.core.exception.ApiCallTimeoutException timeout) {
             throw new DeadlineExceededException("call to function '" + function + "'", invocation, timeout);
+        } catch (TooManyRequestsException throttled) {
+            throw new FunctionThrottledException("function '" + function + "' is throttled (429 TooManyRequestsException"
+                    + (onlySafeRetries ? ", on each of " + SYNC_ATTEMPTS + " attempts" : "") + "); it did not run: retry later, "
+                    + "or raise its reserved concurrency", throttled);
+        } catch (SdkClientException sent) {
+            if (onlySafeRetries && !didNotRun(sent)) {
+                throw new InvocationOutcomeUnknownException("call to function '" + function + "' got no answer (" + sent.getMessage()
+                        + "): it may have run, and was not retried so that it cannot run twice", sent);
+            }
+            throw sent;
         }
     }
 

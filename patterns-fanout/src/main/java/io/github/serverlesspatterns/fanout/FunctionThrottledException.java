@@ -1,0 +1,21 @@
+package io.github.serverlesspatterns.fanout;
+
+import io.github.serverlesspatterns.core.PatternsException;
+
+/**
+ * Lambda refused the invocation with 429 {@code TooManyRequestsException} (the function's
+ * reserved concurrency or the account's concurrency is used up) on every attempt; the function
+ * did not run. Safe to retry later; raise the function's reserved concurrency if it keeps happening.
+ */
+public class FunctionThrottledException extends PatternsException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message names the function and the attempts made
+     * @param cause   the SDK's {@code TooManyRequestsException}
+     */
+    public FunctionThrottledException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
