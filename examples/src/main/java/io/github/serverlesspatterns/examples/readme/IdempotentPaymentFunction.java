@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The README's idempotency example: an existing Lambda whose payment must happen once per
@@ -37,7 +38,7 @@ public final class IdempotentPaymentFunction implements RequestHandler<Map<Strin
         Idempotency<Map<String, String>, String> idempotency = Idempotency.of(
                 DynamoDbIdempotencyStore.builder(dynamo, table).build(),
                 IdempotencyConfig.<Map<String, String>, String>builder("payments", event -> event.get("paymentId"), Codecs.utf8())
-                        .payload(event -> event.get("amount"))       // same id, other amount: rejected
+                        .payload(event -> new TreeMap<>(event).toString())   // the whole event: same id, anything else changed: rejected
                         .localCache(1_000)                           // repeats on this instance: no DynamoDB call
                         .build());
         Handler<Map<String, String>, String> charge = LambdaAdapters.fromRequestHandler(new ChargeCard());
