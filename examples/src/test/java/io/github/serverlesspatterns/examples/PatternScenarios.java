@@ -197,6 +197,8 @@ public final class PatternScenarios {
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2).messageAttributeNames("All")).messages();
         check(dead.size() == 1 && dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("whole 'amount'"),
                 "DLQ " + dead);
+        check(!dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("lots"),
+                "the DLQ's failure reason repeats the body's value: " + dead.get(0).messageAttributes());
         return "20 webhooks POSTed through the REST API (202), polled from SQS as the template's mapping does and written to "
                 + "PostgreSQL once each (a batch delivered again after its invocation died); the invalid one in the DLQ with its reason; "
                 + "a non-JSON body got 400";

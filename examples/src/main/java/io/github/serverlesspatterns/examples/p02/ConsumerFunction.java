@@ -63,7 +63,8 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
         Handler<QueueMessage<JsonNode>, String> save = (m, invocation) -> {
             JsonNode event = m.body();
             if (!event.path("event").isTextual() || !event.path("amount").canConvertToLong()) {
-                throw new PoisonMessageException("webhook needs a text 'event' and a whole 'amount': " + m.rawBody());
+                // the reason names the message and what is wrong, never the body's values: it reaches the log and the DLQ attribute
+                throw new PoisonMessageException("webhook " + m.messageId() + " needs a text 'event' and a whole 'amount'");
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
                  PreparedStatement s = c.prepareStatement("insert into webhook_events (message_id, event, amount) values (?, ?, ?)")) {
@@ -73,7 +74,8 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
                 s.executeUpdate();
                 return "saved " + m.messageId();
             } catch (SQLException e) {
-                throw new IllegalStateException("database write failed for " + m.messageId() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("database write failed for " + m.messageId() + " (SQLState " + e.getSQLState()
+                        + ")", e); // PostgreSQL's message can quote the row's values: kept out of the reason
             }
         };
         Idempotency<QueueMessage<JsonNode>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, idempotencyTable).build(),

@@ -52,7 +52,8 @@ public final class FifoerFunction implements RequestHandler<Map<String, Object>,
         Handler<String, Void> post = (body, invocation) -> {
             String[] parts = body.split(":");
             if (parts.length != 2 || !parts[1].matches("-?\\d+")) {
-                throw new PoisonMessageException("expected 'account:amount', got '" + body + "'");
+                throw new PoisonMessageException("expected 'account:amount', got " + body.length() + " characters in " + parts.length
+                        + " parts"); // never the body's values: the reason reaches the log and the DLQ attribute
             }
             dynamo.updateItem(b -> b.tableName(table).key(Map.of("account", AttributeValue.fromS(parts[0])))
                     .updateExpression("SET entries = list_append(if_not_exists(entries, :empty), :entry)")

@@ -51,7 +51,8 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
         Handler<QueueMessage<String>, Void> save = (m, invocation) -> {
             String[] parts = m.body().split(":");
             if (parts.length != 2 || !parts[1].matches("\\d{1,9}")) {
-                throw new PoisonMessageException("expected 'meter:kwh', got '" + m.body() + "'");
+                throw new PoisonMessageException("message " + m.messageId() + ": expected 'meter:kwh', got " + m.body().length()
+                        + " characters in " + parts.length + " parts"); // never the body's values (log, DLQ attribute)
             }
             try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
                  PreparedStatement s = c.prepareStatement(
@@ -62,7 +63,8 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
                 s.executeUpdate();
                 return null;
             } catch (SQLException e) {
-                throw new IllegalStateException("database write failed for " + m.messageId() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("database write failed for " + m.messageId() + " (SQLState " + e.getSQLState()
+                        + ")", e); // PostgreSQL's message can quote the row's values: kept out of the reason
             }
         };
         this.handler = LambdaAdapters.toRequestHandler(SqsBatchHandler.of(
