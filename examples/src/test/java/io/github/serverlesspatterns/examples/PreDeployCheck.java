@@ -50,7 +50,9 @@ import java.util.Set;
  *   <li>a queue whose visibility timeout is under 6 times its consumer's timeout;</li>
  *   <li>an AWS call the handler (and the library code it uses) makes that its role does not allow
  *       ({@code handler-calls.properties} and {@code sdk-iam-actions.properties} hold the data), and
- *       {@code lambda:InvokeFunction} granted on every function of the account;</li>
+ *       {@code lambda:InvokeFunction} granted on every function of the account; and least privilege:
+ *       an action of DynamoDB, SQS, SNS, Kinesis, Lambda or Step Functions that the template's policies
+ *       grant and the function never calls (SAM's {@code DynamoDBCrudPolicy} grants Scan and batch calls);</li>
  *   <li>a function in a VPC that calls an AWS API the template gives no VPC endpoint or NAT for.</li>
  * </ol>
  * And per template: an authorizer of a SnapStart function wired to {@code $LATEST} instead of its
@@ -420,6 +422,7 @@ final class PreDeployCheck {
             }
         }
         List<JsonNode> statements = statements(fn, resources);
+        checkLeastPrivilege(id, handler, needed, templatePolicyStatements(id, fn, resources), problems);
         for (String action : needed) {
             if (statements.stream().noneMatch(s -> allows(s, action))) {
                 problems.add(id + ": " + handler.className() + " calls " + action + " but its role does not allow it (AccessDenied on AWS)");
@@ -451,6 +454,62 @@ final class PreDeployCheck {
                 }
             }
         }
+    }
+
+    /** Services whose grants must match the calls made (the ones the library and the examples call). */
+    private static final Set<String> CHECKED_SERVICES = Set.of("dynamodb", "sqs", "sns", "kinesis", "lambda", "states");
+
+    /**
+     * Least privilege: every action the role's inline policies grant on a service the function calls
+     * is one it makes (SAM's policy templates, e.g. {@code DynamoDBCrudPolicy}, also grant Scan and batch
+     * calls no code makes: in example 03 the authorizer's role could Scan every token hash). Event
+     * source mappings' own permissions come from AWS managed policies, which are not inline.
+     */
+    private static void checkLeastPrivilege(String id, Handler handler, List<String> needed, List<JsonNode> statements,
+                                            List<String> problems) {
+        Set<String> neededLower = new LinkedHashSet<>();
+        needed.forEach(a -> neededLower.add(a.toLowerCase(java.util.Locale.ROOT)));
+        Set<String> extra = new LinkedHashSet<>();
+        for (JsonNode statement : statements) {
+            JsonNode a = statement.path("Action");
+            for (JsonNode granted : a.isArray() ? a : JSON.createArrayNode().add(a)) {
+                String action = granted.asText();
+                int colon = action.indexOf(':');
+                String service = colon < 0 ? action : action.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
+                if (action.equals("*") || CHECKED_SERVICES.contains(service) && !neededLower.contains(action.toLowerCase(java.util.Locale.ROOT))) {
+                    extra.add(action);
+                }
+            }
+        }
+        if (!extra.isEmpty()) {
+            problems.add(id + ": its role allows " + extra + ", which " + handler.className() + " never calls "
+                    + "(grant only the calls it makes: handler-calls.properties)");
+        }
+    }
+
+    /**
+     * The Allow statements of the policies the template's {@code Policies} list gave the function
+     * (SAM names them {@code <function>RolePolicy<n>}); not the ones SAM adds for the Lambda service
+     * itself (an on-failure destination, a dead-letter queue), which the code never calls.
+     */
+    private static List<JsonNode> templatePolicyStatements(String id, JsonNode fn, JsonNode resources) {
+        List<JsonNode> statements = new ArrayList<>();
+        List<String> role = references(fn.path("Role"));
+        if (role.isEmpty()) {
+            return statements;
+        }
+        for (JsonNode policy : resources.path(role.get(0)).path("Properties").path("Policies")) {
+            if (!policy.path("PolicyName").asText().matches(java.util.regex.Pattern.quote(id) + "RolePolicy\\d+")) {
+                continue;
+            }
+            JsonNode s = policy.path("PolicyDocument").path("Statement");
+            for (JsonNode statement : s.isArray() ? s : JSON.createArrayNode().add(s)) {
+                if ("Allow".equals(statement.path("Effect").asText())) {
+                    statements.add(statement);
+                }
+            }
+        }
+        return statements;
     }
 
     /** The Allow statements of the function's role's inline policies. */

@@ -94,6 +94,12 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void aPolicyTemplateGrantingCallsTheCodeNeverMakes_isReported() throws Exception {
+        // DynamoDBCrudPolicy also grants Scan and the batch calls: the SimpleWebService function makes GetItem and PutItem only
+        assertFound(brokenProblems("broad-policy.yaml"), "Items", "its role allows", "dynamodb:Scan", "never calls");
+    }
+
+    @Test
     void invokingEveryFunctionOfTheAccount_isReported() throws Exception {
         assertFound(brokenProblems("invoke-any-function.yaml"), "Checkout", "function:*");
     }
