@@ -58,7 +58,8 @@ import java.util.Set;
  * And per template: an authorizer of a SnapStart function wired to {@code $LATEST} instead of its
  * alias; an API Gateway {@code aws} integration that answers 200 whatever the service answered; a
  * dead-letter queue that keeps messages no longer than its source queue; a {@code NoEcho} parameter
- * (a password) handed to a function's environment in plain text.
+ * (a password) handed to a function's environment in plain text; a function without a log group of
+ * its own with a retention.
  * IAM resources are not matched against the calls' resources (only the actions are).
  */
 final class PreDeployCheck {
@@ -129,12 +130,40 @@ final class PreDeployCheck {
             checkSamEvents(id, handler, samFn, problems);
             checkCalls(id, handler, fn, resources, problems);
         }
+        checkLogRetention(resources, problems);
         checkAuthorizers(samResources, resources, problems);
         checkEventSourceMappings(resources, problems);
         checkAwsIntegrations("", sam, problems);
         checkDeadLetterRetention(resources, problems);
         checkSecretParameters(sam, resources, problems);
         return problems;
+    }
+
+    /**
+     * Every function has its log group in the template with a retention ({@code /aws/lambda/${Function}}):
+     * the group Lambda creates by itself keeps logs forever, and whatever a handler logs with them.
+     */
+    private static void checkLogRetention(JsonNode resources, List<String> problems) {
+        Map<String, JsonNode> groups = new java.util.HashMap<>();
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if ("AWS::Logs::LogGroup".equals(e.getValue().path("Type").asText())) {
+                JsonNode name = e.getValue().path("Properties").path("LogGroupName");
+                String text = name.has("Fn::Sub") ? name.get("Fn::Sub").asText() : name.asText();
+                groups.put(text, e.getValue().path("Properties"));
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            if (!"AWS::Lambda::Function".equals(e.getValue().path("Type").asText())) {
+                continue;
+            }
+            JsonNode group = groups.get("/aws/lambda/${" + e.getKey() + "}");
+            if (group == null) {
+                problems.add(e.getKey() + ": no log group /aws/lambda/${" + e.getKey() + "} in the template: Lambda creates one "
+                        + "that keeps its logs forever");
+            } else if (!group.has("RetentionInDays")) {
+                problems.add(e.getKey() + ": its log group has no RetentionInDays: logs are kept forever");
+            }
+        }
     }
 
     /** An {@code aws} integration whose responses map only {@code default}: every answer of the service, errors too, becomes 200. */

@@ -100,6 +100,11 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void aFunctionWithoutALogGroupWithRetention_isReported() throws Exception {
+        assertFound(brokenProblems("missing-permission.yaml"), "Items", "no log group", "forever");
+    }
+
+    @Test
     void invokingEveryFunctionOfTheAccount_isReported() throws Exception {
         assertFound(brokenProblems("invoke-any-function.yaml"), "Checkout", "function:*");
     }
