@@ -131,12 +131,98 @@ final class PreDeployCheck {
             checkCalls(id, handler, fn, resources, problems);
         }
         checkLogRetention(resources, problems);
+        checkApiThrottling(resources, problems);
+        checkApiAuthentication(sam, problems);
         checkAuthorizers(samResources, resources, problems);
         checkEventSourceMappings(resources, problems);
         checkAwsIntegrations("", sam, problems);
         checkDeadLetterRetention(resources, problems);
         checkSecretParameters(sam, resources, problems);
         return problems;
+    }
+
+    /** Every API stage throttles (a REST stage's method settings, an HTTP API's default route settings). */
+    private static void checkApiThrottling(JsonNode resources, List<String> problems) {
+        for (Map.Entry<String, JsonNode> e : resources.properties()) {
+            String type = e.getValue().path("Type").asText();
+            JsonNode props = e.getValue().path("Properties");
+            boolean throttled;
+            if ("AWS::ApiGateway::Stage".equals(type)) {
+                throttled = false;
+                for (JsonNode m : props.path("MethodSettings")) {
+                    throttled |= m.has("ThrottlingRateLimit") && m.has("ThrottlingBurstLimit");
+                }
+            } else if ("AWS::ApiGatewayV2::Stage".equals(type)) {
+                throttled = props.path("DefaultRouteSettings").has("ThrottlingRateLimit")
+                        && props.path("DefaultRouteSettings").has("ThrottlingBurstLimit");
+            } else {
+                continue;
+            }
+            if (!throttled) {
+                problems.add(e.getKey() + ": the API stage has no throttling (rate and burst limits): a burst of calls runs up the "
+                        + "functions' concurrency and the bill");
+            }
+        }
+    }
+
+    /**
+     * Every API has an authorizer, or is declared open in the template's {@code Metadata: OpenApis:}
+     * (the API's logical id, {@code ServerlessRestApi} / {@code ServerlessHttpApi} for SAM's implicit
+     * ones, with the reason): an API left open by accident is the commonest serverless hole.
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkApiAuthentication(Map<String, Object> sam, List<String> problems) {
+        Map<String, Object> resources = (Map<String, Object>) sam.getOrDefault("Resources", Map.of());
+        Map<String, Object> globals = (Map<String, Object>) sam.getOrDefault("Globals", Map.of());
+        Map<String, Object> metadata = (Map<String, Object>) sam.getOrDefault("Metadata", Map.of());
+        Map<String, Object> declaredOpen = (Map<String, Object>) metadata.getOrDefault("OpenApis", Map.of());
+        Set<String> open = new LinkedHashSet<>();
+        for (Map.Entry<String, Object> r : resources.entrySet()) {
+            Map<String, Object> res = (Map<String, Object>) r.getValue();
+            String type = String.valueOf(res.get("Type"));
+            Map<String, Object> props = (Map<String, Object>) res.getOrDefault("Properties", Map.of());
+            if (type.equals("AWS::Serverless::Api") || type.equals("AWS::Serverless::HttpApi")) {
+                if (!hasDefaultAuthorizer(props)) {
+                    open.add(r.getKey());
+                }
+            }
+            if (!type.equals("AWS::Serverless::Function")) {
+                continue;
+            }
+            Map<String, Object> events = (Map<String, Object>) props.getOrDefault("Events", Map.of());
+            for (Object ev : events.values()) {
+                Map<String, Object> event = (Map<String, Object>) ev;
+                String eventType = String.valueOf(event.get("Type"));
+                if (!eventType.equals("Api") && !eventType.equals("HttpApi")) {
+                    continue;
+                }
+                Map<String, Object> ep = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
+                Object apiRef = ep.get(eventType.equals("Api") ? "RestApiId" : "ApiId");
+                if (apiRef != null) {
+                    continue; // judged with its API resource above
+                }
+                Map<String, Object> auth = (Map<String, Object>) ep.getOrDefault("Auth", Map.of());
+                Map<String, Object> global = (Map<String, Object>) globals.getOrDefault(eventType, Map.of());
+                boolean authorized = auth.get("Authorizer") != null && !"NONE".equals(auth.get("Authorizer"))
+                        || hasDefaultAuthorizer(global);
+                if (!authorized) {
+                    open.add(eventType.equals("Api") ? "ServerlessRestApi" : "ServerlessHttpApi");
+                }
+            }
+        }
+        for (String api : open) {
+            if (!declaredOpen.containsKey(api)) {
+                problems.add(api + ": the API has no authorizer; add one, or declare it open with the reason in the template's "
+                        + "Metadata: OpenApis: " + api + ": \"why\"");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean hasDefaultAuthorizer(Map<String, Object> apiProps) {
+        Map<String, Object> auth = (Map<String, Object>) apiProps.getOrDefault("Auth", Map.of());
+        Object d = auth.get("DefaultAuthorizer");
+        return d != null && !"NONE".equals(d);
     }
 
     /**

@@ -105,6 +105,13 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void anApiWithoutThrottling_orWithoutAnAuthorizerAndNotDeclaredOpen_isReported() throws Exception {
+        List<String> problems = brokenProblems("open-api.yaml");
+        assertFound(problems, "ServerlessRestApi", "no authorizer", "OpenApis");
+        assertFound(problems, "Stage", "no throttling");
+    }
+
+    @Test
     void invokingEveryFunctionOfTheAccount_isReported() throws Exception {
         assertFound(brokenProblems("invoke-any-function.yaml"), "Checkout", "function:*");
     }
