@@ -131,15 +131,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         if (!redis.available(now)) {
             return format.valueOf(load(key, valueKey, loader, invocation, null));
         }
-        CacheEntry cached;
         byte[] raw;
         try {
             raw = redis.commands().get(valueKey);
-            cached = raw == null || EntryFormat.isTombstone(raw) ? null : format.decode(raw);
         } catch (RuntimeException e) {
             redis.failed(e);
             return format.valueOf(load(key, valueKey, loader, invocation, null));
         }
+        CacheEntry cached = entryOrNull(valueKey, raw);
         if (cached != null && !recomputeEarly(cached, now)) {
             hits.increment();
             remember(valueKey, cached, now, invalidationEpoch.get());
@@ -147,6 +146,24 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         }
         misses.increment();
         return format.valueOf(load(key, valueKey, loader, invocation, EntryFormat.Seen.of(raw)));
+    }
+
+    /**
+     * The entry Redis holds, or {@code null} for none, a tombstone, or bytes that are not an entry
+     * of this cache (another program's value, another codec's): that key is then a miss, and the
+     * load's compare-and-set replaces what it read; Redis stays on for every other key.
+     */
+    private CacheEntry entryOrNull(String valueKey, byte[] raw) {
+        if (raw == null || EntryFormat.isTombstone(raw)) {
+            return null;
+        }
+        try {
+            return format.decode(raw);
+        } catch (RuntimeException unreadable) {
+            LOG.warn("cache '{}': the value under {} cannot be read ({}); loading it again", config.name(), valueKey,
+                    unreadable.getMessage());
+            return null;
+        }
     }
 
     private String valueKey(K key) {
@@ -188,8 +205,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 // repeated: one more GET under the lock, so concurrent misses load once however late a reader is
                 long epoch = invalidationEpoch.get();
                 byte[] current = redis.commands().get(valueKey);
-                if (current != null && !EntryFormat.isTombstone(current) && !EntryFormat.Seen.of(current).equals(seen)) {
-                    CacheEntry e = format.decode(current);
+                CacheEntry e = entryOrNull(valueKey, current);
+                if (e != null && !EntryFormat.Seen.of(current).equals(seen)) {
                     remember(valueKey, e, config.clock().millis(), epoch);
                     return e;
                 }
@@ -210,8 +227,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 Thread.sleep(20);
                 long epoch = invalidationEpoch.get();
                 byte[] raw = redis.commands().get(valueKey);
-                if (raw != null && !EntryFormat.isTombstone(raw)) {
-                    CacheEntry e = format.decode(raw);
+                CacheEntry e = entryOrNull(valueKey, raw);
+                if (e != null) {
                     remember(valueKey, e, config.clock().millis(), epoch);
                     return e;
                 }
@@ -388,9 +405,10 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         }
         for (int i = 0; i < keys.size(); i++) {
             byte[] r = raw == null ? null : raw.get(i);
-            if (r != null && !EntryFormat.isTombstone(r)) {
+            CacheEntry e = r == null ? null : entryOrNull(valueKeys.get(i), r);
+            if (e != null) {
                 hits.increment();
-                out.put(keys.get(i), format.valueOf(format.decode(r)));
+                out.put(keys.get(i), format.valueOf(e));
             } else {
                 out.put(keys.get(i), get(keys.get(i), loader, invocation));
             }

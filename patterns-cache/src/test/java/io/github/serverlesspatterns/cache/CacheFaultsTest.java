@@ -57,6 +57,23 @@ class CacheFaultsTest {
     }
 
     @Test
+    void aValueThisCacheCannotRead_isAMissForThatKey_andIsReplaced_whileOtherKeysKeepTheirCache() {
+        try (CacheAside<String, String> cache = cache()) {
+            Handler<String, String> h = Decorators.decorate(loader, cache);
+            assertEquals("v-good", h.handle("good", invocation));
+            try (var raw = redis.client().connect()) {
+                raw.sync().set("cache:6:faults:v:bad", "written by another program"); // under this cache's prefix
+            }
+            assertEquals("v-bad", h.handle("bad", invocation), "the loader answers the unreadable key");
+            assertEquals("v-good", h.handle("good", invocation));
+            assertEquals(2, loads.get(), "'good' still came from Redis: an unreadable value did not switch Redis off");
+            assertEquals(0, cache.metrics().redisSkipped(), cache.metrics().toString());
+            assertEquals("v-bad", h.handle("bad", invocation));
+            assertEquals(2, loads.get(), "the unreadable value was replaced by the load: 'bad' is a hit now");
+        }
+    }
+
+    @Test
     void redisFrozen_callsAreAnsweredByTheLoader_andCachingResumesAfterTheThaw() {
         try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
                 Codecs.utf8()).redisTrouble(Duration.ofMillis(200), Duration.ofMillis(500)).build())) {
