@@ -41,7 +41,7 @@ public final class SimpleWebServiceFunction implements RequestHandler<APIGateway
             String method = String.valueOf(request.getHttpMethod());
             if (method.equals("GET")) {
                 Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))).item();
-                return item == null || item.isEmpty() ? response(404, "{\"error\":\"no item '" + id + "'\"}")
+                return item == null || item.isEmpty() ? response(404, "{\"error\":" + jsonString("no item '" + id + "'") + "}")
                         : response(200, item.get("body").s());
             }
             if (method.equals("PUT")) {
@@ -55,6 +55,11 @@ public final class SimpleWebServiceFunction implements RequestHandler<APIGateway
             return response(405, "{\"error\":\"method " + method + " is not allowed\"}");
         };
         this.handler = LambdaAdapters.toRequestHandler(logic);
+    }
+
+    /** A JSON string literal, escaped by the library's JSON string codec: a path parameter cannot break out of it. */
+    private static String jsonString(String text) {
+        return new String(io.github.serverlesspatterns.core.Codecs.jsonString().encode(text), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static APIGatewayProxyResponseEvent response(int status, String body) {

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class OrdersApiFunctions {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OrdersApiFunctions.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Codec<Map<String, Object>> MAP = JacksonCodec.of(JSON, new TypeReference<Map<String, Object>>() { });
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -147,7 +149,10 @@ public final class OrdersApiFunctions {
                 try {
                     quote = price.call(Map.of("product", create.body().get("sku"), "quantity", create.body().get("quantity")), invocation);
                 } catch (RemoteFunctionException e) {
-                    return write(Map.of("status", 422, "error", "pricing refused the order: " + e.errorMessage()));
+                    // the pricing service's own error text stays in this function's log: it is internal, and this answer is
+                    // stored for replay and returned to a public caller
+                    LOG.warn("pricing refused an order: {} ({})", e.errorType(), e.errorMessage());
+                    return write(Map.of("status", 422, "error", "pricing refused the order"));
                 }
                 String orderId = "o-" + UUID.randomUUID();
                 String total = String.valueOf(quote.get("totalCents"));
@@ -169,7 +174,9 @@ public final class OrdersApiFunctions {
                 try {
                     body = request.getBody() == null ? null : JSON.readValue(request.getBody(), new TypeReference<Map<String, Object>>() { });
                 } catch (JsonProcessingException e) {
-                    return answer(400, Map.of("error", "the body is not a JSON object: " + e.getOriginalMessage()));
+                    // the position, not Jackson's message: it quotes the caller's text back
+                    return answer(400, Map.of("error", "the body is not a JSON object (line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ")"));
                 }
                 if (body == null || !(body.get("customerId") instanceof String c) || !ID.matcher(c).matches()
                         || !(body.get("sku") instanceof String s) || !ID.matcher(s).matches()) {
