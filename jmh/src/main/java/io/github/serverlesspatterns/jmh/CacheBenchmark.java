@@ -27,7 +27,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cache's hot paths on a real (embedded) Redis: a near-cache hit against a Caffeine
+ * The cache's hot paths on a real Redis (Debian's Redis 7, started by the kit): a near-cache hit against a Caffeine
  * {@code getIfPresent}, a Redis hit against a raw Lettuce {@code GET}, and a miss (loader plus
  * Redis write) against the bare loader.
  * {@code java -jar jmh/target/benchmarks.jar CacheBenchmark -prof gc}
