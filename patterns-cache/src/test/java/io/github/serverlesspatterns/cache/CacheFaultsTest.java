@@ -5,8 +5,7 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.RedisService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The cache through real Redis faults, on a Redis 7 server of its own: memory full, and frozen (SIGSTOP). */
 class CacheFaultsTest {
 
-    private RedisService redis;
+    /** A server of this test's own (it is frozen, filled and restarted), stopped after each test. */
+    @AutoClose
+    private final RedisService redis = RedisService.start();
     private final AtomicInteger loads = new AtomicInteger();
     private final Handler<String, String> loader = (k, inv) -> {
         loads.incrementAndGet();
@@ -26,15 +27,7 @@ class CacheFaultsTest {
     };
     private final Invocation invocation = Invocation.builder().build();
 
-    @BeforeEach
-    void start() {
-        redis = RedisService.start();
-    }
 
-    @AfterEach
-    void stop() {
-        redis.close();
-    }
 
     private CacheAside<String, String> cache() {
         return CacheAside.create(redis.client(), CacheConfig.builder("faults", (String k) -> k, Codecs.utf8())

@@ -10,8 +10,7 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.RedisService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisCircuitFaultsTest {
 
-    private RedisService redis;
+    /** A server of this test's own (it is frozen, filled and restarted), stopped after each test. */
+    @AutoClose
+    private final RedisService redis = RedisService.start();
     private final AtomicBoolean partnerUp = new AtomicBoolean(true);
     private final AtomicInteger partnerCalls = new AtomicInteger();
     private final Handler<String, String> partner = (in, inv) -> {
@@ -46,15 +47,7 @@ class RedisCircuitFaultsTest {
     };
     private final Invocation invocation = Invocation.builder().build();
 
-    @BeforeEach
-    void start() {
-        redis = RedisService.start();
-    }
 
-    @AfterEach
-    void stop() {
-        redis.close();
-    }
 
     private RedisCircuitStateStore store() {
         return RedisCircuitStateStore.create(redis.client(), "circuit:", Duration.ofHours(1), Duration.ofMillis(200));

@@ -14,8 +14,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,18 +39,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RedisIdempotencyFaultsTest {
 
-    private RedisService redis;
+    /** A server of this test's own (it is frozen, filled and restarted), stopped after each test. */
+    @AutoClose
+    private final RedisService redis = RedisService.start();
     private final AtomicInteger runs = new AtomicInteger();
 
-    @BeforeEach
-    void start() {
-        redis = RedisService.start();
-    }
 
-    @AfterEach
-    void stop() {
-        redis.close();
-    }
 
     private Handler<String, String> idempotent(RedisIdempotencyStore store, Handler<String, String> handler) {
         return Decorators.decorate(handler, Idempotency.of(store,
