@@ -608,9 +608,13 @@ public final class PatternScenarios {
         String table = "p19-circuits";
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), table).createTableIfMissing();
         AtomicBoolean partnerUp = new AtomicBoolean(false);
+        AtomicBoolean partnerRambles = new AtomicBoolean(false);
         AtomicInteger partnerCalls = new AtomicInteger();
         HttpServer partner = localServer("partner API", "/quote", exchange -> {
             partnerCalls.incrementAndGet();
+            if (partnerRambles.get()) {
+                return new Reply(200, "9".repeat(10_000)); // an answer no quote needs: refused, not read whole
+            }
             return partnerUp.get() ? new Reply(200, "9.99") : new Reply(503, "busy");
         });
         try {
@@ -636,6 +640,13 @@ public final class PatternScenarios {
             Map<String, Object> probe = invoke(lambda, "p19-quote", request);
             Map<String, Object> closed = invoke(lambda, "p19-quote", request);
             check("partner".equals(probe.get("source")) && "9.99".equals(closed.get("price")), "did not recover: " + probe + closed);
+            partnerRambles.set(true);
+            try {
+                invoke(lambda, "p19-quote", request);
+                throw new AssertionError("a 10,000-byte quote must be refused");
+            } catch (FunctionFailed expected) {
+                check(expected.getMessage().contains("more than 4096 bytes"), "refused for the size, not " + expected.getMessage());
+            }
             return "opened after 3 failures of the local partner (fallback answered without calling it), closed after recovery";
         } finally {
             partner.stop(0);

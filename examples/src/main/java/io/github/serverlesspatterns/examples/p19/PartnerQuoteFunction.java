@@ -27,12 +27,18 @@ import java.util.Objects;
  */
 public final class PartnerQuoteFunction implements RequestHandler<Map<String, String>, Map<String, String>> {
 
+    /** The most a partner's quote may be: a longer answer is refused, not read into memory. */
+    static final int MAX_QUOTE_BYTES = 4096;
+
     private final RequestHandler<Map<String, String>, Map<String, String>> handler;
     private final CircuitBreaker breaker;
 
     /** Lambda's constructor: {@code PARTNER_URL} and {@code CIRCUIT_TABLE} from the template. */
     public PartnerQuoteFunction() {
-        this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
+        // tight timeouts on the breaker's own store: a slow store must not hold the call (SDK defaults are 30 s and more)
+        this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(1))
+                        .socketTimeout(Duration.ofSeconds(2)).build())
+                        .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3))).build(),
                 Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"),
                 URI.create(Objects.requireNonNull(System.getenv("PARTNER_URL"), "PARTNER_URL is not set")),
                 CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofSeconds(30)).build());
@@ -64,7 +70,11 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
                     throw new IllegalStateException("partner answered HTTP " + status);
                 }
                 try (InputStream in = c.getInputStream()) {
-                    return Map.of("product", product, "price", new String(in.readAllBytes(), StandardCharsets.UTF_8), "source", "partner");
+                    byte[] body = in.readNBytes(MAX_QUOTE_BYTES + 1); // never more than the limit in memory
+                    if (body.length > MAX_QUOTE_BYTES) {
+                        throw new IllegalStateException("partner answered more than " + MAX_QUOTE_BYTES + " bytes");
+                    }
+                    return Map.of("product", product, "price", new String(body, StandardCharsets.UTF_8), "source", "partner");
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("partner unreachable: " + e.getMessage(), e);
