@@ -263,9 +263,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                     return entry;
                 }
                 for (String tag : config.tags().apply(key)) {
-                    String tagKey = layout.tag(tag);
-                    redis.commands().sadd(tagKey, valueKey.getBytes(StandardCharsets.UTF_8));
-                    redis.commands().pexpire(tagKey, 2 * config.ttl().toMillis()); // outlives every member's TTL
+                    redis.addToTag(layout.tag(tag), valueKey, now + ttl, now, 2 * config.ttl().toMillis()); // outlives every member
                 }
             } catch (RuntimeException e) {
                 redis.failed(e);
@@ -327,9 +325,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     public int invalidateTag(String tag) {
         Objects.requireNonNull(tag, "tag");
         String tagKey = layout.tag(tag);
-        Set<byte[]> members;
+        List<byte[]> members;
         try {
-            members = redis.commands().smembers(tagKey);
+            members = redis.commands().zrange(tagKey, 0, -1);
         } catch (RuntimeException e) {
             redis.failed(e);
             throw e; // an invalidation that did not happen must not look as if it did

@@ -2,7 +2,8 @@ package io.github.serverlesspatterns.cache;
 
 /**
  * A cache's Redis key layout: values under {@code cache:<length>:<name>:v:<key>}, locks under
- * {@code ...:l:<key>}, tag sets under {@code ...:t:<tag>}, invalidations on the channel
+ * {@code ...:l:<key>}, tags under {@code ...:g:<tag>} (a sorted set of value keys scored by their
+ * expiry; {@code ...:t:} held the unbounded sets of earlier versions), invalidations on the channel
  * {@code cache-invalidate:<length>:<name>}. The length-prefixed name keeps caches apart whatever
  * their names contain, and no user key reaches a lock or tag key.
  */
@@ -40,7 +41,7 @@ final class CacheKeys {
     }
 
     String tag(String tag) {
-        return prefix + "t:" + tag;
+        return prefix + "g:" + tag;
     }
 
     /** A key that is read and never written (SnapStart priming). */

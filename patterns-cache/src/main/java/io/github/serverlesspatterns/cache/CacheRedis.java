@@ -43,6 +43,17 @@ final class CacheRedis implements AutoCloseable {
             "end",
             "return 0");
 
+    /**
+     * Adds a value key to a tag, scored by its expiry, drops the members that have expired, and keeps
+     * the tag key alive as long as its newest member: a tag's size is bounded by the keys written with
+     * it within one TTL, not by every key ever written with it (one key, one round trip).
+     */
+    private static final LuaScript ADD_TO_TAG = new LuaScript(ScriptOutputType.INTEGER,
+            "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])",
+            "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])",
+            "redis.call('PEXPIRE', KEYS[1], ARGV[4])",
+            "return redis.call('ZCARD', KEYS[1])");
+
     private final String cacheName;
     private final String channel;
     private final Clock clock;
@@ -110,6 +121,19 @@ final class CacheRedis implements AutoCloseable {
         byte[][] args = {seen.bytes(), value, Long.toString(ttlMillis).getBytes(StandardCharsets.UTF_8)};
         Long written = WRITE_IF_UNCHANGED.run(commands(), new String[] {valueKey}, args);
         return Long.valueOf(1).equals(written);
+    }
+
+    /**
+     * @param tagKey      the tag's key
+     * @param valueKey    the value key written with the tag
+     * @param expiresAt   the value's logical expiry (epoch ms): its score
+     * @param now         now (epoch ms): members scored before it are dropped
+     * @param keepMillis  how long the tag key outlives this write
+     */
+    void addToTag(String tagKey, String valueKey, long expiresAt, long now, long keepMillis) {
+        byte[][] args = {Long.toString(expiresAt).getBytes(StandardCharsets.UTF_8), valueKey.getBytes(StandardCharsets.UTF_8),
+                Long.toString(now).getBytes(StandardCharsets.UTF_8), Long.toString(keepMillis).getBytes(StandardCharsets.UTF_8)};
+        ADD_TO_TAG.run(commands(), new String[] {tagKey}, args);
     }
 
     /** Replaces a value with a fresh tombstone and tells every instance (failures are thrown, after being counted). */

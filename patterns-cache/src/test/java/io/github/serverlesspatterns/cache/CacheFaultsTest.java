@@ -67,6 +67,24 @@ class CacheFaultsTest {
     }
 
     @Test
+    void aTagKeepsOnlyKeysThatHaveNotExpired_soItCannotGrowWithoutBound() {
+        io.github.serverlesspatterns.testing.MutableClock clock = new io.github.serverlesspatterns.testing.MutableClock(java.time.Instant.now());
+        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("tagged", (String k) -> k,
+                Codecs.utf8()).ttl(Duration.ofMinutes(1), 0).tags(k -> java.util.Set.of("customer-7")).clock(clock).build())) {
+            Handler<String, String> h = Decorators.decorate(loader, cache);
+            for (int i = 0; i < 50; i++) {
+                h.handle("old-" + i, invocation);
+            }
+            clock.advance(Duration.ofMinutes(2)); // all 50 have expired
+            h.handle("new", invocation);
+            try (var raw = redis.client().connect()) {
+                assertEquals(1, raw.sync().zcard("cache:6:tagged:g:customer-7"), "the tag holds the live key only (it held 51)");
+            }
+            assertEquals(1, cache.invalidateTag("customer-7"));
+        }
+    }
+
+    @Test
     void redisFrozen_callsAreAnsweredByTheLoader_andCachingResumesAfterTheThaw() {
         try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
                 Codecs.utf8()).redisTrouble(Duration.ofMillis(200), Duration.ofMillis(500)).build())) {
