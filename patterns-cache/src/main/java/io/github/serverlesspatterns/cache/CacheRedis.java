@@ -52,7 +52,7 @@ final class CacheRedis implements AutoCloseable {
             "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])",
             "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])",
             "redis.call('PEXPIRE', KEYS[1], ARGV[4])",
-            "return redis.call('ZCARD', KEYS[1])");
+            "return 1");
 
     private final String cacheName;
     private final String channel;
