@@ -52,7 +52,7 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
         this.prefix = prefix;
         this.ttl = ttl;
         this.connection = new RedisConnection<>(client, StringCodec.UTF8, timeout, "Redis circuit state store",
-                c -> EvictionCheck.warnIfEvicting(c, "Redis circuit state store",
+                c -> EvictionCheck.warnLaterIfEvicting(c, "Redis circuit state store",
                         "an evicted OPEN circuit lets calls through to the failing dependency"));
     }
 

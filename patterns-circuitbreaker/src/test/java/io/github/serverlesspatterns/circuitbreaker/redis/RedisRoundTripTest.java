@@ -25,17 +25,23 @@ class RedisRoundTripTest {
     private static double roundTripsPerCall(RedisService redis, CircuitBreakerConfig config, int calls, long pauseMillis)
             throws InterruptedException {
         AtomicInteger commands = new AtomicInteger();
+        java.util.concurrent.CountDownLatch settingsChecked = new java.util.concurrent.CountDownLatch(1);
         RedisClient client = RedisClient.create(redis.uri());
         client.addListener(new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
                 commands.incrementAndGet();
+                if ("INFO".equals(event.getCommand().getType().toString())) {
+                    settingsChecked.countDown();
+                }
             }
         });
         try (RedisCircuitStateStore store = RedisCircuitStateStore.create(client)) {
             Handler<String, String> guarded = Decorators.decorate((in, inv) -> "ok",
                     CircuitBreaker.of("round-trips-" + System.nanoTime(), store, config).decorator());
             guarded.handle("warm-up", Invocation.builder().build()); // the connection handshake is not a protected call's cost
+            // nor the eviction-policy check the store runs in the background after connecting
+            assertTrue(settingsChecked.await(30, java.util.concurrent.TimeUnit.SECONDS), "the store never read the server's settings");
             commands.set(0);
             for (int i = 0; i < calls; i++) {
                 guarded.handle("x", Invocation.builder().build());

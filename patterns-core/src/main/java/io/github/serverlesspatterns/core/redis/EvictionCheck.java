@@ -46,6 +46,18 @@ public final class EvictionCheck {
     }
 
     /**
+     * {@link #warnIfEvicting} on the library's connect pool, so the call that opened the connection
+     * does not wait for the extra round trip (it was on every cold start's first call).
+     *
+     * @param commands the part's newly opened connection
+     * @param describe the part, e.g. {@code Redis idempotency store}
+     * @param loses    what an eviction costs
+     */
+    public static void warnLaterIfEvicting(RedisClusterCommands<?, ?> commands, String describe, String loses) {
+        RedisConnection.inBackground(() -> warnIfEvicting(commands, describe, loses));
+    }
+
+    /**
      * @param info the reply to {@code INFO memory}
      * @return the {@code maxmemory_policy} field, if present
      */

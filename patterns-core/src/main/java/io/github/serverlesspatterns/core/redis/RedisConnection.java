@@ -174,6 +174,16 @@ public final class RedisConnection<K, V> implements AutoCloseable {
                 : ((RedisClient) client).connectPubSub(), StatefulRedisPubSubConnection::close);
     }
 
+    /**
+     * Runs a task on the pool connects use, off the caller's path (e.g. a check of the server's
+     * settings right after a connect, which the first call need not wait for).
+     *
+     * @param task what to run; its failures are its own to handle
+     */
+    static void inBackground(Runnable task) {
+        CONNECTS.execute(task);
+    }
+
     /** Runs a connect on the connect pool, waiting at most {@link #connectTimeout()}; one that completes late is closed. */
     private <C> C bounded(Supplier<C> connect, Consumer<C> closeLate) {
         CompletableFuture<C> connecting = CompletableFuture.supplyAsync(connect, CONNECTS);

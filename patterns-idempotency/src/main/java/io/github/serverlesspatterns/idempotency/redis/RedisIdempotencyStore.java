@@ -83,7 +83,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     private RedisIdempotencyStore(AbstractRedisClient client, String prefix, Duration timeout) {
         this.prefix = prefix;
         this.connection = new RedisConnection<>(client, ByteArrayCodec.INSTANCE, timeout, "Redis idempotency store",
-                c -> EvictionCheck.warnIfEvicting(c, "Redis idempotency store", "a duplicate of an evicted request runs again"));
+                c -> EvictionCheck.warnLaterIfEvicting(c, "Redis idempotency store", "a duplicate of an evicted request runs again"));
     }
 
     /**

@@ -48,6 +48,12 @@ class RedisIdempotencyScenarioTest {
                     Idempotency.of(store, IdempotencyConfig.<String, String>builder("budget", k -> k, Codecs.utf8()).build()));
             String key = "budget-" + System.nanoTime();
             handler.handle("warm-up-" + key, invocation()); // the connection's handshake (HELLO) is not a store call
+            // nor the eviction-policy check (INFO) the store runs in the background after connecting
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!commands.contains("INFO") && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+            }
+            assertTrue(commands.contains("INFO"), "the store never read the server's settings: " + commands);
             commands.clear();
 
             handler.handle(key, invocation());
