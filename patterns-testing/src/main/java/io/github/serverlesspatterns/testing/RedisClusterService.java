@@ -4,14 +4,10 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis 7 cluster of three masters (no replicas) on free ports of 127.0.0.1, made as an operator
@@ -64,7 +60,7 @@ public final class RedisClusterService implements AutoCloseable {
                 create.add("127.0.0.1:" + n.port());
             }
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            run(create, nodes.get(0).dir().resolve("cluster-create.txt"));
+            Commands.run(create, nodes.get(0).dir().resolve("cluster-create.txt"));
             for (RedisServerProcess n : nodes) {
                 Ports.await("cluster state ok on port " + n.port(), Duration.ofSeconds(30), () -> clusterOk(n.port()));
             }
@@ -84,20 +80,6 @@ public final class RedisClusterService implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> command, Path output) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(output));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the cluster", e);
-        }
-    }
-
     /** @return a shared cluster client (shut down by {@link #close()}) */
     public RedisClusterClient client() {
         return client;
@@ -110,11 +92,7 @@ public final class RedisClusterService implements AutoCloseable {
 
     /** @return the nodes' URIs */
     public List<RedisURI> nodes() {
-        List<RedisURI> uris = new ArrayList<>();
-        for (RedisServerProcess n : nodes) {
-            uris.add(RedisURI.builder().withHost("127.0.0.1").withPort(n.port()).build());
-        }
-        return uris;
+        return seeds;
     }
 
     /**

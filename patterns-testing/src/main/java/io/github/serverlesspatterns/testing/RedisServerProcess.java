@@ -78,17 +78,7 @@ final class RedisServerProcess implements AutoCloseable {
 
     private void signal(String name) {
         requireRunning();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("kill -" + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling redis", e);
-        }
+        Commands.run(List.of("kill", "-" + name, Long.toString(process.pid())), dir.resolve("kill.txt"));
     }
 
     /** Ends the process (SIGKILL after SIGCONT, so a frozen one ends too); its data is gone. */

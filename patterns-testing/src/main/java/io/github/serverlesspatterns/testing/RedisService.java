@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Redis server on a free port of 127.0.0.1 — Debian's Redis 7 ({@link #start()}), Valkey 8
@@ -231,17 +230,6 @@ public final class RedisService implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("openssl.txt").toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("openssl failed: " + Files.readString(dir.resolve("openssl.txt")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("openssl is needed for the TLS server", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making a certificate", e);
-        }
+        Commands.run(command, dir.resolve("openssl.txt"));
     }
 }
