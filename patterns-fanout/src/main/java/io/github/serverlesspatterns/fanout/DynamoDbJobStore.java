@@ -24,27 +24,44 @@ import java.util.function.BiConsumer;
 
 /**
  * Fan-out/fan-in bookkeeping in one DynamoDB table: partition key {@code job} (S), sort key
- * {@code item} (S). The job record ({@code item = "#job"}) holds {@code expected}, {@code shards},
- * {@code deadline}, {@code fullShards} (a number set) and {@code callbackFired}; each task's
- * result is its own item ({@code item = "task#0000000042"}), so a job of any size works (10,000
- * tasks and more) and results are read back a page at a time; tasks are tracked in shards of
- * {@value #SHARD_SIZE} ({@code item = "shard#0000"}, a number set {@code done} and its {@code size}).
- * TTL on {@code expiration}.
+ * {@code item} (S), TTL on {@code expiration}. A job's writes are spread over one partition key
+ * per shard of {@value #SHARD_SIZE} tasks, so no partition key takes more than
+ * {@value #SHARD_SIZE} tasks' writes whatever the job's size:
+ * <ul>
+ *   <li>the job record: {@code job = <jobId>}, {@code item = "#job"}, with {@code expected},
+ *       {@code shards}, {@code deadline}, {@code fullShards} (a number set) and the completion
+ *       claim; the only item written when the job is created;</li>
+ *   <li>shard {@code n}: {@code job = <jobId>#s<n>}, holding the shard's counter item
+ *       ({@code item = "#shard"}, a number set {@code done} of at most {@value #SHARD_SIZE} task
+ *       ids: under 1 KB, one write unit per update) and its tasks' results
+ *       ({@code item = "task#0000000042"}, one item each).</li>
+ * </ul>
  *
  * <p>Every write is a single-item, idempotent operation, so a task counts once however often
  * or concurrently its worker runs, and a worker that dies half-way is made good by its retry:
  * recording a result is a conditional {@code PutItem} (a repeat changes nothing) and an
- * {@code ADD} of the task id to its shard's set (adding a member twice is a no-op). When a shard
- * fills, its number is added to the job's {@code fullShards} set the same way; when that set is
- * complete, one conditional {@code UpdateItem} ({@code callbackFired} absent) lets exactly one
- * worker fire the completion callback. No transaction is used. Thread-safe.
+ * {@code ADD} of the task id to its shard's set (adding a member twice is a no-op), which returns
+ * nothing unless it may have filled the shard. When a shard fills, its number is added to the
+ * job's {@code fullShards} set the same way; when that set is complete, one conditional
+ * {@code UpdateItem} lets one worker at a time fire the completion callback. No transaction is
+ * used. Thread-safe.
+ *
+ * <p>Per task: two writes of one write unit each while the result and the item keys fit in 1 KB
+ * (a larger result costs one unit per KB), plus one job-record update per full shard; see
+ * {@code SCALE.md} for the ceiling this gives.
  */
 public final class DynamoDbJobStore implements io.github.serverlesspatterns.core.Primeable {
 
     /** DynamoDB's item limit less room for the attribute names and the task key: a result may be this large less its job id's bytes. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
-    /** Tasks tracked per shard item: {@value}. */
-    public static final int SHARD_SIZE = 1000;
+    /**
+     * Tasks per shard: {@value}. A shard's set of done task ids stays under 1 KB (one write unit
+     * per update), and its results share a partition key that no other shard's writes touch.
+     */
+    public static final int SHARD_SIZE = 100;
+    /** The longest job id: {@value} characters (it is part of every key, and of each task's message). */
+    public static final int MAX_JOB_ID_LENGTH = 512;
+    private static final String SHARD = "#shard";
     private static final String JOB = "#job";
 
     private final DynamoDbClient client;
@@ -114,15 +131,16 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     }
 
     /**
-     * Records a new job, or resumes the creation of one that a failed or repeated call began:
-     * every write is conditional on the item being absent, so a retry adds what is missing and
-     * never resets a shard that workers have already counted into.
+     * Records a new job: one conditional {@code PutItem} of the job record (shard items are made by
+     * the first result counted into them), so creation is atomic, and a repeated call with the same
+     * task count and deadline is a no-op that returns {@code false}.
      *
      * @param jobId    the job
      * @param expected the number of tasks (at least 1)
      * @param deadline when the job should be done (in the future); its items live until then plus the retention
      * @return {@code true} if this call created the job, {@code false} if it existed with the same tasks and deadline (resumed)
-     * @throws IllegalArgumentException for no tasks, or a deadline already past
+     * @throws IllegalArgumentException for no tasks, a job id that is empty or longer than {@value #MAX_JOB_ID_LENGTH}
+     *                                  characters, or a deadline already past
      * @throws IllegalStateException    if a job with this id exists with another task count or deadline
      */
     public boolean createJob(String jobId, int expected, Instant deadline) {
@@ -131,18 +149,22 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         if (expected < 1) {
             throw new IllegalArgumentException("a job needs at least one task: " + expected);
         }
+        if (jobId.isEmpty() || jobId.length() > MAX_JOB_ID_LENGTH) {
+            throw new IllegalArgumentException("a fan-out job id must have 1 to " + MAX_JOB_ID_LENGTH + " characters; this one has "
+                    + jobId.length());
+        }
         if (!deadline.isAfter(clock.instant())) {
             throw new IllegalArgumentException("fan-out job '" + jobId + "': its deadline " + deadline + " is already past");
         }
-        int shards = (expected + SHARD_SIZE - 1) / SHARD_SIZE;
+        int shards = shards(expected);
         AttributeValue expiration = expiration(deadline);
-        boolean created = true;
         try {
             client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(JOB),
                             "expected", AttributeValue.fromN(Integer.toString(expected)),
                             "shards", AttributeValue.fromN(Integer.toString(shards)),
                             "deadline", AttributeValue.fromN(Long.toString(deadline.toEpochMilli())), "expiration", expiration))
                     .conditionExpression("attribute_not_exists(job)"));
+            return true;
         } catch (ConditionalCheckFailedException e) {
             JobMeta existing = read(jobId).orElseThrow(() -> new IllegalStateException("fan-out job '" + jobId
                     + "' was there a moment ago and is gone (expired?); create it under a new id", e));
@@ -151,21 +173,19 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
                         + " tasks and deadline " + existing.deadline() + "; a retry must pass the same (" + expected + ", "
                         + deadline + "), a new job a new id", e);
             }
-            created = false; // a retry: add whatever the first attempt did not get to
+            return false; // a retry of a creation that went through
         }
-        for (int shard = 0; shard < shards; shard++) {
-            int size = Math.min(SHARD_SIZE, expected - shard * SHARD_SIZE);
-            String item = shardItem(shard);
-            try {
-                client.putItem(b -> b.tableName(table).item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(item),
-                                "size", AttributeValue.fromN(Integer.toString(size)), "expiration", expiration))
-                        .conditionExpression("attribute_not_exists(job)"));
-            } catch (ConditionalCheckFailedException alreadyThere) {
-                // written by the first attempt, and perhaps counted into since: left as it is
-            }
-        }
-        return created;
     }
+
+    private static int shards(int expected) {
+        return (expected + SHARD_SIZE - 1) / SHARD_SIZE;
+    }
+
+    /** Tasks in a shard: {@value #SHARD_SIZE}, fewer in the last. */
+    private static int shardSize(int expected, int shard) {
+        return Math.min(SHARD_SIZE, expected - shard * SHARD_SIZE);
+    }
+
 
     private java.util.Optional<JobMeta> read(String jobId) {
         Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
@@ -189,8 +209,9 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         return meta;
     }
 
-    private static String shardItem(int shard) {
-        return String.format("shard#%04d", shard);
+    /** The partition key of a shard's counter and results. */
+    private static String shardKey(String jobId, int shard) {
+        return jobId + "#s" + shard;
     }
 
     /**
@@ -221,32 +242,52 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
             throw new PatternsException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
                     + " bytes, over the " + room + " bytes a DynamoDB item can hold beside this job id; store it in S3 and return the key");
         }
+        int shard = taskId / SHARD_SIZE;
+        String partition = shardKey(jobId, shard);
+        AttributeValue expiration = expiration(job.deadline());
         try {
             client.putItem(b -> b.tableName(table)
-                    .item(Map.of("job", AttributeValue.fromS(jobId), "item", AttributeValue.fromS(taskItem(taskId)),
-                            "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration(job.deadline())))
+                    .item(Map.of("job", AttributeValue.fromS(partition), "item", AttributeValue.fromS(taskItem(taskId)),
+                            "result", AttributeValue.fromB(SdkBytes.fromByteArray(result)), "expiration", expiration))
                     .conditionExpression("attribute_not_exists(job)"));
         } catch (ConditionalCheckFailedException duplicate) {
             // recorded before: go on, the steps below are idempotent and finish what a dead worker left
         }
-        int shard = taskId / SHARD_SIZE;
-        Map<String, AttributeValue> shardItem;
-        try {
-            shardItem = client.updateItem(b -> b.tableName(table).key(key(jobId, shardItem(shard)))
-                    .updateExpression("ADD done :task").conditionExpression("attribute_exists(job)")
-                    .expressionAttributeValues(Map.of(":task", AttributeValue.fromNs(List.of(Integer.toString(taskId)))))
-                    .returnValues(ReturnValue.ALL_NEW)).attributes();
-        } catch (ConditionalCheckFailedException e) {
-            throw new PatternsException("fan-in: job '" + jobId + "' has no task " + taskId + " (unknown job or task id)", e);
+        boolean shardFull = addToSet(key(partition, SHARD), "done", taskId, shardSize(expected, shard), expiration);
+        return shardFull && addToSet(key(jobId, JOB), "fullShards", shard, shards(expected), null);
+    }
+
+    /**
+     * Adds a member to a number set and says whether the set then has {@code capacity} members.
+     * The usual case, a new member that cannot fill the set, is one conditional {@code ADD} that
+     * returns nothing (the set is not sent back); only a member that may fill it (or was added
+     * before, by a worker that died or runs twice) costs a second {@code ADD} that returns the set.
+     *
+     * @param expiration set on the item as well (it may be the item's first write), or {@code null}
+     */
+    private boolean addToSet(Map<String, AttributeValue> key, String set, int member, int capacity, AttributeValue expiration) {
+        AttributeValue members = AttributeValue.fromNs(List.of(Integer.toString(member)));
+        String update = "ADD #set :m" + (expiration == null ? "" : " SET expiration = :exp");
+        Map<String, String> names = Map.of("#set", set);
+        if (capacity > 1) {
+            Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":m", members,
+                    ":n", AttributeValue.fromN(Integer.toString(member)), ":last", AttributeValue.fromN(Integer.toString(capacity - 1))));
+            if (expiration != null) {
+                values.put(":exp", expiration);
+            }
+            try {
+                client.updateItem(b -> b.tableName(table).key(key).updateExpression(update).expressionAttributeNames(names)
+                        .conditionExpression("attribute_not_exists(#set) OR (NOT contains(#set, :n) AND size(#set) < :last)")
+                        .expressionAttributeValues(values));
+                return false; // one more of at most capacity - 1: not full
+            } catch (ConditionalCheckFailedException mayFill) {
+                // the last member, or one added before: add it (a no-op if there) and look at the set
+            }
         }
-        if (shardItem.get("done").ns().size() < Integer.parseInt(shardItem.get("size").n())) {
-            return false;
-        }
-        Map<String, AttributeValue> counted = client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
-                .updateExpression("ADD fullShards :shard")
-                .expressionAttributeValues(Map.of(":shard", AttributeValue.fromNs(List.of(Integer.toString(shard)))))
-                .returnValues(ReturnValue.ALL_NEW)).attributes();
-        return counted.get("fullShards").ns().size() >= Integer.parseInt(counted.get("shards").n());
+        Map<String, AttributeValue> values = expiration == null ? Map.of(":m", members) : Map.of(":m", members, ":exp", expiration);
+        Map<String, AttributeValue> after = client.updateItem(b -> b.tableName(table).key(key).updateExpression(update)
+                .expressionAttributeNames(names).expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW)).attributes();
+        return after.get(set).ns().size() >= capacity;
     }
 
     /** How long a worker holds the completion claim while its callback runs: 15 minutes, Lambda's longest invocation. */
@@ -318,11 +359,15 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
      * @param consumer gets (task id, encoded result)
      */
     public void results(String jobId, BiConsumer<Integer, byte[]> consumer) {
-        client.queryPaginator(b -> b.tableName(table).consistentRead(true).limit(1000) // bounded pages, whatever the backend
-                        .keyConditionExpression("job = :job AND begins_with(item, :task)")
-                        .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(jobId), ":task", AttributeValue.fromS("task#"))))
-                .items().forEach(item -> consumer.accept(Integer.parseInt(item.get("item").s().substring(5)),
-                        item.get("result").b().asByteArray()));
+        JobMeta job = read(jobId).orElseThrow(() -> new PatternsException("fan-out job '" + jobId + "' is unknown"));
+        for (int shard = 0; shard < shards(job.expected()); shard++) {
+            String partition = shardKey(jobId, shard);
+            client.queryPaginator(b -> b.tableName(table).consistentRead(true).limit(SHARD_SIZE) // bounded pages, whatever the backend
+                            .keyConditionExpression("job = :job AND begins_with(item, :task)")
+                            .expressionAttributeValues(Map.of(":job", AttributeValue.fromS(partition), ":task", AttributeValue.fromS("task#"))))
+                    .items().forEach(item -> consumer.accept(Integer.parseInt(item.get("item").s().substring(5)),
+                            item.get("result").b().asByteArray()));
+        }
     }
 
     /**
@@ -340,13 +385,12 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         // done = counted in its shard's set; read from the shard items only, never the result payloads. A task whose
         // worker died after writing its result but before counting it is missing until its retry counts it
         java.util.BitSet done = new java.util.BitSet(expected);
-        for (int shard = 0; shard < shards; shard++) {
-            String item = shardItem(shard);
-            AttributeValue ids = client.getItem(b -> b.tableName(table).key(key(jobId, item)).consistentRead(true)
-                    .projectionExpression("done")).item().get("done");
-            if (ids != null) {
-                ids.ns().forEach(id -> done.set(Integer.parseInt(id)));
+        for (int from = 0; from < shards; from += BATCH_GET) {
+            List<Map<String, AttributeValue>> keys = new ArrayList<>();
+            for (int shard = from; shard < Math.min(shards, from + BATCH_GET); shard++) {
+                keys.add(key(shardKey(jobId, shard), SHARD));
             }
+            readDone(keys, done);
         }
         int completed = done.cardinality();
         List<Integer> missing = new ArrayList<>(expected - completed);
@@ -357,6 +401,44 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         return new JobStatus(jobId, expected, completed,
                 Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n())), missing,
                 fired != null && Boolean.TRUE.equals(fired.bool()));
+    }
+
+    /** Keys per {@code BatchGetItem}: DynamoDB's limit, {@value}. */
+    private static final int BATCH_GET = 100;
+    private static final int MAX_BATCH_ATTEMPTS = 8;
+
+    /** Reads the {@code done} sets of up to 100 shard items, again for any keys DynamoDB left unprocessed. */
+    private void readDone(List<Map<String, AttributeValue>> keys, java.util.BitSet done) {
+        Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = Map.of(table,
+                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).consistentRead(true)
+                        .projectionExpression("done").build());
+        for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
+            if (attempt == MAX_BATCH_ATTEMPTS) {
+                throw new PatternsException("fan-out: DynamoDB left " + request.get(table).keys().size() + " shard items of table '"
+                        + table + "' unread after " + MAX_BATCH_ATTEMPTS + " attempts (throttled); ask for the status again later");
+            }
+            if (attempt > 0) {
+                sleepBeforeRetry(attempt);
+            }
+            var ask = request;
+            var response = client.batchGetItem(b -> b.requestItems(ask));
+            response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                AttributeValue ids = item.get("done");
+                if (ids != null) {
+                    ids.ns().forEach(id -> done.set(Integer.parseInt(id)));
+                }
+            });
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : null;
+        }
+    }
+
+    private static void sleepBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(Math.min(1_000L, 25L << Math.min(attempt, 6)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PatternsException("fan-out: interrupted while reading a job's status", e);
+        }
     }
 
     /**

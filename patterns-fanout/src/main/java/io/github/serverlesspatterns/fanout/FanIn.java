@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>Store calls per task: 2 (a conditional {@code PutItem} of the result and an {@code ADD} to its
  * shard's set), plus one read of the job per job and worker instance (to check task ids against
- * the job's size), one per filled shard of 1,000 tasks and two for the completion (claim, then
+ * the job's size), one per filled shard of 100 tasks and two for the completion (claim, then
  * done). Thread-safe.
  *
  * @param <T> payload type

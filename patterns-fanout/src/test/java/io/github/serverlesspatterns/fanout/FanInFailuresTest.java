@@ -94,7 +94,7 @@ class FanInFailuresTest {
             worker.handle(new Task<>(job, i, i), Invocation.builder().build());
         }
         // task 4's worker wrote its result, then died before counting it in its shard
-        moto.dynamoDb().putItem(b -> b.tableName("fan-failures").item(Map.of("job", AttributeValue.fromS(job),
+        moto.dynamoDb().putItem(b -> b.tableName("fan-failures").item(Map.of("job", AttributeValue.fromS(job + "#s0"),
                 "item", AttributeValue.fromS(String.format("task#%010d", 4)), "result", AttributeValue.fromB(SdkBytes.fromUtf8String("r")))));
         JobStatus status = store.status(job);
         assertEquals(4, status.completed());
