@@ -65,7 +65,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       asynchronous) answers 413 {@code RequestTooLargeException}.</li>
  * </ul>
  * Function names may be plain names, {@code name:qualifier} or ARNs, and the qualifier may come as
- * the {@code Qualifier} parameter. Thread-safe.
+ * the {@code Qualifier} parameter (both at once only if they agree, as Lambda requires). Thread-safe.
  */
 public final class LambdaService implements AutoCloseable {
 
@@ -212,6 +212,12 @@ public final class LambdaService implements AutoCloseable {
             String given = URLDecoder.decode(rawName, StandardCharsets.UTF_8);
             String name = functionName(given);
             String qualifier = qualifier(given, exchange.getRequestURI().getRawQuery());
+            String inName = qualifier(given, null);
+            if (inName != null && !inName.equals(qualifier)) { // Lambda refuses two qualifiers that disagree
+                error(exchange, 400, "InvalidParameterValueException",
+                        "The derived qualifier from the function name does not match the specified qualifier.");
+                return;
+            }
             Hosted hosted = functions.get(name);
             if (hosted == null || (qualifier != null && !hosted.config.answersTo(qualifier))) {
                 error(exchange, 404, "ResourceNotFoundException", "Function not found: " + arn(name)

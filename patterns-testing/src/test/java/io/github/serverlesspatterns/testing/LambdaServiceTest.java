@@ -61,6 +61,17 @@ class LambdaServiceTest {
     }
 
     @Test
+    void aQualifierInTheNameAndAnotherAsParameter_isRefusedAsLambdaRefusesIt_andRunsNothing(LambdaService lambda) {
+        lambda.register(FunctionConfig.builder("kit-two-qualifiers", upperCase()).alias("live").alias("blue").build());
+        var e = assertThrows(software.amazon.awssdk.services.lambda.model.InvalidParameterValueException.class, () -> lambda.client()
+                .invoke(b -> b.functionName("kit-two-qualifiers:live").qualifier("blue").payload(SdkBytes.fromUtf8String("\"a\""))));
+        assertTrue(e.getMessage().contains("does not match the specified qualifier"), e.getMessage());
+        assertEquals(0, lambda.stats("kit-two-qualifiers").invocations());
+        assertEquals("\"A@kit-two-qualifiers\"", lambda.client().invoke(b -> b.functionName("kit-two-qualifiers:live").qualifier("live")
+                .payload(SdkBytes.fromUtf8String("\"a\""))).payload().asUtf8String(), "the same qualifier twice is accepted");
+    }
+
+    @Test
     void unknownAlias_isResourceNotFound_andRunsNothing(LambdaService lambda) {
         lambda.register(FunctionConfig.builder("kit-alias", upperCase()).alias("live").build());
         ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> lambda.client()

@@ -59,4 +59,28 @@ class SqsServiceTest {
         assertEquals("poison", dead.get(0).body());
         assertTrue(sqs.queueArn(dlq).startsWith("arn:aws:sqs:"));
     }
+
+    @Test
+    void sizeLimits_areSqsCurrentOnes_aMebibytePerMessageAndPerBatch(SqsService sqs) {
+        SqsClient client = sqs.client();
+        String url = sqs.createQueue("kit-sizes");
+        String mebibyte = "m".repeat(1024 * 1024);
+        client.sendMessage(b -> b.queueUrl(url).messageBody(mebibyte)); // 1 MiB: accepted since August 2025
+        var tooLarge = org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.sqs.model.SqsException.class,
+                () -> client.sendMessage(b -> b.queueUrl(url).messageBody(mebibyte + "m")));
+        assertEquals(400, tooLarge.statusCode(), tooLarge.getMessage()); // ElasticMQ says MessageTooLong, SQS InvalidParameterValue
+        String entry = "e".repeat(120 * 1024);
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(entry).build());
+        }
+        var batchTooLarge = org.junit.jupiter.api.Assertions.assertThrows(software.amazon.awssdk.services.sqs.model.SqsException.class,
+                () -> client.sendMessageBatch(b -> b.queueUrl(url).entries(ten))); // 1.17 MiB in all
+        assertEquals(400, batchTooLarge.statusCode(), batchTooLarge.getMessage()); // SQS: BatchRequestTooLong; ElasticMQ: MessageTooLong
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> fits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            fits.add(ten.get(i).toBuilder().messageBody("f".repeat(100 * 1024)).build());
+        }
+        assertEquals(10, client.sendMessageBatch(b -> b.queueUrl(url).entries(fits)).successful().size(), "1,000 KiB in all: accepted");
+    }
 }
