@@ -94,4 +94,35 @@ public final class Codecs {
     public static Codec<byte[]> bytes() {
         return BYTES;
     }
+
+    private static final byte[] JSON_NULL = {'n', 'u', 'l', 'l'};
+
+    private static final Codec<Void> NONE = new Codec<>() {
+        @Override
+        public byte[] encode(Void value) {
+            return JSON_NULL.clone();
+        }
+
+        @Override
+        public Void decode(byte[] bytes) {
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return "Codecs.none()";
+        }
+    };
+
+    /**
+     * The codec for "no value": a {@code Void} result or request. It encodes JSON {@code null}
+     * (what a {@code RequestHandler<..., Void>} returns on Lambda, and a valid Invoke payload) and
+     * decodes whatever comes back (an {@code Event} invoke's empty answer, a {@code null}) to
+     * {@code null}, reading nothing.
+     *
+     * @return the codec
+     */
+    public static Codec<Void> none() {
+        return NONE;
+    }
 }

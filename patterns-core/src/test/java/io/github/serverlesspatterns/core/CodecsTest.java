@@ -57,4 +57,23 @@ class CodecsTest {
         assertThrows(NullPointerException.class, () -> Codecs.utf8().encode(null));
         assertThrows(NullPointerException.class, () -> Codecs.bytes().decode(null));
     }
+
+    @Test
+    void none_encodesJsonNull_andDecodesAnythingToNull() {
+        assertEquals("null", new String(Codecs.none().encode(null), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(null, Codecs.none().decode(new byte[0]));
+        assertEquals(null, Codecs.none().decode("{\"ignored\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void correlated_unwrap_givesTheHandlerThePayload_underTheSendersCorrelationId() throws Exception {
+        Invocation sender = Invocation.builder().requestId("sender-1").build();
+        Invocation receiver = Invocation.builder().requestId("receiver-1").build();
+        Handler<String, String> handler = (payload, inv) -> payload + "/" + inv.requestId() + "/" + inv.correlationId().orElse("none");
+        assertEquals("p/receiver-1/sender-1", Correlated.unwrap(handler).handle(Correlated.of("p", sender), receiver));
+        assertEquals("p/receiver-1/none", Correlated.unwrap(handler).handle(new Correlated<>(null, "p"), receiver));
+        IllegalArgumentException empty = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Correlated.unwrap(handler).handle(null, receiver));
+        org.junit.jupiter.api.Assertions.assertTrue(empty.getMessage().contains("correlationId"), empty.getMessage());
+    }
 }

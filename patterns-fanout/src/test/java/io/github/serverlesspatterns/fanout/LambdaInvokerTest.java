@@ -123,6 +123,37 @@ class LambdaInvokerTest {
         assertEquals(Set.of("caller-1"), seen);
     }
 
+    /** The callee, as the runtime hosts {@code class Shipping implements RequestHandler<Correlated<String>, String>}. */
+    private static final java.lang.reflect.Type CORRELATED_STRING =
+            new com.fasterxml.jackson.core.type.TypeReference<io.github.serverlesspatterns.core.Correlated<String>>() { }.getType();
+
+    @Test
+    void anEventInvoke_dropsTheClientContext_soTheCorrelationIdTravelsInTheCorrelatedEnvelope(LambdaService lambda) {
+        Set<String> plain = ConcurrentHashMap.newKeySet();
+        lambda.register("inv-plain-event", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            plain.add(Invocation.fromContext(ctx).correlationId().orElse("none"));
+            return "ok";
+        }));
+        LambdaInvoker.of(lambda.client(), "inv-plain-event", Codecs.jsonString(), Codecs.jsonString()).send("x", invocation);
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        io.github.serverlesspatterns.core.Handler<String, String> shipping = (order, inv) -> {
+            seen.add(order + "@" + inv.correlationId().orElse("none"));
+            return "shipped";
+        };
+        lambda.register("inv-correlated-event", LocalFunction.of(CORRELATED_STRING, String.class,
+                io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler(io.github.serverlesspatterns.core.Correlated.unwrap(shipping))));
+        var codec = io.github.serverlesspatterns.core.jackson.JacksonCodec.of(new com.fasterxml.jackson.databind.ObjectMapper(),
+                new com.fasterxml.jackson.core.type.TypeReference<io.github.serverlesspatterns.core.Correlated<String>>() { });
+        LambdaInvoker<io.github.serverlesspatterns.core.Correlated<String>, String> handoff =
+                LambdaInvoker.of(lambda.client(), "inv-correlated-event", codec, Codecs.jsonString());
+        handoff.send(io.github.serverlesspatterns.core.Correlated.of("order-7", invocation), invocation);
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(30)));
+        assertEquals(Set.of("none"), plain, "Lambda drops the client context of an Event invoke");
+        assertEquals(Set.of("order-7@caller-1"), seen, "the envelope carries it, read through Invocation.correlationId()");
+        assertEquals("shipped", handoff.call(io.github.serverlesspatterns.core.Correlated.of("order-8", invocation), invocation));
+        assertTrue(seen.contains("order-8@caller-1"), "the same on a synchronous call: " + seen);
+    }
+
     @Test
     void inProcessEvents_keepTheCallersRequestIdAsCorrelation_andGetTheirOwnRequestId() throws Exception {
         java.util.concurrent.CompletableFuture<Invocation> callee = new java.util.concurrent.CompletableFuture<>();

@@ -1,10 +1,15 @@
 package io.github.serverlesspatterns.examples.readme;
 
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Correlated;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.Aggregator;
 import io.github.serverlesspatterns.fanout.DynamoDbJobStore;
 import io.github.serverlesspatterns.fanout.FanIn;
@@ -116,6 +121,29 @@ public final class CallingOtherFunctions {
         FanOut.viaInvoker(jobs, workerInvoker, 16).start(jobId, payloads, deadline, invocation);   // or FanOut.viaSqs(...): batches of 10
         Handler<Task<Input>, Output> worker = Decorators.decorate(work, FanIn.of(jobs, outputCodec, id -> notifyDone(id)));
         return List.of(quote, profile, router, worker);
+    }
+
+    /**
+     * The README's correlation snippet: an {@code Event} invoke (which drops the client context)
+     * that still tells the callee who sent it.
+     *
+     * @param lambda     the Lambda client
+     * @param mapper     the sender's Jackson mapper
+     * @param order      the order to hand off
+     * @param invocation the sending invocation
+     * @param shipOrder  the receiving function's work
+     * @return the receiving side's handler
+     */
+    public static Handler<Correlated<Order>, Void> correlatedHandoff(LambdaClient lambda, ObjectMapper mapper, Order order,
+                                                                     Invocation invocation, Handler<Order, Void> shipOrder) {
+        // Sender: the envelope carries the sender's request id ({"correlationId":…,"payload":…})
+        LambdaInvoker<Correlated<Order>, Void> shipping = LambdaInvoker.of(lambda, "shipping",
+                JacksonCodec.of(mapper, new TypeReference<Correlated<Order>>() { }), Codecs.none());
+        shipping.send(Correlated.of(order, invocation), invocation);
+
+        // Receiver (class Shipping implements RequestHandler<Correlated<Order>, Void>): shipOrder reads invocation.correlationId()
+        Handler<Correlated<Order>, Void> receiver = Correlated.unwrap(shipOrder);
+        return receiver;
     }
 
     private static void notifyDone(String jobId) {
