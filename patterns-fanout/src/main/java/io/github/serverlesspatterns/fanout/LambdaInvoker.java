@@ -225,10 +225,12 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
                     + " limit; nothing was sent (pass a reference, e.g. an S3 key, instead)");
         }
         InvokeRequest.Builder b = target(type).payload(SdkBytes.fromByteArrayUnsafe(payload));
-        byte[] context = ("{\"custom\":{\"" + Invocation.CORRELATION_ID + "\":" + jsonString(invocation.requestId()) + "}}")
-                .getBytes(StandardCharsets.UTF_8);
-        if (type == InvocationType.REQUEST_RESPONSE && context.length <= MAX_CLIENT_CONTEXT_BYTES) {
-            b.clientContext(Base64.getEncoder().encodeToString(context)); // Lambda drops it on Event invokes anyway
+        if (type == InvocationType.REQUEST_RESPONSE) { // Lambda drops the client context of Event invokes anyway
+            String context = Base64.getEncoder().encodeToString(("{\"custom\":{\"" + Invocation.CORRELATION_ID + "\":"
+                    + jsonString(invocation.requestId()) + "}}").getBytes(StandardCharsets.UTF_8));
+            if (context.length() <= MAX_CLIENT_CONTEXT_BYTES) { // one too long would fail the call: left out
+                b.clientContext(context);
+            }
         }
         return b.build();
     }
@@ -242,7 +244,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
         return b;
     }
 
-    /** Lambda's limit on the client context: 3,583 bytes of JSON; a longer one would fail the call. */
+    /** Lambda's limit on the client context: 3,583 bytes of base64 (about 2,687 of JSON); a longer one would fail the call. */
     static final int MAX_CLIENT_CONTEXT_BYTES = 3583;
 
     /** A JSON string literal, escaped by the project's one JSON string codec. */

@@ -123,6 +123,21 @@ class LambdaInvokerTest {
         assertEquals(Set.of("caller-1"), seen);
     }
 
+    @Test
+    void anyRequestId_makesAValidClientContext_andOneTooLongForLambdaIsLeftOut_notSentToBeRefused(LambdaService lambda) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        lambda.register("inv-odd-ids", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            seen.add(Invocation.fromContext(ctx).correlationId().orElse("none"));
+            return "ok";
+        }));
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "inv-odd-ids", Codecs.jsonString(), Codecs.jsonString());
+        String odd = "a\\b\"c\n";   // a backslash, a quote and a newline: concatenated into JSON they broke the context
+        assertEquals("ok", invoker.call("x", Invocation.builder().requestId(odd).build()));
+        String tooLong = "r".repeat(3_000); // 3,000 characters make a 4,040-byte context in base64, over Lambda's 3,583
+        assertEquals("ok", invoker.call("y", Invocation.builder().requestId(tooLong).build()), "the call goes through without it");
+        assertEquals(Set.of(odd, "none"), seen);
+    }
+
     /** The callee, as the runtime hosts {@code class Shipping implements RequestHandler<Correlated<String>, String>}. */
     private static final java.lang.reflect.Type CORRELATED_STRING =
             new com.fasterxml.jackson.core.type.TypeReference<io.github.serverlesspatterns.core.Correlated<String>>() { }.getType();

@@ -10,12 +10,12 @@ import java.util.Base64;
 
 /**
  * The {@code X-Amz-Client-Context} header of an Invoke request as Lambda checks it: base64 of a
- * JSON object, at most {@value #MAX_BYTES} bytes once decoded; it reaches the function only on a
- * synchronous invoke.
+ * JSON object, at most {@value #MAX_BYTES} bytes of base64 (about 2,687 bytes of JSON); it reaches
+ * the function only on a synchronous invoke.
  */
 final class ClientContexts {
 
-    /** Lambda's limit on the client context: 3,583 bytes of JSON. */
+    /** Lambda's limit on the client context: 3,583 bytes of base64-encoded data (the Invoke API reference). */
     static final int MAX_BYTES = 3583;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,15 +32,15 @@ final class ClientContexts {
         if (header == null || header.isEmpty()) {
             return null;
         }
+        if (header.length() > MAX_BYTES) {
+            throw new IllegalArgumentException("Client context is " + header.length() + " bytes of base64; it must be at most " + MAX_BYTES
+                    + " bytes.");
+        }
         byte[] json;
         try {
             json = Base64.getDecoder().decode(header);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Client context must be a valid Base64-encoded JSON object.");
-        }
-        if (json.length > MAX_BYTES) {
-            throw new IllegalArgumentException("Client context is " + json.length + " bytes; it must be at most " + MAX_BYTES
-                    + " bytes.");
         }
         JsonNode context;
         try {

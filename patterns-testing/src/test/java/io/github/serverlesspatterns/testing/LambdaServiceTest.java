@@ -72,6 +72,20 @@ class LambdaServiceTest {
     }
 
     @Test
+    void aClientContextOverLambdasLimitOfBase64_isRefused_andRunsNothing(LambdaService lambda) {
+        lambda.register("kit-context", upperCase());
+        // 2,693 bytes of JSON are 3,592 bytes of base64: over the 3,583 Lambda takes
+        String context = java.util.Base64.getEncoder().encodeToString(("{\"custom\":{\"correlationId\":\"" + "c".repeat(2_662) + "\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(3_592, context.length());
+        var e = assertThrows(software.amazon.awssdk.services.lambda.model.LambdaException.class, () -> lambda.client()
+                .invoke(b -> b.functionName("kit-context").clientContext(context).payload(SdkBytes.fromUtf8String("\"a\""))));
+        assertEquals(400, e.statusCode());
+        assertTrue(e.getMessage().contains("3592 bytes of base64"), e.getMessage());
+        assertEquals(0, lambda.stats("kit-context").invocations());
+    }
+
+    @Test
     void unknownAlias_isResourceNotFound_andRunsNothing(LambdaService lambda) {
         lambda.register(FunctionConfig.builder("kit-alias", upperCase()).alias("live").build());
         ResourceNotFoundException e = assertThrows(ResourceNotFoundException.class, () -> lambda.client()
