@@ -252,6 +252,10 @@ final class PreDeployCheck {
         }
     }
 
+    /** {@code "$input.path(...)"} or {@code "$input.params(...)"} between JSON string quotes in a mapping template. */
+    private static final java.util.regex.Pattern QUOTED_REQUEST_VALUE = java.util.regex.Pattern.compile(
+            "\"\\$(input\\.(path|params)|util\\.escapeJavaScript)\\([^)]*\\)\\)?\"");
+
     /** An {@code aws} integration whose responses map only {@code default}: every answer of the service, errors too, becomes 200. */
     @SuppressWarnings("unchecked")
     private static void checkAwsIntegrations(String where, Object node, List<String> problems) {
@@ -261,6 +265,17 @@ final class PreDeployCheck {
                 if (responses == null || responses.keySet().stream().allMatch("default"::equals)) {
                     problems.add(where + ": its aws integration maps every answer of the service to one status (only 'default'): "
                             + "map 4xx and 5xx answers so that refused or failed writes are not reported as success");
+                }
+            }
+            if (map.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration
+                    && integration.get("requestTemplates") instanceof Map<?, ?> templates) {
+                for (Object template : templates.values()) {
+                    java.util.regex.Matcher quoted = QUOTED_REQUEST_VALUE.matcher(String.valueOf(template));
+                    if (quoted.find()) {
+                        problems.add(where + ": its request template writes a request value into a JSON string by hand ("
+                                + quoted.group().trim() + "): a quote or backslash in the value breaks the JSON or adds fields; use "
+                                + "$input.json(...), which writes a JSON value with its quotes and escapes");
+                    }
                 }
             }
             ((Map<String, Object>) map).forEach((k, v) -> checkAwsIntegrations(where.isEmpty() ? k : where + "/" + k, v, problems));

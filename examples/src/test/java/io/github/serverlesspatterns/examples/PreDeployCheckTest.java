@@ -134,6 +134,11 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void aMappingTemplateQuotingARequestValueByHand_isReported() throws Exception {
+        assertFound(brokenProblems("template-quotes-request-value.yaml"), "/readings/post", "$input.path('$.deviceId')", "$input.json");
+    }
+
+    @Test
     void aDeadLetterQueueThatKeepsMessagesNoLongerThanItsSource_isReported() throws Exception {
         assertFound(brokenProblems("dlq-retention.yaml"), "ChangesDlq", "no longer than its source");
     }
