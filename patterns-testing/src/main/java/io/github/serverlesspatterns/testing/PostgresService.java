@@ -36,7 +36,9 @@ public final class PostgresService implements AutoCloseable {
         int port = Ports.free();
         try {
             EmbeddedPostgres server = EmbeddedPostgres.builder().setPort(port).start();
-            return new PostgresService(server.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", server);
+            String url = server.getJdbcUrl("postgres", "postgres");
+            // the local server speaks no TLS: say so in the URL, as a client of a real database must say what it wants
+            return new PostgresService(url + (url.contains("?") ? "&" : "?") + "sslmode=disable", "postgres", "postgres", server);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL failed to start on port " + port, e);
         }

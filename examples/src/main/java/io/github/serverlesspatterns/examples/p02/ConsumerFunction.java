@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import io.github.serverlesspatterns.examples.shared.Postgres;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -66,7 +66,7 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
                 // the reason names the message and what is wrong, never the body's values: it reaches the log and the DLQ attribute
                 throw new PoisonMessageException("webhook " + m.messageId() + " needs a text 'event' and a whole 'amount'");
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+            try (Connection c = Postgres.connect(jdbcUrl, user, password);
                  PreparedStatement s = c.prepareStatement("insert into webhook_events (message_id, event, amount) values (?, ?, ?)")) {
                 s.setString(1, m.messageId());
                 s.setString(2, event.get("event").asText());

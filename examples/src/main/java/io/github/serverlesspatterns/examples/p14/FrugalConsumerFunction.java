@@ -16,7 +16,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import io.github.serverlesspatterns.examples.shared.Postgres;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -54,7 +54,7 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
                 throw new PoisonMessageException("message " + m.messageId() + ": expected 'meter:kwh', got " + m.body().length()
                         + " characters in " + parts.length + " parts"); // never the body's values (log, DLQ attribute)
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+            try (Connection c = Postgres.connect(jdbcUrl, user, password);
                  PreparedStatement s = c.prepareStatement(
                          "insert into meter_readings (message_id, meter, kwh) values (?, ?, ?) on conflict (message_id) do nothing")) {
                 s.setString(1, m.messageId());

@@ -11,7 +11,7 @@ import io.github.serverlesspatterns.core.LambdaAdapters;
 import io.lettuce.core.RedisClient;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import io.github.serverlesspatterns.examples.shared.Postgres;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,7 +45,7 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
     public ReportFunction(RedisClient redis, String jdbcUrl, String user, String password) {
         Handler<String, String> query = (id, invocation) -> {
             // a new database connection only on a miss
-            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+            try (Connection c = Postgres.connect(jdbcUrl, user, password);
                  PreparedStatement s = c.prepareStatement("select total from report_totals where id = ?")) {
                 s.setString(1, id);
                 try (ResultSet r = s.executeQuery()) {

@@ -12,7 +12,7 @@ import io.github.serverlesspatterns.fifo.PoisonMessageException;
 import io.github.serverlesspatterns.fifo.StreamBatchHandler;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import io.github.serverlesspatterns.examples.shared.Postgres;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,7 @@ public final class ReplicaFunction implements RequestHandler<DynamodbEvent, Stre
             if (id == null || version == null || version.getN() == null) {
                 throw new PoisonMessageException("change " + record.getEventID() + " has no id or numeric last_updated");
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            try (Connection c = Postgres.connect(jdbcUrl, user, password)) {
                 long v = Long.parseLong(version.getN());
                 if (remove) {
                     return WRITER.delete(c, id, v + 1);
