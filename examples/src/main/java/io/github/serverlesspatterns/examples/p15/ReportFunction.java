@@ -8,7 +8,7 @@ import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 
 import java.sql.Connection;
 import io.github.serverlesspatterns.examples.shared.Postgres;
@@ -28,21 +28,21 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
 
     private final RequestHandler<Map<String, String>, Map<String, String>> handler;
 
-    /** Lambda's constructor: {@code REDIS_URL}, {@code DB_JDBC_URL}, {@code DB_USER}, {@code DB_PASSWORD}. */
+    /** Lambda's constructor: {@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_USER}, {@code CACHE_NAME} (ReportsRedis), {@code DB_JDBC_URL}, {@code DB_USER}, {@code DB_PASSWORD}. */
     public ReportFunction() {
-        this(RedisClient.create(Objects.requireNonNull(System.getenv("REDIS_URL"), "REDIS_URL is not set")),
+        this(ReportsRedis.fromEnvironment(),
                 Objects.requireNonNull(System.getenv("DB_JDBC_URL"), "DB_JDBC_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_USER"), "DB_USER is not set"),
                 Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"));
     }
 
     /**
-     * @param redis    the Redis client
+     * @param redis    the Redis client (a cluster client on ElastiCache Serverless)
      * @param jdbcUrl  the reporting database
      * @param user     its user
      * @param password its password
      */
-    public ReportFunction(RedisClient redis, String jdbcUrl, String user, String password) {
+    public ReportFunction(AbstractRedisClient redis, String jdbcUrl, String user, String password) {
         Handler<String, String> query = (id, invocation) -> {
             // a new database connection only on a miss
             try (Connection c = Postgres.connect(jdbcUrl, user, password);
