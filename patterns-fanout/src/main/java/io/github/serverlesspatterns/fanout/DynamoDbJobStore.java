@@ -353,6 +353,34 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     }
 
     /**
+     * Claims the one overdue signal of a job past its deadline: one caller gets {@code true},
+     * until it gives the claim up with {@link #overdueSignalFailed} (its signal failed).
+     *
+     * @param jobId the job
+     * @return whether this caller must send the overdue signal
+     */
+    boolean claimOverdueSignal(String jobId) {
+        try {
+            client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("SET overdueSignalled = :now")
+                    .conditionExpression("attribute_exists(job) AND attribute_not_exists(overdueSignalled) AND deadline < :now")
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(clock.millis())))));
+            return true;
+        } catch (ConditionalCheckFailedException alreadyOrNotYet) {
+            return false;
+        }
+    }
+
+    /** Gives the overdue signal's claim up, so that the next check sends it again. */
+    void overdueSignalFailed(String jobId) {
+        client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("REMOVE overdueSignalled"));
+    }
+
+    /** @return the store's clock (the deadline check judges by it) */
+    Clock clock() {
+        return clock;
+    }
+
+    /**
      * Reads every result of a job, a page at a time, in task order.
      *
      * @param jobId    the job

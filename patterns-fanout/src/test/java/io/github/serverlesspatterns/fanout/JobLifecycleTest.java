@@ -141,4 +141,35 @@ class JobLifecycleTest {
         assertEquals(List.of(3), started);
         assertTrue(store.status(job).done());
     }
+
+    @Test
+    void theDeadlineCheck_signalsAnOverdueJobOnce_withItsMissingTasks_andAgainOnlyIfTheSignalFailed(MotoService moto) throws Exception {
+        DynamoDbJobStore store = store(moto, Duration.ofDays(1));
+        String late = "job-" + UUID.randomUUID();
+        String finished = "job-" + UUID.randomUUID();
+        store.createJob(late, 3, clock.instant().plusSeconds(60));
+        store.createJob(finished, 1, clock.instant().plusSeconds(60));
+        store.recordResult(late, 1, new byte[] {1});
+        store.recordResult(finished, 0, new byte[] {1});
+        List<JobStatus> signals = new ArrayList<>();
+        boolean[] failNext = {false};
+        io.github.serverlesspatterns.core.Handler<String, JobStatus> check = JobDeadline.check(store, status -> {
+            if (failNext[0]) {
+                failNext[0] = false;
+                throw new IllegalStateException("pager down");
+            }
+            signals.add(status);
+        });
+        Invocation inv = Invocation.builder().build();
+        check.handle(late, inv);
+        assertTrue(signals.isEmpty(), "not due yet");
+        clock.advance(Duration.ofSeconds(61));
+        failNext[0] = true;
+        assertThrows(IllegalStateException.class, () -> check.handle(late, inv), "a failed signal fails the check (retried)");
+        assertEquals(List.of(0, 2), check.handle(late, inv).missingTasks());
+        check.handle(late, inv);
+        check.handle(finished, inv);
+        assertEquals(1, signals.size(), "once per job while it succeeds; a completed job signals nothing: " + signals);
+        assertEquals(List.of(0, 2), signals.get(0).missingTasks());
+    }
 }
