@@ -10,7 +10,7 @@ import java.util.Optional;
  * FORCED_OPEN (or its store is unreachable under the REJECT policy). The message names the
  * circuit, its state and when it will next let a probe through.
  */
-public class CallNotPermittedException extends PatternsException {
+public class CallNotPermittedException extends PatternsException implements io.github.serverlesspatterns.core.http.HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,5 +44,29 @@ public class CallNotPermittedException extends PatternsException {
     /** @return when the next probe may go through, if known */
     public Optional<Instant> nextProbeAt() {
         return Optional.ofNullable(nextProbeAt);
+    }
+
+    /** The HTTP status this problem is answered with: {@value}. */
+    public static final int HTTP_STATUS = 503;
+
+    /** @return {@value #HTTP_STATUS} */
+    @Override
+    public int httpStatus() {
+        return HTTP_STATUS;
+    }
+
+    @Override
+    public String problemName() {
+        return "circuit-open";
+    }
+
+    @Override
+    public String problemTitle() {
+        return "A service this request needs is unavailable; retry later";
+    }
+
+    @Override
+    public java.util.Optional<java.time.Instant> retryAt() {
+        return nextProbeAt();
     }
 }

@@ -7,7 +7,7 @@ import java.time.Instant;
  * lets a shared load, a downstream call or a wait for another invocation run an invocation past
  * its deadline, and answers it with this error, naming its own request, not another's.
  */
-public class DeadlineExceededException extends PatternsException {
+public class DeadlineExceededException extends PatternsException implements io.github.serverlesspatterns.core.http.HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,5 +41,24 @@ public class DeadlineExceededException extends PatternsException {
     /** @return that deadline */
     public Instant deadline() {
         return deadline;
+    }
+
+    /** The HTTP status this problem is answered with: {@value}. */
+    public static final int HTTP_STATUS = 504;
+
+    /** @return {@value #HTTP_STATUS} */
+    @Override
+    public int httpStatus() {
+        return HTTP_STATUS;
+    }
+
+    @Override
+    public String problemName() {
+        return "deadline-exceeded";
+    }
+
+    @Override
+    public String problemTitle() {
+        return "The request did not finish in time";
     }
 }

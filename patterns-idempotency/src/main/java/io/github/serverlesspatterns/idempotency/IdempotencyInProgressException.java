@@ -7,7 +7,7 @@ import java.time.Instant;
  * call that timed out and whose record has not expired yet). Nothing ran. Retry later: the
  * in-progress record expires at {@link #inProgressUntil()}.
  */
-public class IdempotencyInProgressException extends IdempotencyException {
+public class IdempotencyInProgressException extends IdempotencyException implements io.github.serverlesspatterns.core.http.HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,5 +25,30 @@ public class IdempotencyInProgressException extends IdempotencyException {
     /** @return when the in-progress record expires and the key can be taken over */
     public Instant inProgressUntil() {
         return inProgressUntil;
+    }
+
+    /** The HTTP status this problem is answered with: {@value}. */
+    public static final int HTTP_STATUS = 409;
+
+    /** @return {@value #HTTP_STATUS} */
+    @Override
+    public int httpStatus() {
+        return HTTP_STATUS;
+    }
+
+    @Override
+    public String problemName() {
+        return "idempotency-key-in-progress";
+    }
+
+    @Override
+    public String problemTitle() {
+        return "A request with this Idempotency-Key is still being processed; retry shortly";
+    }
+
+    /** @return one second from now: the other request holding the key is usually done by then, and the retry gets its answer */
+    @Override
+    public java.util.Optional<java.time.Instant> retryAt() {
+        return java.util.Optional.of(java.time.Instant.now().plusSeconds(1));
     }
 }

@@ -14,11 +14,12 @@ import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.SnapStart;
+import io.github.serverlesspatterns.core.http.HttpApi;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.LambdaInvoker;
 import io.github.serverlesspatterns.fanout.RemoteFunctionException;
 import io.github.serverlesspatterns.idempotency.Idempotency;
-import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
+import io.github.serverlesspatterns.idempotency.http.HttpIdempotency;
 import io.github.serverlesspatterns.idempotency.dynamodb.DynamoDbIdempotencyStore;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -115,20 +116,18 @@ public final class OrdersApiFunctions {
         public CreateOrder(DynamoDbClient dynamoDb, LambdaClient lambda, String orders, String idempotencyTable, String pricing,
                            String notify) {
             this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()), orders,
-                    Idempotency.of(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(),
-                            IdempotencyConfig.<Create, String>builder("create-order", Create::idempotencyKey, Codecs.utf8())
-                                    // a replay goes only to the same customer with the very same request: the key is
-                                    // scoped to the customer and the whole body must match, or nothing is replayed
-                                    .scope(c -> String.valueOf(c.body().get("customerId")))
-                                    .payload(c -> write(new java.util.TreeMap<>(c.body())))
-                                    // refusals are not kept: a corrected request with the same key runs
-                                    .storeResultIf(answer -> answer.contains("\"status\":201"))
-                                    .build()));
+                    // keyed by the Idempotency-Key header; a replay needs the very same method, path and body (else 422);
+                    // answers of 400 and above are not kept, so a corrected request with the same key runs
+                    HttpIdempotency.httpApi(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(), "create-order")
+                            .storeIf(status -> status < 400).build());
         }
 
         private CreateOrder(DynamoDbClient dynamoDb, LambdaInvoker<Map<String, Object>, Map<String, Object>> price,
-                            LambdaInvoker<Map<String, Object>, String> notify, String orders, Idempotency<Create, String> once) {
-            super(create(dynamoDb, price, notify, orders, once));
+                            LambdaInvoker<Map<String, Object>, String> notify, String orders,
+                            Idempotency<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> once) {
+            // 400 without a key, 409 + Retry-After while the first request runs, 422 for the key with another request:
+            // answered as application/problem+json by the front door
+            super(HttpApi.answerProblems(Decorators.decorate(create(dynamoDb, price, notify, orders), once)));
             this.parts = new Primeable[] {once, price, notify};
         }
 
@@ -137,39 +136,10 @@ public final class OrdersApiFunctions {
             return parts.clone();
         }
 
-        /** The request once its key and body are read. */
-        private record Create(String idempotencyKey, Map<String, Object> body) {
-        }
-
         private static Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> create(DynamoDbClient dynamoDb,
                 LambdaInvoker<Map<String, Object>, Map<String, Object>> price, LambdaInvoker<Map<String, Object>, String> notify,
-                String orders, Idempotency<Create, String> once) {
-            Handler<Create, String> place = (create, invocation) -> {
-                Map<String, Object> quote;
-                try {
-                    quote = price.call(Map.of("product", create.body().get("sku"), "quantity", create.body().get("quantity")), invocation);
-                } catch (RemoteFunctionException e) {
-                    // the pricing service's own error text stays in this function's log: it is internal, and this answer is
-                    // stored for replay and returned to a public caller
-                    LOG.warn("pricing refused an order: {} ({})", e.errorType(), e.errorMessage());
-                    return write(Map.of("status", 422, "error", "pricing refused the order"));
-                }
-                String orderId = "o-" + UUID.randomUUID();
-                String total = String.valueOf(quote.get("totalCents"));
-                dynamoDb.putItem(b -> b.tableName(orders).item(Map.of("orderId", AttributeValue.fromS(orderId),
-                        "customerId", AttributeValue.fromS(String.valueOf(create.body().get("customerId"))),
-                        "sku", AttributeValue.fromS(String.valueOf(create.body().get("sku"))),
-                        "totalCents", AttributeValue.fromN(total), "status", AttributeValue.fromS("PLACED"))));
-                notify.send(Map.of("event", "order.placed", "orderId", orderId), invocation);
-                return write(Map.of("status", 201, "orderId", orderId, "totalCents", quote.get("totalCents")));
-            };
-            Handler<Create, String> placeOnce = Decorators.decorate(place, once);
+                String orders) {
             return (request, invocation) -> {
-                Map<String, String> headers = request.getHeaders() == null ? Map.of() : request.getHeaders();
-                String key = headers.get("idempotency-key");
-                if (key == null || !ID.matcher(key).matches()) {
-                    return answer(400, Map.of("error", "an Idempotency-Key header of 1-64 letters, digits, '-' or '_' is required"));
-                }
                 Map<String, Object> body;
                 try {
                     body = request.getBody() == null ? null : JSON.readValue(request.getBody(), new TypeReference<Map<String, Object>>() { });
@@ -182,31 +152,24 @@ public final class OrdersApiFunctions {
                         || !(body.get("sku") instanceof String s) || !ID.matcher(s).matches()) {
                     return answer(400, Map.of("error", "customerId and sku are required (1-64 letters, digits, '-' or '_')"));
                 }
-                Map<String, Object> result;
+                Map<String, Object> quote;
                 try {
-                    result = read(placeOnce.handle(new Create(key, body), invocation));
-                } catch (io.github.serverlesspatterns.idempotency.IdempotencyPayloadMismatchException e) {
-                    return answer(422, Map.of("error", "this Idempotency-Key was used with another request; use a new key"));
+                    quote = price.call(Map.of("product", body.get("sku"), "quantity", body.get("quantity")), invocation);
+                } catch (RemoteFunctionException e) {
+                    // the pricing service's own error text stays in this function's log: it is internal, and this answer is
+                    // returned to a public caller
+                    LOG.warn("pricing refused an order: {} ({})", e.errorType(), e.errorMessage());
+                    return answer(422, Map.of("error", "pricing refused the order"));
                 }
-                int status = ((Number) result.remove("status")).intValue();
-                return answer(status, result);
+                String orderId = "o-" + UUID.randomUUID();
+                String total = String.valueOf(quote.get("totalCents"));
+                dynamoDb.putItem(b -> b.tableName(orders).item(Map.of("orderId", AttributeValue.fromS(orderId),
+                        "customerId", AttributeValue.fromS(String.valueOf(body.get("customerId"))),
+                        "sku", AttributeValue.fromS(String.valueOf(body.get("sku"))),
+                        "totalCents", AttributeValue.fromN(total), "status", AttributeValue.fromS("PLACED"))));
+                notify.send(Map.of("event", "order.placed", "orderId", orderId), invocation);
+                return answer(201, Map.of("orderId", orderId, "totalCents", quote.get("totalCents")));
             };
-        }
-
-        private static String write(Map<String, Object> result) {
-            try {
-                return JSON.writeValueAsString(result);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static Map<String, Object> read(String result) {
-            try {
-                return new HashMap<>(JSON.readValue(result, new TypeReference<Map<String, Object>>() { }));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a stored answer is not JSON", e);
-            }
         }
     }
 

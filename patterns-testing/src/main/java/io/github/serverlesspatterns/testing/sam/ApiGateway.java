@@ -96,6 +96,12 @@ public final class ApiGateway implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Integer> hits = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "api-gateway-request");
+        t.setDaemon(true);
+        return t;
+    });
+
     /**
      * @param template   the SAM template
      * @param parameters values of the template's parameters used in integration URIs
@@ -149,6 +155,8 @@ public final class ApiGateway implements AutoCloseable {
         });
         server = LoopbackHttp.create("a local stand-in", 16);
         server.createContext("/", this::serve);
+        // requests are served at once, as API Gateway serves them (the JDK server's default runs one at a time)
+        server.setExecutor(requests);
         server.start();
     }
 
@@ -543,5 +551,6 @@ public final class ApiGateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        requests.shutdownNow();
     }
 }
