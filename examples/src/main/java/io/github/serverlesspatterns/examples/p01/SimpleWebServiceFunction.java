@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.http.RestApi;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -54,7 +55,8 @@ public final class SimpleWebServiceFunction implements RequestHandler<APIGateway
             }
             return response(405, "{\"error\":\"method " + method + " is not allowed\"}");
         };
-        this.handler = LambdaAdapters.toRequestHandler(logic);
+        // the library's exceptions with an HTTP meaning (a deadline: 504) answered as problem documents, not a bare 502
+        this.handler = LambdaAdapters.toRequestHandler(RestApi.answerProblems(logic));
     }
 
     /** A JSON string literal, escaped by the library's JSON string codec: a path parameter cannot break out of it. */

@@ -45,6 +45,8 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
 
     private final Handler<String, Map<String, String>> profile;
     private final CircuitBreaker reviewsBreaker;
+    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> front =
+            io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler(io.github.serverlesspatterns.core.http.RestApi.answerProblems(this::route));
 
     /** Lambda's constructor: {@code ORDERS_FUNCTION}, {@code REVIEWS_FUNCTION}, {@code RECOMMENDATIONS_FUNCTION}, {@code CIRCUIT_TABLE}. */
     public ProfileFunction() {
@@ -92,6 +94,11 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+        return front.handleRequest(request, context);
+    }
+
+    /** The route: 400 for a bad body, 200 with the merged profile; the library's problems (a deadline: 504) as problem documents. */
+    private APIGatewayProxyResponseEvent route(APIGatewayProxyRequestEvent request, Invocation invocation) {
         String customer;
         try {
             Map<String, String> body = request.getBody() == null ? Map.of() : PART_JSON.decode(request.getBody().getBytes(StandardCharsets.UTF_8));
@@ -102,7 +109,7 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
         if (customer == null || customer.isBlank()) {
             return answer(400, Map.of("message", "'customerId' is missing"));
         }
-        return answer(200, profile.handle(customer, Invocation.fromContext(context)));
+        return answer(200, profile.handle(customer, invocation));
     }
 
     private static APIGatewayProxyResponseEvent answer(int status, Map<String, String> body) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
+import io.github.serverlesspatterns.core.http.HttpApi;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -53,7 +54,8 @@ public final class OrdersFunction implements RequestHandler<APIGatewayV2HTTPEven
             }
             return answer(200, Map.of("id", id, "status", item.get("status") == null ? "" : item.get("status").s(), "servedBy", "orders-service"));
         };
-        this.handler = LambdaAdapters.toRequestHandler(get);
+        // the library's exceptions with an HTTP meaning (a deadline: 504) answered as problem documents, not a bare 500
+        this.handler = LambdaAdapters.toRequestHandler(HttpApi.answerProblems(get));
     }
 
     private static APIGatewayV2HTTPResponse answer(int status, Map<String, String> body) {
