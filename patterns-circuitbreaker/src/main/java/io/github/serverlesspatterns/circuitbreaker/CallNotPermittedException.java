@@ -46,23 +46,12 @@ public class CallNotPermittedException extends PatternsException implements io.g
         return Optional.ofNullable(nextProbeAt);
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 503;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 503, problem {@code circuit-open}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(503, "circuit-open", "A service this request needs is unavailable; retry later");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "circuit-open";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "A service this request needs is unavailable; retry later";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 
     @Override

@@ -43,22 +43,11 @@ public class DeadlineExceededException extends PatternsException implements io.g
         return deadline;
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 504;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 504, problem {@code deadline-exceeded}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(504, "deadline-exceeded", "The request did not finish in time");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "deadline-exceeded";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "The request did not finish in time";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 }

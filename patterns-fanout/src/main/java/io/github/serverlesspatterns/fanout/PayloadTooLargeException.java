@@ -14,22 +14,11 @@ public class PayloadTooLargeException extends PatternsException implements io.gi
         super(message);
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 413;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 413, problem {@code payload-too-large}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(413, "payload-too-large", "The request is too large to pass on");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "payload-too-large";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "The request is too large to pass on";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 }

@@ -27,23 +27,12 @@ public class IdempotencyInProgressException extends IdempotencyException impleme
         return inProgressUntil;
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 409;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 409, problem {@code idempotency-key-in-progress}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still being processed; retry shortly");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "idempotency-key-in-progress";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "A request with this Idempotency-Key is still being processed; retry shortly";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 
     /** @return one second from now: the other request holding the key is usually done by then, and the retry gets its answer */

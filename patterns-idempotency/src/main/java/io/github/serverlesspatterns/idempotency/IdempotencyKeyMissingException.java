@@ -22,22 +22,11 @@ public class IdempotencyKeyMissingException extends IdempotencyException impleme
         super(message, cause);
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 400;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 400, problem {@code idempotency-key-missing}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(400, "idempotency-key-missing", "This request needs an Idempotency-Key header");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "idempotency-key-missing";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "This request needs an Idempotency-Key header";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 }

@@ -22,22 +22,11 @@ public class IdempotencyPayloadMismatchException extends IdempotencyException im
         super(message, cause);
     }
 
-    /** The HTTP status this problem is answered with: {@value}. */
-    public static final int HTTP_STATUS = 422;
-
-    /** @return {@value #HTTP_STATUS} */
+    /** How API Gateway front doors answer it: 422, problem {@code idempotency-key-reused}. */
+    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request; use a new key");
+    
     @Override
-    public int httpStatus() {
-        return HTTP_STATUS;
-    }
-
-    @Override
-    public String problemName() {
-        return "idempotency-key-reused";
-    }
-
-    @Override
-    public String problemTitle() {
-        return "This Idempotency-Key was used with a different request; use a new key";
+    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+        return PROBLEM;
     }
 }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.github.serverlesspatterns.core.Handler;
 
-import java.util.Objects;
 
 /**
  * The API Gateway HTTP API (payload format 2.0) front door: a handler whose library exceptions
@@ -25,15 +24,8 @@ public final class HttpApi {
      */
     public static Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> answerProblems(
             Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        Objects.requireNonNull(handler, "handler");
-        return (request, invocation) -> {
-            try {
-                return handler.handle(request, invocation);
-            } catch (RuntimeException e) {
-                HttpProblem problem = Problems.of(e).orElseThrow(() -> e);
-                return APIGatewayV2HTTPResponse.builder().withStatusCode(problem.httpStatus())
-                        .withHeaders(Problems.headers(problem, invocation.clock().instant())).withBody(Problems.json(problem)).build();
-            }
-        };
+        return Problems.answering(handler, (problem, now) -> APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(problem.problemType().status()).withHeaders(Problems.headers(problem, now))
+                .withBody(Problems.json(problem)).build());
     }
 }

@@ -38,8 +38,8 @@ public final class Problems {
      * @return its RFC 9457 JSON document
      */
     public static String json(HttpProblem problem) {
-        return "{\"type\":" + string(TYPE_PREFIX + problem.problemName()) + ",\"title\":" + string(problem.problemTitle())
-                + ",\"status\":" + problem.httpStatus() + "}";
+        ProblemType type = problem.problemType();
+        return "{\"type\":" + string(type.uri()) + ",\"title\":" + string(type.title()) + ",\"status\":" + type.status() + "}";
     }
 
     /**
@@ -53,6 +53,23 @@ public final class Problems {
         problem.retryAt().ifPresent(at -> headers.put("Retry-After", Long.toString(Math.max(1,
                 (Duration.between(now, at).toMillis() + 999) / 1000))));
         return headers;
+    }
+
+    /**
+     * A handler whose {@link HttpProblem} exceptions become the response {@code answer} makes of
+     * them (the front doors' shared part); any other exception passes through.
+     */
+    static <E, R> io.github.serverlesspatterns.core.Handler<E, R> answering(io.github.serverlesspatterns.core.Handler<E, R> handler,
+            java.util.function.BiFunction<HttpProblem, Instant, R> answer) {
+        java.util.Objects.requireNonNull(handler, "handler");
+        return (request, invocation) -> {
+            try {
+                return handler.handle(request, invocation);
+            } catch (RuntimeException e) {
+                HttpProblem problem = of(e).orElseThrow(() -> e);
+                return answer.apply(problem, invocation.clock().instant());
+            }
+        };
     }
 
     private static String string(String text) {

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import io.github.serverlesspatterns.core.Handler;
 
-import java.util.Objects;
 
 /**
  * The API Gateway REST API (proxy integration, payload format 1.0) front door: as {@link HttpApi},
@@ -23,15 +22,7 @@ public final class RestApi {
      */
     public static Handler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> answerProblems(
             Handler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
-        Objects.requireNonNull(handler, "handler");
-        return (request, invocation) -> {
-            try {
-                return handler.handle(request, invocation);
-            } catch (RuntimeException e) {
-                HttpProblem problem = Problems.of(e).orElseThrow(() -> e);
-                return new APIGatewayProxyResponseEvent().withStatusCode(problem.httpStatus())
-                        .withHeaders(Problems.headers(problem, invocation.clock().instant())).withBody(Problems.json(problem));
-            }
-        };
+        return Problems.answering(handler, (problem, now) -> new APIGatewayProxyResponseEvent()
+                .withStatusCode(problem.problemType().status()).withHeaders(Problems.headers(problem, now)).withBody(Problems.json(problem)));
     }
 }
