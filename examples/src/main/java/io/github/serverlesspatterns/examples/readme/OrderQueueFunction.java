@@ -56,7 +56,7 @@ public final class OrderQueueFunction implements RequestHandler<SQSEvent, SQSBat
             return message.body().getOrderId();
         };
         Idempotency<QueueMessage<Order>, String> idempotency = Idempotency.of(store,
-                IdempotencyConfig.<QueueMessage<Order>, String>builder("orders", message -> message.body().getOrderId(), Codecs.utf8())
+                IdempotencyConfig.builder("orders", (QueueMessage<Order> message) -> message.body().getOrderId(), Codecs.utf8())
                         .build());
         SqsBatchHandler<Order> batch = SqsBatchHandler.of(
                 SqsBatchConfig.builder(JacksonCodec.of(mapper, Order.class))
