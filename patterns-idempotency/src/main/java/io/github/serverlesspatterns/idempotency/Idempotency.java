@@ -141,6 +141,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
                 : config.scope() != null && (scope == null || scope.isBlank()) ? "the scope function returned no scope (caller or tenant)"
                 : null;
         if (missing != null) {
+            count("MissingKeys");
             if (config.missingKeyPolicy() == IdempotencyConfig.MissingKeyPolicy.RUN_UNPROTECTED) {
                 LOG.warn("idempotency '{}': {} for this input; running without idempotency (request {})",
                         config.name(), missing, invocation.requestId());
@@ -249,6 +250,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     }
 
     private O runClaimed(Handler<I, O> handler, I input, Invocation invocation, IdempotencyRecord claim) {
+        count("Claims");
         O output;
         try {
             output = handler.handle(input, invocation);
@@ -327,13 +329,17 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     }
 
     private <T> T call(String operation, String key, Supplier<T> storeCall) {
+        long start = System.nanoTime();
         try {
             return storeCall.get();
         } catch (IdempotencyException e) {
             throw e;
         } catch (RuntimeException e) {
+            count("StoreErrors");
             throw new IdempotencyStoreException("idempotency '" + config.name() + "': " + store.describe() + " failed on "
                     + operation + " for key " + key + "; the handler was not run unprotected: " + e, e);
+        } finally {
+            config.metrics().time(PATTERN, config.name(), "StoreLatency", System.nanoTime() - start);
         }
     }
 
@@ -343,12 +349,14 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
         }
         Optional<String> stored = record.payloadHash();
         if (stored.isPresent() && !stored.get().equals(payloadHash)) {
+            count("PayloadMismatches");
             throw new IdempotencyPayloadMismatchException("idempotency '" + config.name() + "': key " + record.key()
                     + " was used before with a different payload (record " + record.status() + "); nothing ran");
         }
     }
 
     private O replay(IdempotencyRecord record) {
+        count("Replays");
         if (record.status() == IdempotencyRecord.Status.UNREPLAYABLE) {
             throw new IdempotencyResultUnavailableException("idempotency '" + config.name() + "': key " + record.key()
                     + " was completed by an earlier call, whose result could not be kept for replay (it failed to encode "
@@ -359,6 +367,13 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
         return config.responseHook() == null ? output : config.responseHook().apply(output, record);
     }
 
+    /** The metrics' pattern dimension: {@value}. */
+    static final String PATTERN = "idempotency";
+
+    private void count(String metric) {
+        config.metrics().count(PATTERN, config.name(), metric, 1);
+    }
+
     private void remember(IdempotencyRecord done) {
         if (cache != null) {
             cache.put(done);
@@ -366,6 +381,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
     }
 
     private IdempotencyInProgressException inProgress(IdempotencyRecord record, Duration waited) {
+        count("InProgressRejections");
         return new IdempotencyInProgressException("idempotency '" + config.name() + "': key " + record.key()
                 + " is IN_PROGRESS in another call until " + record.inProgressUntil()
                 + (waited.isZero() ? "" : " (waited " + waited.toMillis() + " ms)") + "; nothing ran", record.inProgressUntil());

@@ -55,6 +55,7 @@ public final class IdempotencyConfig<I, O> {
     private final Duration inProgressWait;
     private final boolean releaseOnFailure;
     private final int localCacheSize;
+    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
     private final Clock clock;
     private final Function<? super I, String> scope;
     private final boolean sharedAcrossFunctions;
@@ -75,6 +76,7 @@ public final class IdempotencyConfig<I, O> {
         this.inProgressWait = b.inProgressWait;
         this.releaseOnFailure = b.releaseOnFailure;
         this.localCacheSize = b.localCacheSize;
+        this.metrics = b.metrics;
         this.clock = b.clock;
     }
 
@@ -122,6 +124,7 @@ public final class IdempotencyConfig<I, O> {
         b.inProgressWait = inProgressWait;
         b.releaseOnFailure = releaseOnFailure;
         b.localCacheSize = localCacheSize;
+        b.metrics = metrics;
         b.clock = clock;
         return b;
     }
@@ -191,6 +194,11 @@ public final class IdempotencyConfig<I, O> {
         return localCacheSize;
     }
 
+    /** @return where the decorator reports what it does; default {@code Metrics.none()} */
+    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+        return metrics;
+    }
+
     /** @return the clock; default the system UTC clock */
     public Clock clock() {
         return clock;
@@ -219,6 +227,7 @@ public final class IdempotencyConfig<I, O> {
         private Duration inProgressWait = DEFAULT_IN_PROGRESS_WAIT;
         private boolean releaseOnFailure = true;
         private int localCacheSize = DEFAULT_LOCAL_CACHE_SIZE;
+        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
         private Clock clock = Clock.systemUTC();
         private Function<? super I, String> scope;
         private boolean sharedAcrossFunctions;
@@ -350,6 +359,20 @@ public final class IdempotencyConfig<I, O> {
          */
         public Builder<I, O> releaseOnFailure(boolean releaseOnFailure) {
             this.releaseOnFailure = releaseOnFailure;
+            return this;
+        }
+
+        /**
+         * Reports what the decorator does, under pattern {@code idempotency} and this config's name:
+         * counts {@code Claims} (first runs), {@code Replays}, {@code InProgressRejections},
+         * {@code PayloadMismatches}, {@code MissingKeys}, {@code StoreErrors}, and the duration
+         * {@code StoreLatency} of each store call. Default {@code Metrics.none()}: nothing.
+         *
+         * @param metrics e.g. {@code EmfMetrics.create("Orders")}
+         * @return this builder
+         */
+        public Builder<I, O> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -1,0 +1,92 @@
+package io.github.serverlesspatterns.circuitbreaker;
+
+import io.github.serverlesspatterns.core.metrics.Metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A breaker's events as metrics, under pattern {@code breaker} and the circuit's name: counts
+ * {@code Successes}, {@code Failures}, {@code IgnoredErrors}, {@code Rejections},
+ * {@code StoreErrors}, {@code TransitionsToOpen}, {@code TransitionsToHalfOpen},
+ * {@code TransitionsToClosed}, {@code TransitionsToForcedOpen}, {@code TransitionsToDisabled}, {@code TransitionsToMetricsOnly}, {@code Resets}; the duration {@code CallDuration} of each call that
+ * ran; the level {@code State} (0 closed, disabled or metrics-only: calls pass; 1 half-open; 2 open or forced open) on each transition this instance
+ * made. Give it to the breaker's config:
+ * {@code CircuitBreakerConfig.builder().listener(CircuitBreakerMetricsListener.of(metrics))}.
+ * With a shared store, each instance reports the transitions it made. Thread-safe.
+ */
+public final class CircuitBreakerMetricsListener implements CircuitBreakerListener {
+
+    /** The metrics' pattern dimension: {@value}. */
+    public static final String PATTERN = "breaker";
+
+    private final Metrics metrics;
+
+    private CircuitBreakerMetricsListener(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param metrics where to report
+     * @return the listener
+     */
+    public static CircuitBreakerMetricsListener of(Metrics metrics) {
+        return new CircuitBreakerMetricsListener(Objects.requireNonNull(metrics, "metrics"));
+    }
+
+    @Override
+    public void onStateTransition(String name, CircuitState.State from, CircuitState.State to) {
+        String metric = switch (to) {
+            case OPEN -> "TransitionsToOpen";
+            case HALF_OPEN -> "TransitionsToHalfOpen";
+            case CLOSED -> "TransitionsToClosed";
+            case FORCED_OPEN -> "TransitionsToForcedOpen";
+            case DISABLED -> "TransitionsToDisabled";
+            case METRICS_ONLY -> "TransitionsToMetricsOnly";
+        };
+        metrics.count(PATTERN, name, metric, 1);
+        metrics.level(PATTERN, name, "State", level(to));
+    }
+
+    /** 0 when calls pass, 1 half-open, 2 when calls are rejected. */
+    static int level(CircuitState.State state) {
+        return switch (state) {
+            case CLOSED, DISABLED, METRICS_ONLY -> 0;
+            case HALF_OPEN -> 1;
+            case OPEN, FORCED_OPEN -> 2;
+        };
+    }
+
+    @Override
+    public void onCallRejected(String name, CircuitState.State state, Instant nextProbeAt) {
+        metrics.count(PATTERN, name, "Rejections", 1);
+    }
+
+    @Override
+    public void onStoreError(String name, RuntimeException error) {
+        metrics.count(PATTERN, name, "StoreErrors", 1);
+    }
+
+    @Override
+    public void onSuccess(String name, Duration elapsed) {
+        metrics.count(PATTERN, name, "Successes", 1);
+        metrics.time(PATTERN, name, "CallDuration", elapsed.toNanos());
+    }
+
+    @Override
+    public void onError(String name, Duration elapsed, Throwable error) {
+        metrics.count(PATTERN, name, "Failures", 1);
+        metrics.time(PATTERN, name, "CallDuration", elapsed.toNanos());
+    }
+
+    @Override
+    public void onIgnoredError(String name, Duration elapsed, Throwable error) {
+        metrics.count(PATTERN, name, "IgnoredErrors", 1);
+    }
+
+    @Override
+    public void onReset(String name) {
+        metrics.count(PATTERN, name, "Resets", 1);
+    }
+}

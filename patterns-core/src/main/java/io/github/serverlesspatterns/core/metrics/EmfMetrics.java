@@ -1,0 +1,198 @@
+package io.github.serverlesspatterns.core.metrics;
+
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Handler;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Metrics as CloudWatch Embedded Metric Format (EMF) documents: JSON lines that Lambda's log
+ * agent turns into CloudWatch metrics, with no dependency and no API call. Values accumulate in
+ * memory and {@link #flush()} writes one document per (pattern, name) with dimensions
+ * {@code Pattern} and {@code Name} and at most {@value #MAX_METRICS} metrics each: counts as their
+ * sum (unit {@code Count}), durations as up to {@value #MAX_VALUES} values in milliseconds (unit
+ * {@code Milliseconds}; more in one flush are dropped and counted in {@code DroppedSamples}), levels
+ * as the last value (unit {@code None}). Flush at the end of each invocation: wrap the function's
+ * handler in {@link #flushing()} as the outermost decorator. Thread-safe: concurrent invocations
+ * (Lambda Managed Instances) share one instance, and a flush takes what has accumulated so far.
+ *
+ * <pre>{@code
+ * EmfMetrics metrics = EmfMetrics.create("Orders");
+ * Handler<Order, Receipt> handler = Decorators.decorate(placeOrder, metrics.flushing(), idempotency); // outermost first
+ * }</pre>
+ */
+public final class EmfMetrics implements Metrics {
+
+    /** At most {@value} metrics per document (EMF's limit). */
+    public static final int MAX_METRICS = 100;
+    /** At most {@value} values of one metric per document (EMF's limit). */
+    public static final int MAX_VALUES = 100;
+
+    private final String namespace;
+    private final Consumer<String> out;
+    private final Clock clock;
+    private final Map<Dims, Series> series = new ConcurrentHashMap<>();
+
+    private record Dims(String pattern, String name) {
+    }
+
+    /** One (pattern, name)'s values since the last flush. */
+    private static final class Series {
+        final Map<String, Object[]> values = new java.util.LinkedHashMap<>(); // metric -> {unit, value(s)}
+        long dropped;
+
+        synchronized void add(String metric, String unit, double value, boolean sample) {
+            Object[] entry = values.get(metric);
+            if (entry == null) {
+                entry = new Object[] {unit, sample ? new ArrayList<Double>() : (Object) 0d};
+                values.put(metric, entry);
+            }
+            if (sample) {
+                @SuppressWarnings("unchecked")
+                List<Double> samples = (List<Double>) entry[1];
+                if (samples.size() < MAX_VALUES) {
+                    samples.add(value);
+                } else {
+                    dropped++;
+                }
+            } else if ("Count".equals(unit)) {
+                entry[1] = (Double) entry[1] + value;
+            } else {
+                entry[1] = value;
+            }
+        }
+
+        synchronized Map<String, Object[]> take() {
+            Map<String, Object[]> taken = new java.util.LinkedHashMap<>(values);
+            if (dropped > 0) {
+                taken.put("DroppedSamples", new Object[] {"Count", (double) dropped});
+            }
+            values.clear();
+            dropped = 0;
+            return taken;
+        }
+    }
+
+    private EmfMetrics(String namespace, Consumer<String> out, Clock clock) {
+        this.namespace = namespace;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    /**
+     * @param namespace the CloudWatch namespace (1 to 255 characters)
+     * @return metrics written to standard output, where Lambda's log agent reads EMF
+     */
+    public static EmfMetrics create(String namespace) {
+        PrintStream stdout = System.out;
+        return create(namespace, stdout::println, Clock.systemUTC());
+    }
+
+    /**
+     * @param namespace the CloudWatch namespace
+     * @param out       where each document (one line) goes
+     * @param clock     the documents' timestamp
+     * @return the metrics
+     */
+    public static EmfMetrics create(String namespace, Consumer<String> out, Clock clock) {
+        Objects.requireNonNull(namespace, "namespace");
+        if (namespace.isEmpty() || namespace.length() > 255 || namespace.startsWith("AWS/")) {
+            throw new IllegalArgumentException("an EMF namespace has 1 to 255 characters and does not start with AWS/: '" + namespace + "'");
+        }
+        return new EmfMetrics(namespace, Objects.requireNonNull(out, "out"), Objects.requireNonNull(clock, "clock"));
+    }
+
+    @Override
+    public void count(String pattern, String name, String metric, long delta) {
+        series(pattern, name).add(metric, "Count", delta, false);
+    }
+
+    @Override
+    public void time(String pattern, String name, String metric, long nanos) {
+        series(pattern, name).add(metric, "Milliseconds", nanos / 1_000_000d, true);
+    }
+
+    @Override
+    public void level(String pattern, String name, String metric, double value) {
+        series(pattern, name).add(metric, "None", value, false);
+    }
+
+    private Series series(String pattern, String name) {
+        return series.computeIfAbsent(new Dims(pattern, name), d -> new Series());
+    }
+
+    /** Writes what has accumulated since the last flush, one document per (pattern, name) and 100 metrics; nothing if nothing did. */
+    public void flush() {
+        long timestamp = clock.millis();
+        for (Map.Entry<Dims, Series> e : series.entrySet()) {
+            List<Map.Entry<String, Object[]>> metrics = new ArrayList<>(e.getValue().take().entrySet());
+            for (int from = 0; from < metrics.size(); from += MAX_METRICS) {
+                out.accept(document(timestamp, e.getKey(), metrics.subList(from, Math.min(metrics.size(), from + MAX_METRICS))));
+            }
+        }
+    }
+
+    private String document(long timestamp, Dims dims, List<Map.Entry<String, Object[]>> metrics) {
+        StringBuilder definitions = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (Map.Entry<String, Object[]> m : metrics) {
+            definitions.append(definitions.length() == 0 ? "" : ",").append("{\"Name\":").append(json(m.getKey()))
+                    .append(",\"Unit\":").append(json((String) m.getValue()[0])).append('}');
+            values.append(',').append(json(m.getKey())).append(':').append(number(m.getValue()[1]));
+        }
+        return "{\"_aws\":{\"Timestamp\":" + timestamp + ",\"CloudWatchMetrics\":[{\"Namespace\":" + json(namespace)
+                + ",\"Dimensions\":[[\"Pattern\",\"Name\"]],\"Metrics\":[" + definitions + "]}]},\"Pattern\":" + json(dims.pattern())
+                + ",\"Name\":" + json(dims.name()) + values + "}";
+    }
+
+    private static String number(Object value) {
+        if (value instanceof List<?> list) {
+            StringBuilder b = new StringBuilder("[");
+            for (Object v : list) {
+                b.append(b.length() == 1 ? "" : ",").append(number(v));
+            }
+            return b.append(']').toString();
+        }
+        double d = (Double) value;
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String json(String text) {
+        return new String(Codecs.jsonString().encode(text), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A decorator that flushes after every call, however it ends: the outermost one of a function.
+     *
+     * @param <I> input type
+     * @param <O> output type
+     * @return the decorator
+     */
+    public <I, O> Decorator<I, O> flushing() {
+        return handler -> {
+            Objects.requireNonNull(handler, "handler");
+            Handler<I, O> flushed = (input, invocation) -> {
+                try {
+                    return handler.handle(input, invocation);
+                } finally {
+                    flush();
+                }
+            };
+            return flushed;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "EmfMetrics{" + namespace + '}';
+    }
+}

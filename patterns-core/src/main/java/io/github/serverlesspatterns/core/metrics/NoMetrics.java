@@ -1,0 +1,30 @@
+package io.github.serverlesspatterns.core.metrics;
+
+/** Metrics off: every method is empty. */
+final class NoMetrics implements Metrics {
+
+    static final NoMetrics INSTANCE = new NoMetrics();
+
+    private NoMetrics() {
+    }
+
+    @Override
+    public void count(String pattern, String name, String metric, long delta) {
+        // off
+    }
+
+    @Override
+    public void time(String pattern, String name, String metric, long nanos) {
+        // off
+    }
+
+    @Override
+    public void level(String pattern, String name, String metric, double value) {
+        // off
+    }
+
+    @Override
+    public String toString() {
+        return "Metrics.none()";
+    }
+}
