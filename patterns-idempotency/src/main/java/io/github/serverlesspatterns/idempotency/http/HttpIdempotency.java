@@ -99,6 +99,7 @@ public final class HttpIdempotency {
         private IntPredicate storeIf = status -> status < 500;
         private Duration completedExpiry;
         private boolean keyRequired = true;
+        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
 
         private Builder(IdempotencyStore store, String name, HttpShape<E, R> shape) {
             this.store = Objects.requireNonNull(store, "store");
@@ -148,6 +149,15 @@ public final class HttpIdempotency {
             return this;
         }
 
+        /**
+         * @param metrics where to report claims, replays, refusals and store calls ({@code IdempotencyConfig.Builder#metrics})
+         * @return this builder
+         */
+        public Builder<E, R> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
         /** @return the decorator (an {@link Idempotency}, so it primes and restores with SnapStart like any other) */
         public Idempotency<E, R> build() {
             Codec<R> responses = new Codec<>() {
@@ -167,7 +177,8 @@ public final class HttpIdempotency {
                     .storeResultIf(response -> storeIf.test(shape.store(response).status()))
                     .responseHook((response, record) -> shape.replayed(response))
                     .missingKeyPolicy(keyRequired ? IdempotencyConfig.MissingKeyPolicy.REJECT
-                            : IdempotencyConfig.MissingKeyPolicy.RUN_UNPROTECTED);
+                            : IdempotencyConfig.MissingKeyPolicy.RUN_UNPROTECTED)
+                    .metrics(metrics);
             if (scope != null) {
                 config.scope(scope);
             }
