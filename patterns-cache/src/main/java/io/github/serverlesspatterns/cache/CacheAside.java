@@ -94,6 +94,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             if (!sender.equals(instanceId)) {
                 forgetLocally(valueKey);
                 invalidations.increment();
+                count("Invalidations", 1);
             }
         });
     }
@@ -124,6 +125,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             CacheEntry e = near.get(keyString, now); // no key string is built for a near hit
             if (e != null) {
                 nearHits.increment();
+                count("NearHits", 1);
                 return format.valueOf(e);
             }
         }
@@ -141,10 +143,12 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         CacheEntry cached = entryOrNull(valueKey, raw);
         if (cached != null && !recomputeEarly(cached, now)) {
             hits.increment();
+            count("Hits", 1);
             remember(valueKey, cached, now, invalidationEpoch.get());
             return format.valueOf(cached);
         }
         misses.increment();
+        count("Misses", 1);
         return format.valueOf(load(key, valueKey, loader, invocation, EntryFormat.Seen.of(raw)));
     }
 
@@ -251,7 +255,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         V value = loader.handle(key, invocation);
         long took = System.nanoTime() - t0;
         loads.increment();
+        count("Loads", 1);
         loadNanos.add(took);
+        config.metrics().time(METRICS_PATTERN, config.name(), "LoadTime", took);
         long now = config.clock().millis();
         boolean absent = value == null;
         long ttl = absent ? config.negativeTtl().toMillis() : jittered(config.ttl().toMillis());
@@ -259,7 +265,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         if (seen != null && ttl > 0 && redis.up(now)) {
             try {
                 if (!redis.writeIfUnchanged(valueKey, seen, format.encode(entry), ttl)) {
-                    overtaken.increment(); // invalidated (or refreshed) while loading: this value is not cached
+                    overtaken.increment();
+                    count("OvertakenLoads", 1); // invalidated (or refreshed) while loading: this value is not cached
                     return entry;
                 }
                 for (String tag : config.tags().apply(key)) {
@@ -307,6 +314,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         String valueKey = valueKey(key);
         forgetLocally(valueKey);
         invalidations.increment();
+        count("Invalidations", 1);
         redis.invalidate(valueKey, tombstoneTtl(), instanceId);
     }
 
@@ -344,6 +352,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             throw e;
         }
         invalidations.add(members.size());
+        count("Invalidations", members.size());
         return members.size();
     }
 
@@ -406,12 +415,20 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             CacheEntry e = r == null ? null : entryOrNull(valueKeys.get(i), r);
             if (e != null) {
                 hits.increment();
+                count("Hits", 1);
                 out.put(keys.get(i), format.valueOf(e));
             } else {
                 out.put(keys.get(i), get(keys.get(i), loader, invocation));
             }
         }
         return out;
+    }
+
+    /** The metrics' pattern dimension: {@value}. */
+    static final String METRICS_PATTERN = "cache";
+
+    private void count(String metric, long n) {
+        config.metrics().count(METRICS_PATTERN, config.name(), metric, n);
     }
 
     /** @return this instance's counters */

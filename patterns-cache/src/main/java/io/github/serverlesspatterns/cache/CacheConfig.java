@@ -58,6 +58,7 @@ public final class CacheConfig<K, V> {
     private final Duration redisRetry;
     private final Clock clock;
     private final Function<K, java.util.Set<String>> tags;
+    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
 
     private CacheConfig(Builder<K, V> b) {
         this.name = b.name;
@@ -76,6 +77,7 @@ public final class CacheConfig<K, V> {
         this.redisRetry = b.redisRetry;
         this.clock = b.clock;
         this.tags = b.tags;
+        this.metrics = b.metrics;
     }
 
     /**
@@ -170,6 +172,11 @@ public final class CacheConfig<K, V> {
         return tags;
     }
 
+    /** @return where the cache reports what it does; default {@code Metrics.none()} */
+    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+        return metrics;
+    }
+
     /**
      * Builder of {@link CacheConfig}. Not thread-safe.
      *
@@ -193,6 +200,7 @@ public final class CacheConfig<K, V> {
         private Duration redisRetry = DEFAULT_REDIS_RETRY;
         private Clock clock = Clock.systemUTC();
         private Function<K, java.util.Set<String>> tags = k -> java.util.Set.of();
+        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
 
         private Builder(String name, Function<K, String> keyToString, Codec<V> codec) {
             Objects.requireNonNull(name, "name");
@@ -312,6 +320,20 @@ public final class CacheConfig<K, V> {
          */
         public Builder<K, V> clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Reports what the cache does, under pattern {@code cache} and the cache's name: counts
+         * {@code NearHits}, {@code Hits}, {@code Misses}, {@code Loads}, {@code Invalidations},
+         * {@code OvertakenLoads}, {@code RedisErrors}, {@code RedisSkipped}, and the duration
+         * {@code LoadTime} of each load. Default {@code Metrics.none()}.
+         *
+         * @param metrics e.g. {@code EmfMetrics.create("Reports")}
+         * @return this builder
+         */
+        public Builder<K, V> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 

@@ -66,6 +66,7 @@ final class CacheRedis implements AutoCloseable {
     private StatefulRedisPubSubConnection<String, String> subscription;
     private volatile long downUntil = Long.MIN_VALUE;
     final LongAdder errors = new LongAdder();
+    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
     final LongAdder skipped = new LongAdder();
 
     /**
@@ -74,6 +75,7 @@ final class CacheRedis implements AutoCloseable {
      */
     CacheRedis(AbstractRedisClient client, CacheConfig<?, ?> config, String channel, BiConsumer<String, String> onInvalidation) {
         this.cacheName = config.name();
+        this.metrics = config.metrics();
         this.channel = channel;
         this.clock = config.clock();
         this.retry = config.redisRetry();
@@ -95,6 +97,7 @@ final class CacheRedis implements AutoCloseable {
     boolean available(long now) {
         if (now < downUntil) {
             skipped.increment();
+            metrics.count(CacheAside.METRICS_PATTERN, cacheName, "RedisSkipped", 1);
             return false;
         }
         return true;
@@ -108,6 +111,7 @@ final class CacheRedis implements AutoCloseable {
     /** Counts a Redis failure; one that proves the connection bad opens the outage window. */
     void failed(RuntimeException e) {
         errors.increment();
+        metrics.count(CacheAside.METRICS_PATTERN, cacheName, "RedisErrors", 1);
         if (e instanceof RedisCommandExecutionException) {
             LOG.warn("cache '{}': Redis refused a command ({}); the loader answers this call", cacheName, e.getMessage());
             return;

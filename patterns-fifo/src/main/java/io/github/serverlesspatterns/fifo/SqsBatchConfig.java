@@ -36,6 +36,8 @@ public final class SqsBatchConfig<T> {
     private final QueueType queueType;
     private final Predicate<Throwable> nonRetryable;
     private final DeadLetterQueue deadLetterQueue;
+    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final String metricsName;
 
     private SqsBatchConfig(Builder<T> b) {
         this.bodyCodec = b.bodyCodec;
@@ -44,6 +46,8 @@ public final class SqsBatchConfig<T> {
         this.queueType = b.queueType;
         this.nonRetryable = b.nonRetryable;
         this.deadLetterQueue = b.deadLetterQueue;
+        this.metrics = b.metrics;
+        this.metricsName = b.metricsName;
     }
 
     /**
@@ -80,6 +84,16 @@ public final class SqsBatchConfig<T> {
         return nonRetryable;
     }
 
+    /** @return where batches are reported; default {@code Metrics.none()} */
+    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+        return metrics;
+    }
+
+    /** @return the {@code Name} dimension of this consumer's metrics */
+    public String metricsName() {
+        return metricsName;
+    }
+
     /** @return the dead-letter queue for poison messages, or {@code null} (the default) */
     public DeadLetterQueue deadLetterQueue() {
         return deadLetterQueue;
@@ -97,6 +111,8 @@ public final class SqsBatchConfig<T> {
         private QueueType queueType = QueueType.DETECT;
         private Predicate<Throwable> nonRetryable = e -> e instanceof PoisonMessageException;
         private DeadLetterQueue deadLetterQueue;
+        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
+        private String metricsName = "sqs";
 
         private Builder(Codec<T> bodyCodec) {
             this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
@@ -159,6 +175,22 @@ public final class SqsBatchConfig<T> {
          */
         public Builder<T> deadLetterQueue(DeadLetterQueue deadLetterQueue) {
             this.deadLetterQueue = Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
+            return this;
+        }
+
+        /**
+         * Reports each batch under pattern {@code sqs-batch} and {@code name}: counts
+         * {@code Messages}, {@code RetriesReported} (messages reported as batch item failures),
+         * {@code PoisonToDlq}, {@code PoisonWithoutDlq}, {@code GroupsStopped} (FIFO groups that
+         * stopped at a failed message), and the duration {@code BatchDuration}. Default: none.
+         *
+         * @param metrics e.g. {@code EmfMetrics.create("Orders")}
+         * @param name    the consumer's name (the {@code Name} dimension), e.g. the queue's logical name
+         * @return this builder
+         */
+        public Builder<T> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics, String name) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            this.metricsName = Objects.requireNonNull(name, "name");
             return this;
         }
 

@@ -103,6 +103,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             case STANDARD -> false;
             case DETECT -> !messages.isEmpty() && String.valueOf(messages.get(0).getEventSourceArn()).endsWith(".fifo");
         };
+        long start = System.nanoTime();
         Set<String> failed = ConcurrentHashMap.newKeySet();
         List<List<SQSEvent.SQSMessage>> units = new ArrayList<>();
         if (fifo) {
@@ -117,7 +118,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
                 units.add(List.of(m));
             }
         }
-        new Run(units, invocation, failed).runAll();
+        new Run(units, invocation, failed, fifo).runAll();
         // report in event order, as Lambda reads the first failure of a FIFO batch
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (SQSEvent.SQSMessage m : messages) {
@@ -125,7 +126,19 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
                 failures.add(new SQSBatchResponse.BatchItemFailure(m.getMessageId()));
             }
         }
+        count("Messages", messages.size());
+        count("RetriesReported", failures.size());
+        config.metrics().time(METRICS_PATTERN, config.metricsName(), "BatchDuration", System.nanoTime() - start);
         return new SQSBatchResponse(failures);
+    }
+
+    /** The metrics' pattern dimension: {@value}. */
+    static final String METRICS_PATTERN = "sqs-batch";
+
+    private void count(String metric, long n) {
+        if (n > 0) {
+            config.metrics().count(METRICS_PATTERN, config.metricsName(), metric, n);
+        }
     }
 
     /**
@@ -137,10 +150,12 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         private final List<List<SQSEvent.SQSMessage>> units;
         private final Invocation invocation;
         private final Set<String> failed;
+        private final boolean groups;
         /** Set by a fatal error: no message is started after it. */
         private volatile Throwable fatal;
 
-        Run(List<List<SQSEvent.SQSMessage>> units, Invocation invocation, Set<String> failed) {
+        Run(List<List<SQSEvent.SQSMessage>> units, Invocation invocation, Set<String> failed, boolean groups) {
+            this.groups = groups;
             this.units = units;
             this.invocation = invocation;
             this.failed = failed;
@@ -156,6 +171,9 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
                 String reason = mayStart();
                 boolean done = reason == null ? process(unit.get(j), invocation, this) : notStarted(unit.get(j), reason);
                 if (!done) {
+                    if (groups) {
+                        count("GroupsStopped", 1);
+                    }
                     for (int k = j; k < unit.size(); k++) {
                         failed.add(unit.get(k).getMessageId()); // a FIFO group retries from here, in order
                     }
@@ -213,6 +231,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
     private boolean poison(SQSEvent.SQSMessage message, Throwable reason) {
         DeadLetterQueue dlq = config.deadLetterQueue();
         if (dlq == null) {
+            count("PoisonWithoutDlq", 1);
             LOG.error("message {} is poison ({}) but no dead-letter queue is configured: reported as a failure so the "
                     + "queue's redrive policy applies", message.getMessageId(), reason.toString());
             return false;
@@ -228,6 +247,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         String group = message.getAttributes() == null ? null : message.getAttributes().get("MessageGroupId");
         try {
             dlq.send(message.getMessageId(), message.getBody(), group, message.getEventSourceArn(), attributes, reason);
+            count("PoisonToDlq", 1);
             LOG.warn("message {} is poison ({}): sent to {}", message.getMessageId(), reason.toString(), dlq.queueUrl());
             return true;
         } catch (Throwable sendFailure) {
