@@ -34,11 +34,29 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
     private final DynamoDbJobStore store;
     private final Codec<R> resultCodec;
     private final Consumer<String> onComplete;
+    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final String metricsName;
 
-    private FanIn(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
+    private FanIn(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete,
+                  io.github.serverlesspatterns.core.metrics.Metrics metrics, String metricsName) {
         this.store = store;
         this.resultCodec = resultCodec;
         this.onComplete = onComplete;
+        this.metrics = metrics;
+        this.metricsName = metricsName;
+    }
+
+    /**
+     * Reports the workers' fan-in under pattern {@code fan-in} and {@code name} (a fixed name of
+     * yours, never a job id): counts {@code TasksRecorded}, {@code Completions} (callbacks that
+     * returned) and {@code CompletionFailures} (callbacks that threw).
+     *
+     * @param metrics where to report
+     * @param name    the {@code Name} dimension, e.g. the worker function's logical name
+     * @return a decorator like this one that reports there
+     */
+    public FanIn<T, R> withMetrics(io.github.serverlesspatterns.core.metrics.Metrics metrics, String name) {
+        return new FanIn<>(store, resultCodec, onComplete, Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(name, "name"));
     }
 
     /**
@@ -52,7 +70,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
      */
     public static <T, R> FanIn<T, R> of(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
         return new FanIn<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(resultCodec, "resultCodec"),
-                Objects.requireNonNull(onComplete, "onComplete"));
+                Objects.requireNonNull(onComplete, "onComplete"), io.github.serverlesspatterns.core.metrics.Metrics.none(), "fan-in");
     }
 
     @Override
@@ -64,6 +82,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
             }
             R result = handler.handle(task, invocation);
             boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
+            metrics.count("fan-in", metricsName, "TasksRecorded", 1);
             if (allDone) {
                 java.util.Optional<String> claim = store.claimCompletion(task.jobId());
                 if (claim.isPresent()) {
@@ -71,10 +90,12 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
                     try {
                         onComplete.accept(task.jobId());
                     } catch (Throwable e) { // given up, so that the worker's retry (this task again) fires it again
+                        metrics.count("fan-in", metricsName, "CompletionFailures", 1);
                         store.completionFailed(task.jobId(), claim.get());
                         throw io.github.serverlesspatterns.core.Failures.rethrow(e);
                     }
                     store.completionDone(task.jobId(), claim.get());
+                    metrics.count("fan-in", metricsName, "Completions", 1);
                 }
             }
             return result;

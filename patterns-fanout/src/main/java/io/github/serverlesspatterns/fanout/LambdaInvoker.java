@@ -4,6 +4,7 @@ import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -56,6 +57,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     private final int syncLimit;
     private final int asyncLimit;
     private final boolean sdkRetries;
+    private final Metrics metrics;
 
     /** Attempts of a synchronous call that Lambda throttled: {@value}. */
     public static final int SYNC_ATTEMPTS = 3;
@@ -88,7 +90,8 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     }
 
     private LambdaInvoker(LambdaClient lambda, String function, String qualifier, Codec<I> requestCodec, Codec<O> responseCodec,
-                          int syncLimit, int asyncLimit, boolean sdkRetries) {
+                          int syncLimit, int asyncLimit, boolean sdkRetries, Metrics metrics) {
+        this.metrics = metrics;
         this.lambda = lambda;
         this.function = function;
         this.qualifier = qualifier;
@@ -115,7 +118,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("function must not be blank");
         }
         return new LambdaInvoker<>(lambda, function, null, Objects.requireNonNull(requestCodec, "requestCodec"),
-                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false);
+                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false, Metrics.none());
     }
 
     /**
@@ -132,7 +135,21 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("function '" + function + "' already names a version or alias; Lambda refuses a "
                     + "second qualifier ('" + qualifier + "'): pass the plain name with withQualifier, or the qualified name alone");
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics);
+    }
+
+    /**
+     * Reports the calls under pattern {@code lambda-invoker} and the function's name: counts
+     * {@code Calls}, {@code Events}, {@code FunctionErrors}, {@code Throttled},
+     * {@code OutcomeUnknown}, {@code DeadlineExceeded}, and the duration {@code CallDuration} of
+     * each synchronous call.
+     *
+     * @param metrics where to report
+     * @return an invoker like this one that reports there
+     */
+    public LambdaInvoker<I, O> withMetrics(Metrics metrics) {
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries,
+                Objects.requireNonNull(metrics, "metrics"));
     }
 
     /**
@@ -143,7 +160,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
      * @return an invoker like this one whose synchronous calls the client retries as it likes
      */
     public LambdaInvoker<I, O> withSdkRetries() {
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, true);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, true, metrics);
     }
 
     /**
@@ -156,7 +173,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             throw new IllegalArgumentException("limits must be 1.." + DEFAULT_SYNC_LIMIT + " and 1.." + DEFAULT_ASYNC_LIMIT
                     + ": " + syncLimit + ", " + asyncLimit);
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics);
     }
 
     /**
@@ -171,10 +188,17 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
      */
     @Override
     public O call(I request, Invocation invocation) {
-        InvokeResponse response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation,
-                !sdkRetries);
+        count("Calls");
+        long start = System.nanoTime();
+        InvokeResponse response;
+        try {
+            response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation, !sdkRetries);
+        } finally {
+            metrics.time(METRICS_PATTERN, function, "CallDuration", System.nanoTime() - start);
+        }
         byte[] payload = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         if (response.functionError() != null) {
+            count("FunctionErrors");
             String body = new String(payload, StandardCharsets.UTF_8);
             throw new RemoteFunctionException(function, field(body, "errorType", response.functionError()), field(body, "errorMessage", body));
         }
@@ -187,6 +211,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
     /** Queues an event for the function, bounded by the calling invocation's deadline as {@link #call} is. */
     @Override
     public void send(I request, Invocation invocation) {
+        count("Events");
         invoke(request(request, invocation, InvocationType.EVENT, asyncLimit), invocation, false);
     }
 
@@ -203,13 +228,16 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
                 }
             }).build());
         } catch (software.amazon.awssdk.core.exception.ApiCallTimeoutException timeout) {
+            count("DeadlineExceeded");
             throw new DeadlineExceededException("call to function '" + function + "'", invocation, timeout);
         } catch (TooManyRequestsException throttled) {
+            count("Throttled");
             throw new FunctionThrottledException("function '" + function + "' is throttled (429 TooManyRequestsException"
                     + (onlySafeRetries ? ", on each of " + SYNC_ATTEMPTS + " attempts" : "") + "); it did not run: retry later, "
                     + "or raise its reserved concurrency", throttled);
         } catch (SdkClientException sent) {
             if (onlySafeRetries && !didNotRun(sent)) {
+                count("OutcomeUnknown");
                 throw new InvocationOutcomeUnknownException("call to function '" + function + "' got no answer (" + sent.getMessage()
                         + "): it may have run, and was not retried so that it cannot run twice", sent);
             }
@@ -242,6 +270,13 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serve
             b.qualifier(qualifier);
         }
         return b;
+    }
+
+    /** The metrics' pattern dimension: {@value}. */
+    static final String METRICS_PATTERN = "lambda-invoker";
+
+    private void count(String metric) {
+        metrics.count(METRICS_PATTERN, function, metric, 1);
     }
 
     /** Lambda's limit on the client context: 3,583 bytes of base64 (about 2,687 of JSON); a longer one would fail the call. */

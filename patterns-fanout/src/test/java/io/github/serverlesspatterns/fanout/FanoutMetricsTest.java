@@ -1,0 +1,77 @@
+package io.github.serverlesspatterns.fanout;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
+import io.github.serverlesspatterns.testing.LambdaService;
+import io.github.serverlesspatterns.testing.LocalFunction;
+import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.MotoService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The invoker's calls and the fan-in's tasks as EMF metrics; a job id never becomes a dimension. */
+@ExtendWith(LocalServicesExtension.class)
+class FanoutMetricsTest {
+
+    private final List<String> lines = new ArrayList<>();
+    private final EmfMetrics metrics = EmfMetrics.create("Jobs", lines::add, Clock.systemUTC());
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Test
+    void invokerCallsEventsAndFunctionErrors_areCounted_andCallsTimed(LambdaService lambda) throws Exception {
+        lambda.register("metered-fn", LocalFunction.of(String.class, String.class, (RequestHandler<String, String>) (in, ctx) -> {
+            if (in.equals("fail")) {
+                throw new IllegalStateException("no");
+            }
+            return "ok";
+        }));
+        LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "metered-fn", Codecs.jsonString(), Codecs.jsonString())
+                .withMetrics(metrics);
+        Invocation inv = Invocation.builder().build();
+        invoker.call("a", inv);
+        assertThrows(RemoteFunctionException.class, () -> invoker.call("fail", inv));
+        invoker.send("b", inv);
+        assertTrue(lambda.awaitIdle(Duration.ofSeconds(30)));
+        metrics.flush();
+        var doc = json.readTree(lines.get(0));
+        assertEquals("lambda-invoker", doc.path("Pattern").asText());
+        assertEquals("metered-fn", doc.path("Name").asText());
+        assertEquals(List.of(2, 1, 1, 2), List.of(doc.path("Calls").asInt(), doc.path("FunctionErrors").asInt(), doc.path("Events").asInt(),
+                doc.path("CallDuration").size()), lines.get(0));
+    }
+
+    @Test
+    void fanInTasksAndTheCompletion_areCounted_underAFixedName(MotoService moto) throws Exception {
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-metered", Duration.ofDays(1), Clock.systemUTC());
+        store.createTableIfMissing();
+        String job = "job-" + UUID.randomUUID();
+        store.createJob(job, 3, Instant.now().plusSeconds(600));
+        Handler<Task<Integer>, String> worker = Decorators.decorate((task, inv) -> "r" + task.payload(),
+                FanIn.<Integer, String>of(store, Codecs.utf8(), id -> { }).withMetrics(metrics, "report-workers"));
+        for (int i = 0; i < 3; i++) {
+            worker.handle(new Task<>(job, i, i), Invocation.builder().build());
+        }
+        metrics.flush();
+        assertTrue(!lines.get(0).contains(job), "a job id never reaches a metric");
+        var doc = json.readTree(lines.get(0));
+        assertEquals("fan-in", doc.path("Pattern").asText());
+        assertEquals("report-workers", doc.path("Name").asText());
+        assertEquals(3, doc.path("TasksRecorded").asInt());
+        assertEquals(1, doc.path("Completions").asInt());
+    }
+}
