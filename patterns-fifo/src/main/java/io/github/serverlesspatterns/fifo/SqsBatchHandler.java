@@ -169,7 +169,14 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             List<SQSEvent.SQSMessage> unit = units.get(index);
             for (int j = 0; j < unit.size(); j++) {
                 String reason = mayStart();
-                boolean done = reason == null ? process(unit.get(j), invocation, this) : notStarted(unit.get(j), reason);
+                boolean done;
+                var logs = io.github.serverlesspatterns.core.logging.LogContext.open(invocation, METRICS_PATTERN, config.metricsName(),
+                        unit.get(j).getMessageId());
+                try {
+                    done = reason == null ? process(unit.get(j), invocation, this) : notStarted(unit.get(j), reason);
+                } finally {
+                    logs.close();
+                }
                 if (!done) {
                     if (groups) {
                         count("GroupsStopped", 1);

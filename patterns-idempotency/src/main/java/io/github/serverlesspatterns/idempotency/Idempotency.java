@@ -168,7 +168,12 @@ public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serve
                     now.plus(config.completedExpiry()), payloadHash, invocation.requestId() + "/" + CLAIMS.incrementAndGet());
             ClaimResult result = claim(claim, now);
             if (result.isClaimed()) {
-                return runClaimed(handler, input, invocation, claim);
+                var logs = io.github.serverlesspatterns.core.logging.LogContext.open(invocation, PATTERN, config.name(), key);
+                try {
+                    return runClaimed(handler, input, invocation, claim);
+                } finally {
+                    logs.close();
+                }
             }
             IdempotencyRecord existing = result.existingRecord().orElseThrow();
             validatePayload(existing, payloadHash);
