@@ -6,10 +6,9 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.RedisCommandCounter;
 import io.github.serverlesspatterns.testing.RedisService;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,16 +39,8 @@ class BreakerScaleTest {
     }
 
     private static Run run(RedisService redis, int instances, CircuitBreakerConfig config) throws Exception {
-        AtomicInteger commands = new AtomicInteger();
         RedisClient client = RedisClient.create(redis.uri());
-        client.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                if (!"INFO".equals(event.getCommand().getType().toString())) {
-                    commands.incrementAndGet(); // the eviction-policy check at connect is not a call's cost
-                }
-            }
-        });
+        RedisCommandCounter commands = RedisCommandCounter.attach(client);
         String circuit = "scale-" + System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(instances, 16));
         try (RedisCircuitStateStore store = RedisCircuitStateStore.create(client)) {
@@ -59,7 +49,7 @@ class BreakerScaleTest {
                 breakers.add(Decorators.decorate((in, inv) -> "ok", CircuitBreaker.of(circuit, store, config).decorator()));
             }
             breakers.get(0).handle("warm-up", Invocation.builder().build()); // the connection, not a call's cost
-            commands.set(0);
+            commands.reset();
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
             for (Handler<String, String> instance : breakers) {
@@ -74,7 +64,7 @@ class BreakerScaleTest {
             for (Future<?> f : done) {
                 f.get(5, TimeUnit.MINUTES);
             }
-            return new Run(instances, commands.get(), (long) instances * CALLS_PER_INSTANCE, System.nanoTime() - start);
+            return new Run(instances, commands.count(), (long) instances * CALLS_PER_INSTANCE, System.nanoTime() - start);
         } finally {
             pool.shutdownNow();
             client.shutdown();

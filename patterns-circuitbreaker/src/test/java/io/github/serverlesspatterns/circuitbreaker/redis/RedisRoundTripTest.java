@@ -6,15 +6,13 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.RedisCommandCounter;
 import io.github.serverlesspatterns.testing.RedisService;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,25 +22,15 @@ class RedisRoundTripTest {
 
     private static double roundTripsPerCall(RedisService redis, CircuitBreakerConfig config, int calls, long pauseMillis)
             throws InterruptedException {
-        AtomicInteger commands = new AtomicInteger();
-        java.util.concurrent.CountDownLatch settingsChecked = new java.util.concurrent.CountDownLatch(1);
         RedisClient client = RedisClient.create(redis.uri());
-        client.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                commands.incrementAndGet();
-                if ("INFO".equals(event.getCommand().getType().toString())) {
-                    settingsChecked.countDown();
-                }
-            }
-        });
+        RedisCommandCounter commands = RedisCommandCounter.attach(client);
         try (RedisCircuitStateStore store = RedisCircuitStateStore.create(client)) {
             Handler<String, String> guarded = Decorators.decorate((in, inv) -> "ok",
                     CircuitBreaker.of("round-trips-" + System.nanoTime(), store, config).decorator());
             guarded.handle("warm-up", Invocation.builder().build()); // the connection handshake is not a protected call's cost
             // nor the eviction-policy check the store runs in the background after connecting
-            assertTrue(settingsChecked.await(30, java.util.concurrent.TimeUnit.SECONDS), "the store never read the server's settings");
-            commands.set(0);
+            commands.awaitSettingsChecked(Duration.ofSeconds(30));
+            commands.reset();
             for (int i = 0; i < calls; i++) {
                 guarded.handle("x", Invocation.builder().build());
                 Thread.sleep(pauseMillis);
@@ -50,7 +38,7 @@ class RedisRoundTripTest {
         } finally {
             client.shutdown();
         }
-        return commands.get() / (double) calls;
+        return commands.count() / (double) calls;
     }
 
     @Test

@@ -7,10 +7,9 @@ import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.idempotency.Idempotency;
 import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.RedisCommandCounter;
 import io.github.serverlesspatterns.testing.RedisService;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,17 +35,9 @@ class HotKeyScaleTest {
     private static final int REPEATS = 20;
 
     private static long[] run(RedisService redis, int instances, int localCache) throws Exception {
-        AtomicInteger commands = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
         RedisClient client = RedisClient.create(redis.uri());
-        client.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                if (!"INFO".equals(event.getCommand().getType().toString())) {
-                    commands.incrementAndGet();
-                }
-            }
-        });
+        RedisCommandCounter commands = RedisCommandCounter.attach(client);
         String key = "hot-" + System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(instances, 16));
         try (RedisIdempotencyStore store = RedisIdempotencyStore.create(client)) {
@@ -57,7 +48,7 @@ class HotKeyScaleTest {
             }
             fleet.get(0).handle("warm-up-" + key, Invocation.builder().build()); // the connection, not the key's cost
             fleet.get(0).handle(key, Invocation.builder().build());              // the first call: claim + complete
-            commands.set(0);
+            commands.reset();
             List<Future<?>> done = new ArrayList<>();
             for (Handler<String, String> instance : fleet) {
                 done.add(pool.submit(() -> {
@@ -70,7 +61,7 @@ class HotKeyScaleTest {
             for (Future<?> f : done) {
                 f.get(5, TimeUnit.MINUTES);
             }
-            return new long[] {commands.get(), runs.get()};
+            return new long[] {commands.count(), runs.get()};
         } finally {
             pool.shutdownNow();
             client.shutdown();

@@ -9,16 +9,14 @@ import io.github.serverlesspatterns.idempotency.Idempotency;
 import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
 import io.github.serverlesspatterns.idempotency.IdempotencyStoreException;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;
+import io.github.serverlesspatterns.testing.RedisCommandCounter;
 import io.github.serverlesspatterns.testing.RedisService;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.event.command.CommandListener;
-import io.lettuce.core.event.command.CommandStartedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,14 +32,8 @@ class RedisIdempotencyScenarioTest {
 
     @Test
     void storeCalls_firstIsTwo_repeatIsOne_repeatWithLocalCacheIsZero(RedisService redis) {
-        List<String> commands = new CopyOnWriteArrayList<>();
         RedisClient client = RedisClient.create(redis.uri());
-        client.addListener(new CommandListener() {
-            @Override
-            public void commandStarted(CommandStartedEvent event) {
-                commands.add(event.getCommand().getType().toString());
-            }
-        });
+        RedisCommandCounter counter = RedisCommandCounter.attach(client);
         try (RedisIdempotencyStore store = RedisIdempotencyStore.create(client)) {
             AtomicInteger runs = new AtomicInteger();
             Handler<String, String> handler = Decorators.decorate((in, inv) -> in + "-" + runs.incrementAndGet(),
@@ -49,26 +41,22 @@ class RedisIdempotencyScenarioTest {
             String key = "budget-" + System.nanoTime();
             handler.handle("warm-up-" + key, invocation()); // the connection's handshake (HELLO) is not a store call
             // nor the eviction-policy check (INFO) the store runs in the background after connecting
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!commands.contains("INFO") && System.nanoTime() < until) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
-            }
-            assertTrue(commands.contains("INFO"), "the store never read the server's settings: " + commands);
-            commands.clear();
+            counter.awaitSettingsChecked(Duration.ofSeconds(30));
+            counter.reset();
 
             handler.handle(key, invocation());
-            assertEquals(2, commands.size(), "first call: claim + complete, one script each: " + commands);
-            commands.clear();
+            assertEquals(2, counter.count(), "first call: claim + complete, one script each: " + counter.commands());
+            counter.reset();
             handler.handle(key, invocation());
-            assertEquals(List.of("EVAL"), commands, "repeat: one claim");
+            assertEquals(List.of("EVAL"), counter.commands(), "repeat: one claim");
 
             Handler<String, String> cached = Decorators.decorate((in, inv) -> in + "-" + runs.incrementAndGet(),
                     Idempotency.of(store, IdempotencyConfig.<String, String>builder("budget-cached", k -> k, Codecs.utf8())
                             .localCache(100).build()));
             cached.handle(key, invocation());
-            commands.clear();
+            counter.reset();
             cached.handle(key, invocation());
-            assertEquals(List.of(), commands, "repeat with the local cache");
+            assertEquals(List.of(), counter.commands(), "repeat with the local cache");
         } finally {
             client.shutdown();
         }
