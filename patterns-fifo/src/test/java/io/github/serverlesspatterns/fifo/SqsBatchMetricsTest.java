@@ -31,8 +31,18 @@ class SqsBatchMetricsTest {
         }
         List<String> lines = new ArrayList<>();
         EmfMetrics metrics = EmfMetrics.create("Orders", lines::add, Clock.systemUTC());
+        // the handler's own SQS calls, counted on the client it is given (SCALE.md: the handler makes one per poison message)
+        java.util.concurrent.atomic.AtomicInteger handlerCalls = new java.util.concurrent.atomic.AtomicInteger();
+        SqsClient counted = io.github.serverlesspatterns.testing.AwsClients.configure(SqsClient.builder(), sqs.endpoint(),
+                new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                                software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                        handlerCalls.incrementAndGet();
+                    }
+                }).build();
         SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8())
-                .deadLetterQueue(DeadLetterQueue.of(client, dlq)).metrics(metrics, "orders-queue").build(), (m, inv) -> {
+                .deadLetterQueue(DeadLetterQueue.of(counted, dlq)).metrics(metrics, "orders-queue").build(), (m, inv) -> {
                     if (m.body().equals("retry")) {
                         throw new IllegalStateException("downstream busy");
                     }
@@ -54,5 +64,9 @@ class SqsBatchMetricsTest {
         assertEquals(List.of(3, 1, 1), List.of(doc.path("Messages").asInt(), doc.path("RetriesReported").asInt(),
                 doc.path("PoisonToDlq").asInt()), lines.get(0));
         assertEquals(1, doc.path("BatchDuration").size());
+        assertEquals(1, handlerCalls.get(), "SQS calls of the handler: one SendMessage for the one poison message");
+        System.out.printf("sqs batch of %d messages (1 poison, 1 retried): %d SQS calls by the handler (model: 1 per poison message)%n",
+                received.size(), handlerCalls.get());
+        counted.close();
     }
 }
