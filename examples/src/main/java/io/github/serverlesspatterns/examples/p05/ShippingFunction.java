@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
@@ -50,7 +51,10 @@ public final class ShippingFunction implements RequestHandler<Map<String, Object
         };
         Idempotency<Map<String, Object>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, idempotencyTable).build(),
                 IdempotencyConfig.<Map<String, Object>, String>builder("shipping", o -> o.get("orderId") == null ? null
-                        : String.valueOf(o.get("orderId")), Codecs.utf8()).build());
+                        : String.valueOf(o.get("orderId")), Codecs.utf8())
+                        // duplicates of an event often arrive while the first still runs: they wait for its result
+                        // (never past their own deadline) instead of failing into Lambda's retries
+                        .waitForInProgress(Duration.ofSeconds(5)).build());
         this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(ship, once));
     }
 
