@@ -174,7 +174,7 @@ public final class HttpIdempotency {
             IdempotencyConfig.Builder<E, R> config = IdempotencyConfig.<E, R>builder(name,
                             request -> key(shape.header(request, KEY_HEADER)), responses)
                     .payload(shape::payload)
-                    .storeResultIf(response -> storeIf.test(shape.store(response).status()))
+                    .storeResultIf(response -> storeIf.test(shape.status(response)))
                     .responseHook((response, record) -> shape.replayed(response))
                     .missingKeyPolicy(keyRequired ? IdempotencyConfig.MissingKeyPolicy.REJECT
                             : IdempotencyConfig.MissingKeyPolicy.RUN_UNPROTECTED)

@@ -20,6 +20,9 @@ interface HttpShape<E, R> {
 
     StoredResponse store(R response);
 
+    /** @return the response's status (read without copying the response) */
+    int status(R response);
+
     R restore(StoredResponse stored);
 
     /** @return the response marked as a replay ({@code Idempotent-Replayed: true}) */
@@ -64,6 +67,11 @@ interface HttpShape<E, R> {
         }
 
         @Override
+        public int status(APIGatewayV2HTTPResponse r) {
+            return r.getStatusCode();
+        }
+
+        @Override
         public StoredResponse store(APIGatewayV2HTTPResponse r) {
             return new StoredResponse(r.getStatusCode(), r.getHeaders(), r.getMultiValueHeaders(), r.getCookies(), r.getBody(),
                     r.getIsBase64Encoded());
@@ -97,8 +105,13 @@ interface HttpShape<E, R> {
         }
 
         @Override
+        public int status(APIGatewayProxyResponseEvent r) {
+            return r.getStatusCode() == null ? 200 : r.getStatusCode();
+        }
+
+        @Override
         public StoredResponse store(APIGatewayProxyResponseEvent r) {
-            return new StoredResponse(r.getStatusCode() == null ? 200 : r.getStatusCode(), r.getHeaders(), r.getMultiValueHeaders(),
+            return new StoredResponse(status(r), r.getHeaders(), r.getMultiValueHeaders(),
                     null, r.getBody(), Boolean.TRUE.equals(r.getIsBase64Encoded()));
         }
 
