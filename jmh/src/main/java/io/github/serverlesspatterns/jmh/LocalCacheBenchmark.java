@@ -2,7 +2,7 @@ package io.github.serverlesspatterns.jmh;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.serverlesspatterns.core.BoundedCache;
+import io.github.serverlesspatterns.core.internal.BoundedCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,6 +1,6 @@
 package io.github.serverlesspatterns.cache;
 
-import io.github.serverlesspatterns.core.BoundedCache;
+import io.github.serverlesspatterns.core.internal.BoundedCache;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Handler;
@@ -55,7 +55,7 @@ import java.util.function.Function;
  *
  * <p>Its parts: {@link CacheKeys} (the key layout), {@link EntryFormat} (entries and tombstones in
  * Redis), {@link SingleFlight} (one load per key per JVM), {@link CacheRedis} (connection, outage
- * window, compare-and-set write, invalidation messages) and {@link BoundedCache} (the near cache);
+ * window, compare-and-set write, invalidation messages) and {@code BoundedCache} (the near cache);
  * this class is the read, load and invalidate protocol over them.
  *
  * @param <K> key type
@@ -479,7 +479,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         try {
             redis.commands().get(layout.priming());
         } catch (RuntimeException e) {
-            throw new PatternsException("cache '" + config.name() + "': priming could not reach Redis: " + e.getMessage(), e);
+            throw new CacheException("cache '" + config.name() + "': priming could not reach Redis: " + e.getMessage(), e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.metrics.Metrics;
+import io.github.serverlesspatterns.core.internal.NameRule;
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
 
 import java.time.Clock;
@@ -16,6 +19,9 @@ import java.util.function.Function;
  * @param <V> value type
  */
 public final class CacheConfig<K, V> {
+
+    /** A cache's name: a part of its Redis keys and a metrics dimension. */
+    private static final NameRule NAME = new NameRule("cache name", "._-:", 64);
 
     /** Default TTL: 5 minutes. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
@@ -58,7 +64,7 @@ public final class CacheConfig<K, V> {
     private final Duration redisRetry;
     private final Clock clock;
     private final Function<K, java.util.Set<String>> tags;
-    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final Metrics metrics;
 
     private CacheConfig(Builder<K, V> b) {
         this.name = b.name;
@@ -173,7 +179,7 @@ public final class CacheConfig<K, V> {
     }
 
     /** @return where the cache reports what it does; default {@code Metrics.none()} */
-    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+    public Metrics metrics() {
         return metrics;
     }
 
@@ -200,24 +206,16 @@ public final class CacheConfig<K, V> {
         private Duration redisRetry = DEFAULT_REDIS_RETRY;
         private Clock clock = Clock.systemUTC();
         private Function<K, java.util.Set<String>> tags = k -> java.util.Set.of();
-        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
+        private Metrics metrics = Metrics.none();
 
         private Builder(String name, Function<K, String> keyToString, Codec<V> codec) {
-            Objects.requireNonNull(name, "name");
-            if (!name.matches("[A-Za-z0-9._:-]{1,64}")) {
-                throw new IllegalArgumentException("cache name must be 1 to 64 of A-Z a-z 0-9 . _ - : '" + name + "'");
-            }
-            this.name = name;
+            this.name = NAME.check(name);
             this.keyToString = Objects.requireNonNull(keyToString, "keyToString");
             this.codec = Objects.requireNonNull(codec, "codec");
         }
 
         private static Duration positive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive: " + d);
-            }
-            return d;
+            return Checks.positive(d, what);
         }
 
         /**
@@ -332,7 +330,7 @@ public final class CacheConfig<K, V> {
          * @param metrics e.g. {@code EmfMetrics.create("Reports")}
          * @return this builder
          */
-        public Builder<K, V> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+        public Builder<K, V> metrics(Metrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }

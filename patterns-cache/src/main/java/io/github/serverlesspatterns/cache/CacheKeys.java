@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.internal.Priming;
+
 /**
  * A cache's Redis key layout: values under {@code cache:<length>:<name>:v:<key>}, locks under
  * {@code ...:l:<key>}, tags under {@code ...:g:<tag>} (a sorted set of value keys scored by their
@@ -46,6 +48,6 @@ final class CacheKeys {
 
     /** A key that is read and never written (SnapStart priming). */
     String priming() {
-        return prefix + "p:#serverless-patterns-priming";
+        return prefix + "p:" + Priming.KEY;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.metrics.Metrics;
+import io.github.serverlesspatterns.core.internal.DownWindow;
 import io.github.serverlesspatterns.core.redis.LuaScript;
 import io.github.serverlesspatterns.core.redis.RedisConnection;
 import io.lettuce.core.AbstractRedisClient;
@@ -64,9 +66,9 @@ final class CacheRedis implements AutoCloseable {
     private final BiConsumer<String, String> onInvalidation;
     private final Object subscriptionLock = new Object();
     private StatefulRedisPubSubConnection<String, String> subscription;
-    private volatile long downUntil = Long.MIN_VALUE;
+    private final DownWindow outage = new DownWindow();
     final LongAdder errors = new LongAdder();
-    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final Metrics metrics;
     final LongAdder skipped = new LongAdder();
 
     /**
@@ -95,7 +97,7 @@ final class CacheRedis implements AutoCloseable {
 
     /** @return whether Redis may be asked now (outside the outage window); counts a skip otherwise */
     boolean available(long now) {
-        if (now < downUntil) {
+        if (!outage.isUp(now)) {
             skipped.increment();
             metrics.count(CacheAside.METRICS_PATTERN, cacheName, "RedisSkipped", 1);
             return false;
@@ -105,7 +107,7 @@ final class CacheRedis implements AutoCloseable {
 
     /** @return whether Redis is outside the outage window now (nothing counted) */
     boolean up(long now) {
-        return now >= downUntil;
+        return outage.isUp(now);
     }
 
     /** Counts a Redis failure; one that proves the connection bad opens the outage window. */
@@ -116,7 +118,7 @@ final class CacheRedis implements AutoCloseable {
             LOG.warn("cache '{}': Redis refused a command ({}); the loader answers this call", cacheName, e.getMessage());
             return;
         }
-        downUntil = clock.millis() + retry.toMillis();
+        outage.markDown(clock.millis(), retry);
         LOG.warn("cache '{}': Redis failed ({}); the loader answers alone for {}", cacheName, e.toString(), retry);
     }
 
@@ -177,7 +179,7 @@ final class CacheRedis implements AutoCloseable {
     /** After a SnapStart restore: connections closed (they reopen on the next call) and the outage window shut. */
     void reset() {
         close();
-        downUntil = Long.MIN_VALUE;
+        outage.reset();
     }
 
     /** Closes the connection and the subscription (not the client). */

@@ -46,11 +46,11 @@ final class EntryFormat<V> {
     }
 
     /**
-     * @throws IllegalStateException naming the cache when the bytes are not an entry of this format
+     * @throws CacheException naming the cache when the bytes are not an entry of this format
      */
     CacheEntry decode(byte[] raw) {
         if (raw.length < HEADER || (raw[0] != VALUE && raw[0] != ABSENT)) {
-            throw new IllegalStateException("cache '" + cacheName + "': a Redis value is not in this cache's format ("
+            throw new CacheException("cache '" + cacheName + "': a Redis value is not in this cache's format ("
                     + raw.length + " bytes); another program writes under the prefix " + prefix);
         }
         ByteBuffer b = ByteBuffer.wrap(raw);

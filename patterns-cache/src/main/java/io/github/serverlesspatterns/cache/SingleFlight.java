@@ -3,7 +3,6 @@ package io.github.serverlesspatterns.cache;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.PatternsException;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +58,7 @@ final class SingleFlight {
                 // the leader's failure is the leader's (its deadline, its error): go again under this invocation
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new PatternsException("cache '" + cacheName + "': interrupted while waiting for the load of " + key, e);
+                throw new CacheException("cache '" + cacheName + "': interrupted while waiting for the load of " + key, e);
             }
         }
     }

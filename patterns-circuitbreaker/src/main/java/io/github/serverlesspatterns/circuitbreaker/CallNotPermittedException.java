@@ -1,6 +1,5 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
-import io.github.serverlesspatterns.core.PatternsException;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -10,7 +9,7 @@ import java.util.Optional;
  * FORCED_OPEN (or its store is unreachable under the REJECT policy). The message names the
  * circuit, its state and when it will next let a probe through.
  */
-public class CallNotPermittedException extends PatternsException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class CallNotPermittedException extends CircuitBreakerException implements io.github.serverlesspatterns.core.http.HttpProblem {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,9 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.Randomness;
+import io.github.serverlesspatterns.core.Primeable;
+import io.github.serverlesspatterns.core.internal.DownWindow;
+import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
@@ -40,7 +44,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * own exceptions pass through unchanged. Store trouble is handled by the configured
  * {@link CircuitBreakerConfig.StoreFailurePolicy}. Thread-safe; one instance per circuit per JVM.
  */
-public final class CircuitBreaker implements io.github.serverlesspatterns.core.Primeable {
+public final class CircuitBreaker implements Primeable {
+
+    /** A circuit's name: its key in the shared store and a metrics dimension. */
+    private static final NameRule NAME = new NameRule("circuit name", "._-:", 128);
 
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
     private static final int MAX_ATTEMPTS = 16;
@@ -55,7 +62,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     private final boolean timed;
 
     private final AtomicReference<View> view = new AtomicReference<>();
-    private volatile long sharedStoreDownUntil = Long.MIN_VALUE;
+    private final DownWindow sharedStoreOutage = new DownWindow();
     private final AtomicInteger pendingSuccesses = new AtomicInteger();
 
     private final LongAdder rejected = new LongAdder();
@@ -105,11 +112,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
      * @return the breaker
      */
     public static CircuitBreaker of(String name, CircuitStateStore store, CircuitBreakerConfig config) {
-        Objects.requireNonNull(name, "name");
-        if (!name.matches("[A-Za-z0-9._:-]{1,128}")) {
-            throw new IllegalArgumentException("circuit name must be 1 to 128 of A-Z a-z 0-9 . _ - : '" + name + "'");
-        }
-        return new CircuitBreaker(name, Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
+        return new CircuitBreaker(NAME.check(name), Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
     }
 
     /** @return the circuit's name */
@@ -565,7 +568,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
     }
 
     private CircuitStateStore activeStore(long now) {
-        return now < sharedStoreDownUntil ? local : shared;
+        return sharedStoreOutage.isUp(now) ? shared : local;
     }
 
     private CircuitState load(CircuitStateStore store) {
@@ -590,7 +593,7 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
         CircuitBreakerConfig.StoreFailurePolicy policy = config.storeFailurePolicy();
         if (policy == CircuitBreakerConfig.StoreFailurePolicy.FALLBACK_TO_LOCAL) {
             // only this policy moves to the local breaker; REJECT and THROW try the store again on the next call
-            sharedStoreDownUntil = config.clock().millis() + config.storeRetryInterval().toMillis();
+            sharedStoreOutage.markDown(config.clock().millis(), config.storeRetryInterval());
         }
         LOG.warn("circuit '{}': {} failed ({}); policy {}{}", name, shared.describe(), error.toString(), policy,
                 policy == CircuitBreakerConfig.StoreFailurePolicy.FALLBACK_TO_LOCAL ? " for the next " + config.storeRetryInterval() : "");
@@ -685,10 +688,10 @@ public final class CircuitBreaker implements io.github.serverlesspatterns.core.P
      */
     @Override
     public void afterRestore() {
-        io.github.serverlesspatterns.core.Randomness.reseed();
+        Randomness.reseed();
         view.set(null);
         pendingSuccesses.set(0);
-        sharedStoreDownUntil = Long.MIN_VALUE;
+        sharedStoreOutage.reset();
         local.reset(name);
         shared.afterRestore();
     }

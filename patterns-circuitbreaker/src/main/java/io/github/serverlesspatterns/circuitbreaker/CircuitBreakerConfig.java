@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -295,11 +296,7 @@ public final class CircuitBreakerConfig {
         }
 
         private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + d);
-            }
-            return d;
+            return Checks.positive(d, name);
         }
 
         /**

@@ -1,12 +1,11 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
-import io.github.serverlesspatterns.core.PatternsException;
 
 /**
  * The circuit's shared store failed and the config says to throw
  * ({@link CircuitBreakerConfig.StoreFailurePolicy#THROW}); the message names the circuit and the store.
  */
-public class CircuitBreakerStoreException extends PatternsException {
+public class CircuitBreakerStoreException extends CircuitBreakerException {
 
     private static final long serialVersionUID = 1L;
 

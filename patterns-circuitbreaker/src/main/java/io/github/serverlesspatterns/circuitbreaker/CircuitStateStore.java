@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.Primeable;
+import io.github.serverlesspatterns.core.internal.Priming;
 import java.util.Optional;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Optional;
  * round trip that either stores the new state or returns the current one, so concurrent
  * transitions from many instances are never lost. Implementations are thread-safe.
  */
-public interface CircuitStateStore extends io.github.serverlesspatterns.core.Primeable {
+public interface CircuitStateStore extends Primeable {
 
     /**
      * Reads a circuit's state.
@@ -48,7 +50,7 @@ public interface CircuitStateStore extends io.github.serverlesspatterns.core.Pri
     String describe();
 
     /** The circuit name {@link #prime()} reads; no state is ever stored under it. */
-    String PRIMING_NAME = "#serverless-patterns-priming";
+    String PRIMING_NAME = Priming.KEY;
 
     /**
      * Warms the store for a SnapStart snapshot: one {@link #load(String)} of {@link #PRIMING_NAME},

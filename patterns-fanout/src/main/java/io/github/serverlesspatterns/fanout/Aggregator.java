@@ -1,8 +1,8 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.PatternsException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +173,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PatternsException("aggregator interrupted", e);
+            throw new FanoutException("aggregator interrupted", e);
         } finally {
             futures.forEach(this::stop);
         }
@@ -218,27 +218,6 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         return abandoned.sum();
     }
 
-    /** One downstream failed under {@link Policy#FAIL_FAST}. */
-    public static class AggregationException extends PatternsException {
-        private static final long serialVersionUID = 1L;
-        private final String downstream;
-
-        /**
-         * @param message    names the downstream and its error
-         * @param downstream the downstream
-         * @param cause      its error
-         */
-        public AggregationException(String message, String downstream, Throwable cause) {
-            super(message, cause);
-            this.downstream = downstream;
-        }
-
-        /** @return the downstream that failed */
-        public String downstream() {
-            return downstream;
-        }
-    }
-
     /**
      * Builder of {@link Aggregator}. Not thread-safe.
      *
@@ -264,10 +243,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         public Builder<I, R> downstream(String name, Handler<I, ?> handler, Duration timeout) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(handler, "handler");
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("timeout of '" + name + "' must be positive: " + timeout);
-            }
+            Checks.positive(timeout, "timeout of '" + name + "'");
             if (downstreams.stream().anyMatch(d -> d.name().equals(name))) {
                 throw new IllegalArgumentException("downstream '" + name + "' is declared twice");
             }

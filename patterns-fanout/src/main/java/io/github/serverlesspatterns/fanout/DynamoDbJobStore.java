@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.PatternsException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -50,7 +51,7 @@ import java.util.function.BiConsumer;
  * (a larger result costs one unit per KB), plus one job-record update per full shard; see
  * {@code SCALE.md} for the ceiling this gives.
  */
-public final class DynamoDbJobStore implements io.github.serverlesspatterns.core.Primeable {
+public final class DynamoDbJobStore implements Primeable {
 
     /** DynamoDB's item limit less room for the attribute names and the task key: a result may be this large less its job id's bytes. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
@@ -69,7 +70,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     private final Duration retention;
     private final Clock clock;
     /** A job's task count and deadline never change: read once per job per instance, then kept (bounded). */
-    private final io.github.serverlesspatterns.core.BoundedCache<JobMeta> jobs = new io.github.serverlesspatterns.core.BoundedCache<>(1_000);
+    private final io.github.serverlesspatterns.core.internal.BoundedCache<JobMeta> jobs = new io.github.serverlesspatterns.core.internal.BoundedCache<>(1_000);
 
     private record JobMeta(int expected, Instant deadline) {
     }
@@ -203,7 +204,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         if (known != null) {
             return known;
         }
-        JobMeta meta = read(jobId).orElseThrow(() -> new PatternsException("fan-in: job '" + jobId
+        JobMeta meta = read(jobId).orElseThrow(() -> new FanoutException("fan-in: job '" + jobId
                 + "' is unknown (never created, or expired); task " + taskId + "'s result was not recorded"));
         jobs.put(jobId, meta, now + retention.toMillis());
         return meta;
@@ -229,17 +230,17 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
         JobMeta job = job(jobId, taskId);
         int expected = job.expected();
         if (clock.instant().isAfter(job.deadline())) {
-            throw new PatternsException("fan-in: job '" + jobId + "' passed its deadline " + job.deadline() + "; task " + taskId
+            throw new FanoutException("fan-in: job '" + jobId + "' passed its deadline " + job.deadline() + "; task " + taskId
                     + "'s late result was not recorded");
         }
         if (taskId < 0 || taskId >= expected) {
-            throw new PatternsException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
+            throw new FanoutException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
                     + " is out of range and was not recorded");
         }
         // DynamoDB counts the key attributes too: the job id takes room from the result
         int room = MAX_RESULT_BYTES - jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (result.length > room) {
-            throw new PatternsException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
+            throw new FanoutException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
                     + " bytes, over the " + room + " bytes a DynamoDB item can hold beside this job id; store it in S3 and return the key");
         }
         int shard = taskId / SHARD_SIZE;
@@ -387,7 +388,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
      * @param consumer gets (task id, encoded result)
      */
     public void results(String jobId, BiConsumer<Integer, byte[]> consumer) {
-        JobMeta job = read(jobId).orElseThrow(() -> new PatternsException("fan-out job '" + jobId + "' is unknown"));
+        JobMeta job = read(jobId).orElseThrow(() -> new FanoutException("fan-out job '" + jobId + "' is unknown"));
         for (int shard = 0; shard < shards(job.expected()); shard++) {
             String partition = shardKey(jobId, shard);
             client.queryPaginator(b -> b.tableName(table).consistentRead(true).limit(SHARD_SIZE) // bounded pages, whatever the backend
@@ -406,7 +407,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
     public JobStatus status(String jobId) {
         Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
         if (job == null || job.isEmpty()) {
-            throw new PatternsException("fan-out job '" + jobId + "' is unknown");
+            throw new FanoutException("fan-out job '" + jobId + "' is unknown");
         }
         int expected = Integer.parseInt(job.get("expected").n());
         int shards = Integer.parseInt(job.get("shards").n());
@@ -442,7 +443,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
                         .projectionExpression("done").build());
         for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
             if (attempt == MAX_BATCH_ATTEMPTS) {
-                throw new PatternsException("fan-out: DynamoDB left " + request.get(table).keys().size() + " shard items of table '"
+                throw new FanoutException("fan-out: DynamoDB left " + request.get(table).keys().size() + " shard items of table '"
                         + table + "' unread after " + MAX_BATCH_ATTEMPTS + " attempts (throttled); ask for the status again later");
             }
             if (attempt > 0) {
@@ -465,7 +466,7 @@ public final class DynamoDbJobStore implements io.github.serverlesspatterns.core
             Thread.sleep(Math.min(1_000L, 25L << Math.min(attempt, 6)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PatternsException("fan-out: interrupted while reading a job's status", e);
+            throw new FanoutException("fan-out: interrupted while reading a job's status", e);
         }
     }
 

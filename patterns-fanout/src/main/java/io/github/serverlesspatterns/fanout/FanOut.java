@@ -1,9 +1,9 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.ParallelRuns;
-import io.github.serverlesspatterns.core.PatternsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -46,9 +46,7 @@ public final class FanOut<T> {
     public static <T> FanOut<T> viaInvoker(DynamoDbJobStore store, Invoker<Task<T>, ?> worker, int parallelism) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(worker, "worker");
-        if (parallelism < 1 || parallelism > 64) {
-            throw new IllegalArgumentException("parallelism must be 1 to 64: " + parallelism);
-        }
+        Checks.between(parallelism, 1, 64, "parallelism");
         ExecutorService pool = ParallelRuns.daemonPool("fan-out");
         return new FanOut<>(store, (tasks, invocation) -> {
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -62,7 +60,7 @@ public final class FanOut<T> {
                 }
             });
             if (first.get() != null) {
-                throw new PatternsException("fan-out: starting " + refused.get() + " of " + tasks.size() + " workers failed: "
+                throw new FanoutException("fan-out: starting " + refused.get() + " of " + tasks.size() + " workers failed: "
                         + first.get(), first.get());
             }
         });
@@ -121,7 +119,7 @@ public final class FanOut<T> {
     private static void send(SqsClient sqs, String queueUrl, List<SendMessageBatchRequestEntry> entries) {
         SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
         if (response.hasFailed() && !response.failed().isEmpty()) {
-            throw new PatternsException("fan-out: SQS refused " + response.failed().size() + " task messages: " + response.failed());
+            throw new FanoutException("fan-out: SQS refused " + response.failed().size() + " task messages: " + response.failed());
         }
     }
 

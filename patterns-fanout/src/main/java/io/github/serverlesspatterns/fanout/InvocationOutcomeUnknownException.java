@@ -1,6 +1,5 @@
 package io.github.serverlesspatterns.fanout;
 
-import io.github.serverlesspatterns.core.PatternsException;
 
 /**
  * A synchronous call was sent and no answer came back (the HTTP client's read timed out, or the
@@ -9,7 +8,7 @@ import io.github.serverlesspatterns.core.PatternsException;
  * retries ({@link LambdaInvoker#withSdkRetries()}), or give the client a read timeout longer than
  * the function's timeout.
  */
-public class InvocationOutcomeUnknownException extends PatternsException {
+public class InvocationOutcomeUnknownException extends FanoutException {
 
     private static final long serialVersionUID = 1L;
 

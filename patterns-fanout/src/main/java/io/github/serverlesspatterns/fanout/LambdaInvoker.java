@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
@@ -41,7 +42,7 @@ import java.util.Objects;
  * @param <I> request type
  * @param <O> response type
  */
-public final class LambdaInvoker<I, O> implements Invoker<I, O>, io.github.serverlesspatterns.core.Primeable {
+public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
 
     /** Synchronous request payload limit of Lambda: 6 MB. */
     public static final int DEFAULT_SYNC_LIMIT = 6 * 1024 * 1024;

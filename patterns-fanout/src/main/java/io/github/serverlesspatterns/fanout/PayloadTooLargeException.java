@@ -1,9 +1,8 @@
 package io.github.serverlesspatterns.fanout;
 
-import io.github.serverlesspatterns.core.PatternsException;
 
 /** An encoded request is over the invocation payload limit; nothing was sent. */
-public class PayloadTooLargeException extends PatternsException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class PayloadTooLargeException extends FanoutException implements io.github.serverlesspatterns.core.http.HttpProblem {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,9 +1,8 @@
 package io.github.serverlesspatterns.fanout;
 
-import io.github.serverlesspatterns.core.PatternsException;
 
 /** An invoked function failed: carries the function, and the remote error type and message. */
-public class RemoteFunctionException extends PatternsException {
+public class RemoteFunctionException extends FanoutException {
 
     private static final long serialVersionUID = 1L;
 

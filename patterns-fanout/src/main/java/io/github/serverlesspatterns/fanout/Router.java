@@ -2,7 +2,6 @@ package io.github.serverlesspatterns.fanout;
 
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.PatternsException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,16 +56,6 @@ public final class Router<E> implements Handler<E, String> {
         }
         target.handle(enrich.apply(event), invocation);
         return route;
-    }
-
-    /** No route matched and no dead-letter sink is configured. */
-    public static class UnknownRouteException extends PatternsException {
-        private static final long serialVersionUID = 1L;
-
-        /** @param message names the key and the known routes */
-        public UnknownRouteException(String message) {
-            super(message);
-        }
     }
 
     /**

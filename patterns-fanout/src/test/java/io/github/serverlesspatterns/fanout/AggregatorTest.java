@@ -63,14 +63,14 @@ class AggregatorTest {
                 .downstream("orders", SLOW, Duration.ofMillis(300))
                 .downstream("reviews", FAST, Duration.ofSeconds(5)).build();
         Invocation invocation = withDeadlineIn(Duration.ofSeconds(2));
-        Aggregator.AggregationException e = assertThrows(Aggregator.AggregationException.class, () -> aggregator.handle("ann", invocation));
+        AggregationException e = assertThrows(AggregationException.class, () -> aggregator.handle("ann", invocation));
         assertEquals("orders", e.downstream(), "its own 300 ms timeout ran out first");
         assertInstanceOf(TimeoutException.class, e.getCause());
         assertTrue(invocation.remainingTime().compareTo(Duration.ZERO) > 0);
 
         Aggregator<String, Map<String, String>> failing = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
                 .downstream("profile", FAST, Duration.ofSeconds(1)).downstream("reviews", FAILING, Duration.ofSeconds(1)).build();
-        Aggregator.AggregationException e2 = assertThrows(Aggregator.AggregationException.class,
+        AggregationException e2 = assertThrows(AggregationException.class,
                 () -> failing.handle("ann", withDeadlineIn(Duration.ofSeconds(2))));
         assertEquals("reviews", e2.downstream());
         assertTrue(e2.getMessage().contains("reviews service down"), e2.getMessage());
@@ -110,7 +110,7 @@ class AggregatorTest {
         Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
                 .downstream("orders", hanging, Duration.ofSeconds(30))   // declared first, answers never
                 .downstream("reviews", FAILING, Duration.ofSeconds(30)).build();
-        Aggregator.AggregationException e = assertThrows(Aggregator.AggregationException.class,
+        AggregationException e = assertThrows(AggregationException.class,
                 () -> aggregator.handle("ann", withDeadlineIn(Duration.ofMinutes(1))));
         assertEquals("reviews", e.downstream());
         assertTrue(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the slow call was stopped, not left running");

@@ -37,7 +37,7 @@ class RouterTest {
 
     @Test
     void unknownRoute_isAClearError_neverASilentDrop() {
-        Router.UnknownRouteException e = assertThrows(Router.UnknownRouteException.class,
+        UnknownRouteException e = assertThrows(UnknownRouteException.class,
                 () -> router().build().handle(Map.of("type", "chargeback"), Invocation.builder().build()));
         assertTrue(e.getMessage().contains("no route 'chargeback'") && e.getMessage().contains("refund"), e.getMessage());
         assertTrue(handled.isEmpty());

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.Primeable;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * failure as attributes {@code failure-reason}, {@code failure-type}, {@code source-message-id}
  * and {@code source-queue}. A FIFO dead-letter queue keeps the message's group. Thread-safe.
  */
-public final class DeadLetterQueue implements io.github.serverlesspatterns.core.Primeable {
+public final class DeadLetterQueue implements Primeable {
 
     /** SQS allows 10 message attributes; we add 4. */
     private static final int MAX_COPIED_ATTRIBUTES = 6;

@@ -16,12 +16,12 @@ public final class DrainResult {
     public DrainResult() {
     }
 
-    DrainResult(int processed, int failed, int batches, boolean reinvoked, String stopReason) {
+    DrainResult(int processed, int failed, int batches, boolean reinvoked, StopReason stopReason) {
         this.processed = processed;
         this.failed = failed;
         this.batches = batches;
         this.reinvoked = reinvoked;
-        this.stopReason = stopReason;
+        this.stopReason = stopReason.label();
     }
 
     /** @return messages processed and deleted */
@@ -64,9 +64,20 @@ public final class DrainResult {
         this.reinvoked = reinvoked;
     }
 
-    /** @return why this invocation stopped: {@code empty}, {@code deadline} or {@code batch-limit} */
+    /**
+     * @return why this invocation stopped, as written on the wire: {@code empty}, {@code deadline}
+     *         or {@code batch-limit} (the {@link StopReason#label() labels}); {@link #reason()} gives the enum
+     */
     public String getStopReason() {
         return stopReason;
+    }
+
+    /**
+     * @return why this invocation stopped
+     * @throws IllegalArgumentException if the stop reason set is none of the labels
+     */
+    public StopReason reason() {
+        return stopReason == null ? null : StopReason.ofLabel(stopReason);
     }
 
     /** @param stopReason why it stopped */

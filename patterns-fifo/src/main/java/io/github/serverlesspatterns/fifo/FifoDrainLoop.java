@@ -86,20 +86,20 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
         int processed = 0;
         int failed = 0;
         int batches = 0;
-        String stop;
+        StopReason stop;
         while (true) {
             if (invocation.remainingTime().compareTo(safetyMargin) <= 0) {
-                stop = "deadline";
+                stop = StopReason.DEADLINE;
                 break;
             }
             if (batches >= maxBatches) {
-                stop = "batch-limit";
+                stop = StopReason.BATCH_LIMIT;
                 break;
             }
             List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)
                     .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
             if (messages.isEmpty()) {
-                stop = "empty";
+                stop = StopReason.EMPTY;
                 break;
             }
             batches++;
@@ -122,7 +122,7 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
             }
             processed += delete(done);
         }
-        boolean reinvoke = !stop.equals("empty");
+        boolean reinvoke = stop != StopReason.EMPTY;
         if (reinvoke) {
             lambda.invoke(b -> b.functionName(invocation.functionName()).invocationType(InvocationType.EVENT)
                     .payload(SdkBytes.fromString("{\"source\":\"fifo-drain-loop\",\"continue\":true}", StandardCharsets.UTF_8)));

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
 
 import java.time.Duration;
@@ -124,10 +125,7 @@ public final class SqsBatchConfig<T> {
          * @return this builder
          */
         public Builder<T> parallelism(int parallelism) {
-            if (parallelism < 1 || parallelism > 64) {
-                throw new IllegalArgumentException("parallelism must be 1 to 64: " + parallelism);
-            }
-            this.parallelism = parallelism;
+            this.parallelism = Checks.between(parallelism, 1, 64, "parallelism");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.Primeable;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.github.serverlesspatterns.core.CodecException;
@@ -62,7 +63,7 @@ import java.util.concurrent.ExecutorService;
  *
  * @param <T> the message body type
  */
-public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchResponse>, io.github.serverlesspatterns.core.Primeable {
+public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchResponse>, Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchHandler.class);
 

@@ -82,8 +82,9 @@ class FifoDrainLoopTest {
         assertTrue(stats.invocations() >= 3, "re-invoked itself: " + stats.invocations());
         assertEquals(1, stats.maxConcurrency(), "concurrency 1");
         assertEquals(0, stats.timeouts(), "every invocation stopped before its deadline");
-        assertEquals("empty", results.get(results.size() - 1).getStopReason());
-        assertTrue(results.stream().limit(results.size() - 1).allMatch(r -> r.isReinvoked() && r.getStopReason().equals("deadline")));
+        assertEquals(StopReason.EMPTY, results.get(results.size() - 1).reason());
+        assertEquals("empty", results.get(results.size() - 1).getStopReason(), "the label the runtime serializes");
+        assertTrue(results.stream().limit(results.size() - 1).allMatch(r -> r.isReinvoked() && r.reason() == StopReason.DEADLINE));
     }
 
     @Test

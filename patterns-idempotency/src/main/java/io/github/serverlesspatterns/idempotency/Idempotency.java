@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
@@ -66,7 +67,7 @@ import java.util.function.Supplier;
  * @param <I> input type
  * @param <O> output type
  */
-public final class Idempotency<I, O> implements Decorator<I, O>, io.github.serverlesspatterns.core.Primeable {
+public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
     private static final HexFormat HEX = HexFormat.of();

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.Codec;
 
 import java.time.Clock;
@@ -26,6 +27,9 @@ import java.util.function.Predicate;
  * @param <O> the handler's output type
  */
 public final class IdempotencyConfig<I, O> {
+
+    /** A scope's name: the prefix of its store keys, which use ':' as their separator, so it has none. */
+    private static final NameRule NAME = new NameRule("idempotency name", "._-", 64);
 
     /** Default expiry of a COMPLETED record: 1 hour. */
     public static final Duration DEFAULT_COMPLETED_EXPIRY = Duration.ofHours(1);
@@ -235,11 +239,7 @@ public final class IdempotencyConfig<I, O> {
         private BiFunction<O, IdempotencyRecord, O> responseHook;
 
         private Builder(String name, Function<? super I, String> key, Codec<O> resultCodec) {
-            Objects.requireNonNull(name, "name");
-            if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException("name must be 1 to 64 of A-Z a-z 0-9 . _ - (no ':' or spaces): '" + name + "'");
-            }
-            this.name = name;
+            this.name = NAME.check(name);
             this.key = Objects.requireNonNull(key, "key");
             this.resultCodec = resultCodec;
         }

@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.Primeable;
+import io.github.serverlesspatterns.core.internal.Priming;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,7 +18,7 @@ import java.util.Optional;
  * exception when its backend fails; the decorator turns it into an
  * {@link IdempotencyStoreException} naming the store and key.
  */
-public interface IdempotencyStore extends io.github.serverlesspatterns.core.Primeable {
+public interface IdempotencyStore extends Primeable {
 
     /**
      * Atomically writes {@code inProgress} unless a live record (not
@@ -64,7 +66,7 @@ public interface IdempotencyStore extends io.github.serverlesspatterns.core.Prim
     String describe();
 
     /** The key {@link #prime()} reads; no record is ever stored under it. */
-    String PRIMING_KEY = "#serverless-patterns-priming";
+    String PRIMING_KEY = Priming.KEY;
 
     /**
      * Warms the store for a SnapStart snapshot: one {@link #get(String)} of {@link #PRIMING_KEY},

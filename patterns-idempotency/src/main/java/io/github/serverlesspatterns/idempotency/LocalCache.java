@@ -1,6 +1,6 @@
 package io.github.serverlesspatterns.idempotency;
 
-import io.github.serverlesspatterns.core.BoundedCache;
+import io.github.serverlesspatterns.core.internal.BoundedCache;
 
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker.dynamodb;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.circuitbreaker.CircuitState;
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -72,9 +73,7 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
         if (tableName.isBlank()) {
             throw new IllegalArgumentException("tableName must not be blank");
         }
-        if (ttl.toMillis() < 1000) {
-            throw new IllegalArgumentException("ttl must be at least 1 second: " + ttl);
-        }
+        Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
         return new DynamoDbCircuitStateStore(client, tableName, ttl, clock);
     }
 

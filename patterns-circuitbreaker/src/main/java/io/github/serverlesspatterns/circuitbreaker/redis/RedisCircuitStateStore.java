@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker.redis;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.circuitbreaker.CircuitState;
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
 import io.lettuce.core.AbstractRedisClient;
@@ -77,14 +78,8 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
     public static RedisCircuitStateStore create(AbstractRedisClient client, String prefix, Duration ttl, Duration timeout) {
         RedisConnection.requireSupported(client);
         Objects.requireNonNull(prefix, "prefix");
-        Objects.requireNonNull(ttl, "ttl");
-        Objects.requireNonNull(timeout, "timeout");
-        if (ttl.toMillis() < 1000) {
-            throw new IllegalArgumentException("ttl must be at least 1 second: " + ttl);
-        }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
+        Checks.positive(timeout, "timeout");
         return new RedisCircuitStateStore(client, prefix, ttl, timeout);
     }
 

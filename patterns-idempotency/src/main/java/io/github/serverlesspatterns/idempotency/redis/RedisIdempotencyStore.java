@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency.redis;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.idempotency.ClaimResult;
 import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
 import io.github.serverlesspatterns.idempotency.IdempotencyStore;
@@ -106,10 +107,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
     public static RedisIdempotencyStore create(AbstractRedisClient client, String prefix, Duration timeout) {
         RedisConnection.requireSupported(client);
         Objects.requireNonNull(prefix, "prefix");
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be positive: " + timeout);
-        }
+        Checks.positive(timeout, "timeout");
         return new RedisIdempotencyStore(client, prefix, timeout);
     }
 

@@ -1,4 +1,4 @@
-package io.github.serverlesspatterns.core;
+package io.github.serverlesspatterns.core.internal;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.serverlesspatterns.core;
+package io.github.serverlesspatterns.core.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
