@@ -49,6 +49,25 @@ public final class CircuitBreaker implements Primeable {
     /** A circuit's name: its key in the shared store and a metrics dimension. */
     private static final NameRule NAME = new NameRule("circuit name", "._-:", 128);
 
+    /** The states of a circuit: what {@link #state()} reports and listeners are told of. */
+    public enum State {
+        /** Calls pass; outcomes are counted. */
+        CLOSED,
+        /** Calls are rejected until the open wait ends. */
+        OPEN,
+        /** A few probe calls pass; successes close the circuit, a failure re-opens it. */
+        HALF_OPEN,
+        /** Set by hand: every call is rejected. */
+        FORCED_OPEN,
+        /** Set by hand: every call passes and nothing is counted. */
+        DISABLED,
+        /**
+         * Set by hand: every call passes and is counted as in CLOSED (rates, events), but the
+         * circuit never opens: to watch a new threshold before enforcing it.
+         */
+        METRICS_ONLY
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(CircuitBreaker.class);
     private static final int MAX_ATTEMPTS = 16;
 
@@ -87,13 +106,8 @@ public final class CircuitBreaker implements Primeable {
         }
     }
 
-    /** A probe's permission: its outcome is recorded in the store whose slot it took, whatever happens meanwhile. */
-    private record ProbePermission(int flags, CircuitStateStore store) {
-    }
-
-    /** Permission flags, returned as cached Integers so the CLOSED path allocates nothing. */
-    private static final int PROBE = 1;
-    private static final int ROUND_TRIP = 2;
+    private static final int PROBE = Permit.PROBE;
+    private static final int ROUND_TRIP = Permit.ROUND_TRIP;
 
     private CircuitBreaker(String name, CircuitStateStore store, CircuitBreakerConfig config) {
         this.name = name;
@@ -156,10 +170,10 @@ public final class CircuitBreaker implements Primeable {
     }
 
     private <I, O> O call(Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
-        Object permission = acquire();
-        if (permission instanceof Integer && !timed) {
+        Permit permit = acquire();
+        if (permit.isPlain() && !timed) {
             // the hot path (CLOSED, no probe, calls not timed) kept small enough for the JIT to inline
-            int flags = (Integer) permission;
+            int flags = permit.flags;
             O result;
             try {
                 result = handler.handle(input, invocation);
@@ -169,13 +183,13 @@ public final class CircuitBreaker implements Primeable {
             record(flags, null, config.recordResult().test(result) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS);
             return result;
         }
-        return callOtherwise(permission, handler, fallback, input, invocation);
+        return callOtherwise(permit, handler, fallback, input, invocation);
     }
 
     /** Rejections, probes, and calls timed for slow-call detection or a listener. */
-    private <I, O> O callOtherwise(Object permission, Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
-        if (permission instanceof CallNotPermittedException) {
-            CallNotPermittedException rejection = (CallNotPermittedException) permission;
+    private <I, O> O callOtherwise(Permit permit, Handler<I, O> handler, Fallback<I, O> fallback, I input, Invocation invocation) {
+        if (permit.rejection != null) {
+            CallNotPermittedException rejection = permit.rejection;
             rejected.increment();
             notifyRejected(rejection);
             if (fallback != null) {
@@ -183,14 +197,8 @@ public final class CircuitBreaker implements Primeable {
             }
             throw rejection;
         }
-        int flags;
-        CircuitStateStore probeStore = null;
-        if (permission instanceof ProbePermission) {
-            flags = ((ProbePermission) permission).flags;
-            probeStore = ((ProbePermission) permission).store;
-        } else {
-            flags = (Integer) permission;
-        }
+        int flags = permit.flags;
+        CircuitStateStore probeStore = permit.probeStore;
         long start = timed ? config.clock().millis() : 0;
         O result;
         try {
@@ -252,13 +260,13 @@ public final class CircuitBreaker implements Primeable {
 
     // ---- permission ------------------------------------------------------------------------
 
-    /** @return the rejection, or the permission flags ({@link #PROBE}, {@link #ROUND_TRIP}) as an Integer */
-    private Object acquire() {
+    /** @return whether and how the call may run */
+    private Permit acquire() {
         if (shared.isLocal()) {
             // an in-memory store: reading the state is cheaper than reading the clock to trust a view
-            CircuitState.State state = shared.load(name).orElse(CircuitState.initial()).state();
-            if (state == CircuitState.State.CLOSED || state == CircuitState.State.DISABLED) {
-                return ROUND_TRIP; // METRICS_ONLY takes the general path, where threshold crossings are reported
+            CircuitBreaker.State state = shared.load(name).orElse(CircuitState.initial()).state();
+            if (state == State.CLOSED || state == State.DISABLED) {
+                return Permit.plain(ROUND_TRIP); // METRICS_ONLY takes the general path, where threshold crossings are reported
             }
         }
         int flags = 0;
@@ -274,16 +282,16 @@ public final class CircuitBreaker implements Primeable {
             } catch (RuntimeException storeError) {
                 CallNotPermittedException verdict = storeFailed(storeError, true);
                 if (verdict != null) {
-                    return verdict;
+                    return Permit.rejected(verdict);
                 }
                 continue; // now on the local fallback store
             }
             Transitions.Decision decision = transitions.acquire(v.state, now);
             if (decision.kind == Transitions.Kind.PERMIT) {
-                return flags;
+                return Permit.plain(flags);
             }
             if (decision.kind == Transitions.Kind.REJECT) {
-                return rejection(v.state);
+                return Permit.rejected(rejection(v.state));
             }
             Optional<CircuitState> conflict;
             CircuitState next = decision.next.nextVersion();
@@ -293,20 +301,20 @@ public final class CircuitBreaker implements Primeable {
             } catch (RuntimeException storeError) {
                 CallNotPermittedException verdict = storeFailed(storeError, true);
                 if (verdict != null) {
-                    return verdict;
+                    return Permit.rejected(verdict);
                 }
                 continue;
             }
             if (conflict.isEmpty()) {
                 see(new View(next, now, v.store));
                 transitioned(v.state.state(), next);
-                return new ProbePermission(flags | PROBE, v.store);
+                return Permit.probe(flags, v.store);
             }
             see(new View(conflict.get(), now, v.store));
         }
         LOG.warn("circuit '{}': permission still contended after {} attempts; rejecting this call", name, MAX_ATTEMPTS);
         View last = view.get();
-        return rejection(last == null ? CircuitState.initial() : last.state);
+        return Permit.rejected(rejection(last == null ? CircuitState.initial() : last.state));
     }
 
     private View viewForAcquire(long now) {
@@ -344,13 +352,7 @@ public final class CircuitBreaker implements Primeable {
     }
 
     private CallNotPermittedException rejection(CircuitState s) {
-        Instant nextProbe = s.state() == CircuitState.State.OPEN ? Instant.ofEpochMilli(s.openUntilMillis()) : null;
-        String when = s.state() == CircuitState.State.OPEN ? "; next probe at " + nextProbe
-                : s.state() == CircuitState.State.HALF_OPEN ? "; all " + config.permittedProbes() + " probe slots are taken"
-                : s.state() == CircuitState.State.FORCED_OPEN ? "; forced open by hand until reset" : "";
-        String why = s.state() == CircuitState.State.OPEN ? s.openReason().map(r -> " (opened: " + r + ")").orElse("") : "";
-        return new CallNotPermittedException(name, s.state(), nextProbe,
-                "circuit '" + name + "' is " + s.state() + when + "; call not permitted" + why);
+        return CallNotPermittedException.rejected(name, s, config.permittedProbes());
     }
 
     // ---- outcomes ----------------------------------------------------------------------------
@@ -389,7 +391,7 @@ public final class CircuitBreaker implements Primeable {
             }
         }
         if (!probe && outcome == Transitions.Outcome.SUCCESS && !config.localReadStaleness().isZero()
-                && v.state.state() == CircuitState.State.CLOSED && now - v.seenAt < config.localReadStaleness().toMillis()) {
+                && v.state.state() == State.CLOSED && now - v.seenAt < config.localReadStaleness().toMillis()) {
             pendingSuccesses.incrementAndGet(); // batched: written with the next round trip
             return;
         }
@@ -453,12 +455,12 @@ public final class CircuitBreaker implements Primeable {
 
     /** Opens the circuit for every instance until {@link #reset()}: every call is rejected, no probe is made. */
     public void forceOpen() {
-        setByHand(current -> current.with(CircuitState.State.FORCED_OPEN, 0, "", 0, 0, 0, 0, 0));
+        setByHand(current -> current.setByHand(State.FORCED_OPEN));
     }
 
     /** Lets every call through, counting nothing, for every instance until {@link #reset()}. */
     public void disable() {
-        setByHand(current -> current.with(CircuitState.State.DISABLED, 0, "", 0, 0, 0, 0, 0));
+        setByHand(current -> current.setByHand(State.DISABLED));
     }
 
     /**
@@ -467,7 +469,7 @@ public final class CircuitBreaker implements Primeable {
      * enforcing it. {@link #reset()} goes back to CLOSED.
      */
     public void metricsOnly() {
-        setByHand(current -> current.with(CircuitState.State.METRICS_ONLY, 0, "", 0, 0, 0, 0, 0));
+        setByHand(current -> current.setByHand(State.METRICS_ONLY));
     }
 
     /**
@@ -480,8 +482,7 @@ public final class CircuitBreaker implements Primeable {
 
     /** Lets the next calls of every instance probe the downstream now (HALF_OPEN, no probe in flight). */
     public void transitionToHalfOpen() {
-        setByHand(current -> current.with(CircuitState.State.HALF_OPEN, 0, "", config.clock().millis(),
-                Math.max(1, current.openCount()), 0, 0, 0));
+        setByHand(current -> current.halfOpened(config.clock().millis(), Math.max(1, current.openCount())));
     }
 
     /** Closes the circuit for every instance, as {@link #reset()} does. */
@@ -495,7 +496,7 @@ public final class CircuitBreaker implements Primeable {
      * {@link #metrics()} are kept.
      */
     public void reset() {
-        setByHand(current -> current.with(CircuitState.State.CLOSED, 0, "", 0, 0, 0, 0, 0));
+        setByHand(current -> current.closed());
         try {
             config.listener().onReset(name);
         } catch (RuntimeException e) {
@@ -523,7 +524,7 @@ public final class CircuitBreaker implements Primeable {
      *
      * @return the current state
      */
-    public CircuitState.State state() {
+    public CircuitBreaker.State state() {
         long now = config.clock().millis();
         CircuitStateStore store = activeStore(now);
         View v = new View(load(store), now, store);
@@ -602,8 +603,7 @@ public final class CircuitBreaker implements Primeable {
         }
         switch (policy) {
             case REJECT:
-                return new CallNotPermittedException(name, null, null, "circuit '" + name + "': its store ("
-                        + shared.describe() + ") is unreachable and the policy is REJECT: " + error);
+                return CallNotPermittedException.storeUnreachable(name, shared.describe(), error);
             case THROW:
                 throw new CircuitBreakerStoreException("circuit '" + name + "': its store (" + shared.describe()
                         + ") failed: " + error, error);
@@ -614,7 +614,7 @@ public final class CircuitBreaker implements Primeable {
 
     /** A recorded outcome changed the state: report a transition, or a threshold crossed in METRICS_ONLY. */
     private void recorded(CircuitState before, CircuitState after) {
-        if (before.state() == CircuitState.State.METRICS_ONLY && after.state() == CircuitState.State.METRICS_ONLY) {
+        if (before.state() == State.METRICS_ONLY && after.state() == State.METRICS_ONLY) {
             long now = config.clock().millis();
             String crossed = transitions.exceeded(after, now);
             if (crossed != null && transitions.exceeded(before, now) == null) {
@@ -625,7 +625,7 @@ public final class CircuitBreaker implements Primeable {
         transitioned(before.state(), after);
     }
 
-    private void transitioned(CircuitState.State from, CircuitState to) {
+    private void transitioned(CircuitBreaker.State from, CircuitState to) {
         if (from == to.state()) {
             return;
         }
@@ -636,7 +636,7 @@ public final class CircuitBreaker implements Primeable {
         } catch (RuntimeException e) {
             LOG.warn("circuit '{}': listener failed on transition {} -> {}", name, from, to.state(), e);
         }
-        if (from == CircuitState.State.CLOSED && to.state() == CircuitState.State.OPEN) {
+        if (from == State.CLOSED && to.state() == State.OPEN) {
             exceeded(to.window(), to);
         }
     }

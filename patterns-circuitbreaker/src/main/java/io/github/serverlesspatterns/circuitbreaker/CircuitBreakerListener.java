@@ -26,7 +26,7 @@ public interface CircuitBreakerListener {
      * @param from the old state
      * @param to   the new state
      */
-    default void onStateTransition(String name, CircuitState.State from, CircuitState.State to) {
+    default void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
     }
 
     /**
@@ -36,7 +36,7 @@ public interface CircuitBreakerListener {
      * @param state       the state that rejected it
      * @param nextProbeAt when the next probe may go through ({@code null} if unknown)
      */
-    default void onCallRejected(String name, CircuitState.State state, Instant nextProbeAt) {
+    default void onCallRejected(String name, CircuitBreaker.State state, Instant nextProbeAt) {
     }
 
     /**

@@ -26,7 +26,7 @@ package io.github.serverlesspatterns.circuitbreaker;
  * @param storeRoundTrips calls this instance made to the shared store
  * @param storeErrors     store calls that failed
  */
-public record CircuitBreakerMetrics(CircuitState.State state, float failureRate, float slowCallRate, int bufferedCalls,
+public record CircuitBreakerMetrics(CircuitBreaker.State state, float failureRate, float slowCallRate, int bufferedCalls,
                                     long permittedCalls, long rejectedCalls, long successfulCalls, long failedCalls,
                                     long ignoredCalls, long slowCalls, long storeRoundTrips, long storeErrors) {
 }

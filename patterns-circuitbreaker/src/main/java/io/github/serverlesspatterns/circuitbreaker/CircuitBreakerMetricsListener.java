@@ -36,7 +36,7 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
     }
 
     @Override
-    public void onStateTransition(String name, CircuitState.State from, CircuitState.State to) {
+    public void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
         String metric = switch (to) {
             case OPEN -> "TransitionsToOpen";
             case HALF_OPEN -> "TransitionsToHalfOpen";
@@ -50,7 +50,7 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
     }
 
     /** 0 when calls pass, 1 half-open, 2 when calls are rejected. */
-    static int level(CircuitState.State state) {
+    static int level(CircuitBreaker.State state) {
         return switch (state) {
             case CLOSED, DISABLED, METRICS_ONLY -> 0;
             case HALF_OPEN -> 1;
@@ -59,7 +59,7 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
     }
 
     @Override
-    public void onCallRejected(String name, CircuitState.State state, Instant nextProbeAt) {
+    public void onCallRejected(String name, CircuitBreaker.State state, Instant nextProbeAt) {
         metrics.count(PATTERN, name, "Rejections", 1);
     }
 

@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker.State;
+
 import java.util.Objects;
 
 /**
@@ -14,25 +16,6 @@ import java.util.Objects;
  * ({@link #openReason()}).
  */
 public final class CircuitState {
-
-    /** The states of a circuit. */
-    public enum State {
-        /** Calls pass; outcomes are counted. */
-        CLOSED,
-        /** Calls are rejected until the open wait ends. */
-        OPEN,
-        /** A few probe calls pass; successes close the circuit, a failure re-opens it. */
-        HALF_OPEN,
-        /** Set by hand: every call is rejected. */
-        FORCED_OPEN,
-        /** Set by hand: every call passes and nothing is counted. */
-        DISABLED,
-        /**
-         * Set by hand: every call passes and is counted as in CLOSED (rates, events), but the
-         * circuit never opens: to watch a new threshold before enforcing it.
-         */
-        METRICS_ONLY
-    }
 
     private static final String FORMAT = "v1";
 
@@ -137,8 +120,61 @@ public final class CircuitState {
         return java.util.Optional.ofNullable(Window.describe(window));
     }
 
-    CircuitState with(State newState, int newConsecutiveFailures, String newWindow, long newOpenUntil, int newOpenCount,
-                      int newProbesInFlight, int newProbeSuccesses, long newLastProbe) {
+    // ---- the transitions (Transitions decides which; these say what each leaves in the state) ----
+
+    /** @return CLOSED with fresh counters: an empty window and the backoff reset */
+    CircuitState closed() {
+        return with(State.CLOSED, 0, "", 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * @param failures failures since the last success (consecutive-failure detection), else 0
+     * @param window   the window of counted calls (rate detection), else empty
+     * @return the same state (CLOSED or METRICS_ONLY) counting these
+     */
+    CircuitState counting(int failures, String window) {
+        return with(state, failures, window, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * @param until     epoch ms at which the first probe may pass
+     * @param openCount how many times in a row it opened (the backoff exponent)
+     * @param reason    why ({@link Window#reason}), kept in the window field
+     * @return OPEN
+     */
+    CircuitState opened(long until, int openCount, String reason) {
+        return with(State.OPEN, 0, reason, until, openCount, 0, 0, 0);
+    }
+
+    /**
+     * @param inFlight   probes admitted and not finished
+     * @param successes  successful probes so far
+     * @param lastProbe  epoch ms of the last probe admitted
+     * @return HALF_OPEN with these probes, keeping when and how often the circuit opened
+     */
+    CircuitState probing(int inFlight, int successes, long lastProbe) {
+        return with(State.HALF_OPEN, 0, "", openUntilMillis, openCount, inFlight, successes, lastProbe);
+    }
+
+    /**
+     * @param openUntil epoch ms recorded as the end of the open wait
+     * @param openCount the backoff exponent to keep
+     * @return HALF_OPEN with no probe admitted yet (set by hand)
+     */
+    CircuitState halfOpened(long openUntil, int openCount) {
+        return with(State.HALF_OPEN, 0, "", openUntil, openCount, 0, 0, 0);
+    }
+
+    /**
+     * @param manual FORCED_OPEN, DISABLED or METRICS_ONLY
+     * @return that state, with fresh counters
+     */
+    CircuitState setByHand(State manual) {
+        return with(manual, 0, "", 0, 0, 0, 0, 0);
+    }
+
+    private CircuitState with(State newState, int newConsecutiveFailures, String newWindow, long newOpenUntil, int newOpenCount,
+                              int newProbesInFlight, int newProbeSuccesses, long newLastProbe) {
         return new CircuitState(newState, version, newConsecutiveFailures, newWindow, newOpenUntil, newOpenCount,
                 newProbesInFlight, newProbeSuccesses, newLastProbe, epoch);
     }
@@ -157,7 +193,7 @@ public final class CircuitState {
     /**
      * @return this state with the next version, as a store writes it over version {@link #version()}
      */
-    public CircuitState nextVersion() {
+    CircuitState nextVersion() {
         return new CircuitState(state, version + 1, consecutiveFailures, window, openUntilMillis, openCount, probesInFlight,
                 probeSuccesses, lastProbeMillis, epoch.isEmpty() ? newEpoch() : epoch);
     }

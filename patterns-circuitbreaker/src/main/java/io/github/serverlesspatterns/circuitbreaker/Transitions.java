@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.Randomness;
+
 import java.util.function.LongSupplier;
 
 /**
@@ -59,7 +61,7 @@ final class Transitions {
                 if (now < s.openUntilMillis()) {
                     return Decision.REJECT;
                 }
-                return Decision.probe(s.with(CircuitState.State.HALF_OPEN, 0, "", s.openUntilMillis(), s.openCount(), 1, 0, now));
+                return Decision.probe(s.probing(1, 0, now));
             case HALF_OPEN:
                 int inFlight = s.probesInFlight();
                 if (inFlight > 0 && now - s.lastProbeMillis() >= config.probeTimeout().toMillis()) {
@@ -68,8 +70,7 @@ final class Transitions {
                 if (inFlight >= config.permittedProbes()) {
                     return Decision.REJECT;
                 }
-                return Decision.probe(s.with(CircuitState.State.HALF_OPEN, 0, "", s.openUntilMillis(), s.openCount(),
-                        inFlight + 1, s.probeSuccesses(), now));
+                return Decision.probe(s.probing(inFlight + 1, s.probeSuccesses(), now));
             default:
                 throw new IllegalStateException("unknown state " + s.state());
         }
@@ -91,18 +92,16 @@ final class Transitions {
                 }
                 int inFlight = Math.max(0, s.probesInFlight() - 1);
                 if (outcome == Outcome.IGNORED) {
-                    return s.with(CircuitState.State.HALF_OPEN, 0, "", s.openUntilMillis(), s.openCount(), inFlight,
-                            s.probeSuccesses(), s.lastProbeMillis());
+                    return s.probing(inFlight, s.probeSuccesses(), s.lastProbeMillis());
                 }
                 if (outcome != Outcome.SUCCESS) { // a failed probe, or a slow one when slow calls have a rate of their own
                     return open(s, s.openCount() + 1, now.getAsLong(), Window.reason("probe-failed"));
                 }
                 int successes = s.probeSuccesses() + 1;
                 if (successes >= config.successesToClose()) {
-                    return s.with(CircuitState.State.CLOSED, 0, "", 0, 0, 0, 0, 0);
+                    return s.closed();
                 }
-                return s.with(CircuitState.State.HALF_OPEN, 0, "", s.openUntilMillis(), s.openCount(), inFlight, successes,
-                        s.lastProbeMillis());
+                return s.probing(inFlight, successes, s.lastProbeMillis());
             default:
                 return s; // OPEN, FORCED_OPEN, DISABLED: nothing is counted
         }
@@ -112,29 +111,29 @@ final class Transitions {
         switch (config.failureDetection()) {
             case CONSECUTIVE_FAILURES:
                 if (!outcome.failed()) {
-                    return s.consecutiveFailures() == 0 ? s : s.with(s.state(), 0, "", 0, 0, 0, 0, 0);
+                    return s.consecutiveFailures() == 0 ? s : s.counting(0, "");
                 }
                 int failures = s.consecutiveFailures() + count;
-                if (failures >= config.failureThreshold() && s.state() == CircuitState.State.CLOSED) {
+                if (failures >= config.failureThreshold() && s.state() == CircuitBreaker.State.CLOSED) {
                     return open(s, 1, now.getAsLong(), Window.reason("consecutive-failures", failures));
                 }
-                return s.with(s.state(), failures, "", 0, 0, 0, 0, 0);
+                return s.counting(failures, "");
             case FAILURE_RATE: {
                 String window = Window.addByCount(s.window(), outcome.failed(), outcome.slow(), count, config.windowSize());
-                return openIfExceeded(s.with(s.state(), 0, window, 0, 0, 0, 0, 0), 0, now);
+                return openIfExceeded(s.counting(0, window), 0, now);
             }
             default: {
                 long millis = now.getAsLong();
                 String window = Window.addByTime(s.window(), outcome.failed(), outcome.slow(), count, millis,
                         config.timeWindow().getSeconds());
-                return openIfExceeded(s.with(s.state(), 0, window, 0, 0, 0, 0, 0), millis, () -> millis);
+                return openIfExceeded(s.counting(0, window), millis, () -> millis);
             }
         }
     }
 
     private CircuitState openIfExceeded(CircuitState next, long nowMillis, LongSupplier now) {
         String exceeded = exceeded(next, nowMillis);
-        if (exceeded == null || next.state() != CircuitState.State.CLOSED) {
+        if (exceeded == null || next.state() != CircuitBreaker.State.CLOSED) {
             return next; // METRICS_ONLY counts, and the breaker reports the threshold crossed, but it never opens
         }
         return open(next, 1, now.getAsLong(), exceeded);
@@ -172,8 +171,8 @@ final class Transitions {
         double wait = config.waitInOpen().toMillis() * Math.pow(config.backoffMultiplier(), openCount - 1);
         wait = Math.min(wait, config.maxWaitInOpen().toMillis());
         if (config.jitter() > 0) {
-            wait *= 1 + config.jitter() * (2 * io.github.serverlesspatterns.core.Randomness.nextDouble() - 1);
+            wait *= 1 + config.jitter() * (2 * Randomness.nextDouble() - 1);
         }
-        return s.with(CircuitState.State.OPEN, 0, reason, now + Math.max(1, Math.round(wait)), openCount, 0, 0, 0);
+        return s.opened(now + Math.max(1, Math.round(wait)), openCount, reason);
     }
 }

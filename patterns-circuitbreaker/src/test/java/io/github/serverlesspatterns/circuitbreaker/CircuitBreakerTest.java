@@ -66,7 +66,7 @@ class CircuitBreakerTest {
         failTimes(h, 3);
         CallNotPermittedException e = assertThrows(CallNotPermittedException.class, () -> h.handle("x", invocation));
         assertEquals(3, downstreamCalls.get(), "the rejected call never reached the downstream");
-        assertEquals(CircuitState.State.OPEN, e.state());
+        assertEquals(CircuitBreaker.State.OPEN, e.state());
         assertEquals("partner", e.circuit());
         assertEquals(clock.instant().plusSeconds(10), e.nextProbeAt().orElseThrow());
         assertTrue(e.getMessage().contains("circuit 'partner' is OPEN; next probe at 2030-01-01T00:00:10Z"), e.getMessage());
@@ -82,7 +82,7 @@ class CircuitBreakerTest {
         h.handle("x", invocation);
         downstreamUp.set(false);
         failTimes(h, 2);
-        assertEquals(CircuitState.State.CLOSED, breaker.state());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
     }
 
     @Test
@@ -113,7 +113,7 @@ class CircuitBreakerTest {
         }, breaker.decorator());
         outcomes.add(first.handle("first", invocation));
         assertEquals(List.of("rejected HALF_OPEN", "second-ran", "first-ran"), outcomes);
-        assertEquals(CircuitState.State.CLOSED, breaker.state(), "two successful probes closed it");
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "two successful probes closed it");
     }
 
     private String attempt(Handler<String, String> h, String in) {
@@ -132,9 +132,9 @@ class CircuitBreakerTest {
         clock.advance(Duration.ofSeconds(10));
         downstreamUp.set(true);
         h.handle("probe-1", invocation);
-        assertEquals(CircuitState.State.HALF_OPEN, breaker.state());
+        assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
         h.handle("probe-2", invocation);
-        assertEquals(CircuitState.State.CLOSED, breaker.state());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
         downstreamUp.set(false);
         failTimes(h, 3);
         CallNotPermittedException e = assertThrows(CallNotPermittedException.class, () -> h.handle("x", invocation));
@@ -192,10 +192,10 @@ class CircuitBreakerTest {
         CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().failureRate(50, 10, 6).build());
         Handler<String, String> h = guarded(breaker);
         failTimes(h, 5); // 5 of 5 failed, but fewer than 6 calls
-        assertEquals(CircuitState.State.CLOSED, breaker.state());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
         downstreamUp.set(true);
         h.handle("x", invocation); // 5 of 6 = 83%
-        assertEquals(CircuitState.State.OPEN, breaker.state());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
     }
 
     @Test
@@ -206,7 +206,7 @@ class CircuitBreakerTest {
             downstreamUp.set(i % 3 != 2); // one in three fails
             callIgnoringFailure(h, invocation);
         }
-        assertEquals(CircuitState.State.CLOSED, breaker.state());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
         assertTrue(breaker.metrics().failureRate() > 0 && breaker.metrics().failureRate() < 50);
     }
 
@@ -220,7 +220,7 @@ class CircuitBreakerTest {
         for (int i = 0; i < 3; i++) {
             assertEquals("late", slow.handle("x", invocation), "the slow call's own result is still returned");
         }
-        assertEquals(CircuitState.State.OPEN, breaker.state());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         assertEquals(3, breaker.metrics().slowCalls());
     }
 
@@ -238,11 +238,11 @@ class CircuitBreakerTest {
         for (int i = 0; i < 5; i++) {
             assertThrows(IllegalArgumentException.class, () -> h.handle("bad-input", invocation));
         }
-        assertEquals(CircuitState.State.CLOSED, breaker.state(), "ignored exceptions do not count");
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "ignored exceptions do not count");
         for (int i = 0; i < 3; i++) {
             h.handle("x", invocation);
         }
-        assertEquals(CircuitState.State.OPEN, breaker.state(), "a result can count as a failure");
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "a result can count as a failure");
     }
 
     @Test
@@ -259,13 +259,13 @@ class CircuitBreakerTest {
         List<String> heard = new ArrayList<>();
         CircuitBreakerListener listener = new CircuitBreakerListener() {
             @Override
-            public void onStateTransition(String name, CircuitState.State from, CircuitState.State to) {
+            public void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
                 heard.add(from + "->" + to);
                 throw new RuntimeException("listener bug");
             }
 
             @Override
-            public void onCallRejected(String name, CircuitState.State state, Instant nextProbeAt) {
+            public void onCallRejected(String name, CircuitBreaker.State state, Instant nextProbeAt) {
                 heard.add("rejected " + state);
                 throw new RuntimeException("listener bug");
             }
@@ -287,14 +287,14 @@ class CircuitBreakerTest {
         downstreamUp.set(true);
         a.forceOpen();
         CallNotPermittedException e = assertThrows(CallNotPermittedException.class, () -> guarded(b).handle("x", invocation));
-        assertEquals(CircuitState.State.FORCED_OPEN, e.state());
+        assertEquals(CircuitBreaker.State.FORCED_OPEN, e.state());
         a.disable();
         clock.advance(Duration.ofSeconds(11)); // b trusts its FORCED_OPEN view for the open wait at most
         downstreamUp.set(false);
         failTimes(guarded(b), 10);
-        assertEquals(CircuitState.State.DISABLED, b.state(), "nothing is counted while disabled");
+        assertEquals(CircuitBreaker.State.DISABLED, b.state(), "nothing is counted while disabled");
         a.reset();
-        assertEquals(CircuitState.State.CLOSED, b.state());
+        assertEquals(CircuitBreaker.State.CLOSED, b.state());
     }
 
     /** A store that counts calls and can be made to fail. */
@@ -357,7 +357,7 @@ class CircuitBreakerTest {
         downstreamUp.set(false);
         failTimes(h, 3);
         CircuitBreaker other = CircuitBreaker.of("partner", counting, config().build());
-        assertEquals(CircuitState.State.OPEN, other.state(), "the OPEN transition was written through at once");
+        assertEquals(CircuitBreaker.State.OPEN, other.state(), "the OPEN transition was written through at once");
     }
 
     @Test
@@ -444,11 +444,11 @@ class CircuitBreakerTest {
         }, breaker.decorator());
         assertThrows(java.util.concurrent.TimeoutException.class, () -> probe.handle("x", invocation));
         // the failed probe reopened the circuit (it did not keep its slot until the probe timeout)
-        assertEquals(CircuitState.State.OPEN, breaker.state());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         clock.advance(Duration.ofSeconds(20)); // the backoff doubled the wait
         downstreamUp.set(true);
         assertEquals("ok:x", guarded(breaker).handle("x", invocation), "the next probe got the slot");
-        assertEquals(CircuitState.State.CLOSED, breaker.state());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
     }
 
     @Test
@@ -460,7 +460,7 @@ class CircuitBreakerTest {
         for (int i = 0; i < 3; i++) {
             assertThrows(ExceptionInInitializerError.class, () -> h.handle("x", invocation));
         }
-        assertEquals(CircuitState.State.OPEN, breaker.state());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state());
     }
 
     @Test
@@ -478,7 +478,7 @@ class CircuitBreakerTest {
             return "probe-ok";
         }, breaker.decorator());
         assertEquals("probe-ok", probe.handle("x", invocation));
-        assertEquals(CircuitState.State.CLOSED, shared.load("partner").orElseThrow().state(),
+        assertEquals(CircuitBreaker.State.CLOSED, shared.load("partner").orElseThrow().state(),
                 "the probe's success reached the shared store: its slot is not left taken until the probe timeout");
     }
 
@@ -560,7 +560,7 @@ class CircuitBreakerTest {
         downstreamUp.set(false);
         losing.loseEverything(); // Redis restarted empty
         failTimes(guarded(other), 3); // another instance opens the circuit in the new store, at a low version
-        assertEquals(CircuitState.State.OPEN, losing.load("partner").orElseThrow().state());
+        assertEquals(CircuitBreaker.State.OPEN, losing.load("partner").orElseThrow().state());
         int before = downstreamCalls.get();
         for (int i = 0; i < 10; i++) {
             callIgnoringRejection(warmCalls);

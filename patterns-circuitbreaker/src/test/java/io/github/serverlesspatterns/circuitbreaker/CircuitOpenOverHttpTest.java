@@ -28,7 +28,7 @@ class CircuitOpenOverHttpTest {
 
     @Test
     void anOpenCircuit_is503_withRetryAfterTheNextProbe_onBothFormats() {
-        CallNotPermittedException open = new CallNotPermittedException("partner-api", CircuitState.State.OPEN,
+        CallNotPermittedException open = new CallNotPermittedException("partner-api", CircuitBreaker.State.OPEN,
                 clock.instant().plus(Duration.ofMillis(12_300)), "circuit 'partner-api' is OPEN since the table partner-circuits said so");
         Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> v2 = HttpApi.answerProblems((request, inv) -> {
             throw open;

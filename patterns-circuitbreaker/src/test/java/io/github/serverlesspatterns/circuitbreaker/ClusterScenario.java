@@ -27,7 +27,7 @@ public final class ClusterScenario {
 
     private static final Pattern RESULT = Pattern.compile("RESULT ok=(\\d+) failed=(\\d+) rejected=(\\d+) roundTrips=(\\d+) storeErrors=(\\d+)");
 
-    private record Hit(long at, boolean failing, CircuitState.State stateAtArrival, int openCount) {
+    private record Hit(long at, boolean failing, CircuitBreaker.State stateAtArrival, int openCount) {
     }
 
     private ClusterScenario() {
@@ -85,7 +85,7 @@ public final class ClusterScenario {
             }
             long openedAt = 0;
             while (openedAt == 0 && System.currentTimeMillis() < endAt) {
-                if (observer.load(circuit).map(s -> s.state() == CircuitState.State.OPEN).orElse(false)) {
+                if (observer.load(circuit).map(s -> s.state() == CircuitBreaker.State.OPEN).orElse(false)) {
                     openedAt = System.currentTimeMillis();
                 } else {
                     Thread.sleep(10);
@@ -95,7 +95,7 @@ public final class ClusterScenario {
             // let three probe rounds fail (after waits of 0.4, 0.8 and 1.6 s), then the partner recovers
             long giveUpAt = System.currentTimeMillis() + 15_000;
             while (System.currentTimeMillis() < giveUpAt) {
-                List<Hit> probes = hits.stream().filter(h -> h.failing() && h.stateAtArrival() == CircuitState.State.HALF_OPEN).toList();
+                List<Hit> probes = hits.stream().filter(h -> h.failing() && h.stateAtArrival() == CircuitBreaker.State.HALF_OPEN).toList();
                 long rounds = probes.stream().mapToInt(Hit::openCount).distinct().count();
                 long lastProbe = probes.stream().mapToLong(Hit::at).max().orElse(Long.MAX_VALUE);
                 if (rounds >= 3 && System.currentTimeMillis() - lastProbe > 200) {
@@ -123,11 +123,11 @@ public final class ClusterScenario {
             }
 
             List<Hit> failingHits = hits.stream().filter(Hit::failing).toList();
-            long leaked = failingHits.stream().filter(h -> h.stateAtArrival() == CircuitState.State.OPEN).count();
+            long leaked = failingHits.stream().filter(h -> h.stateAtArrival() == CircuitBreaker.State.OPEN).count();
             // probe rounds: requests that arrived while HALF_OPEN, grouped by the open count of that period
             java.util.TreeMap<Integer, List<Hit>> rounds = new java.util.TreeMap<>();
             for (Hit h : failingHits) {
-                if (h.stateAtArrival() == CircuitState.State.HALF_OPEN) {
+                if (h.stateAtArrival() == CircuitBreaker.State.HALF_OPEN) {
                     rounds.computeIfAbsent(h.openCount(), k -> new ArrayList<>()).add(h);
                 }
             }
@@ -140,10 +140,10 @@ public final class ClusterScenario {
                 previous = first;
             }
             long recoveredCalls = hits.stream().filter(h -> !h.failing()).count();
-            CircuitState.State finalState = observer.load(circuit).orElseThrow().state();
+            CircuitBreaker.State finalState = observer.load(circuit).orElseThrow().state();
             System.out.printf("%s cluster: %d calls failed before the opening, %d reached the partner while OPEN, "
                             + "probe rounds %s, waits before each round %s ms, %d rejected calls, %d calls after recovery, "
-                            + "final state %s%n", kind, failingHits.stream().filter(h -> h.stateAtArrival() == CircuitState.State.CLOSED).count(),
+                            + "final state %s%n", kind, failingHits.stream().filter(h -> h.stateAtArrival() == CircuitBreaker.State.CLOSED).count(),
                     leaked, probeRoundSizes, gaps, totalRejected, recoveredCalls, finalState);
 
             assertTrue(leaked <= processes * threads,
@@ -168,7 +168,7 @@ public final class ClusterScenario {
                         + " ms after the one before, under the " + least + " ms the doubling open wait demands: " + gaps);
             }
             assertTrue(openCounts.get(openCounts.size() - 1) >= 3, "the circuit opened again after failed probes: " + openCounts);
-            assertEquals(CircuitState.State.CLOSED, finalState, "closed after recovery");
+            assertEquals(CircuitBreaker.State.CLOSED, finalState, "closed after recovery");
             assertTrue(recoveredCalls > 100, "calls flow again after recovery: " + recoveredCalls);
         } finally {
             server.stop(0);

@@ -52,8 +52,7 @@ public final class ClusterWorkerMain {
         AutoCloseable closer;
         if (kind.equals("redis")) {
             RedisClient client = RedisClient.create(endpoint);
-            store = RedisCircuitStateStore.create(client, RedisCircuitStateStore.DEFAULT_PREFIX,
-                    RedisCircuitStateStore.DEFAULT_TTL, Duration.ofSeconds(2));
+            store = RedisCircuitStateStore.builder(client).timeout(Duration.ofSeconds(2)).build();
             closer = client::shutdown;
         } else {
             DynamoDbClient client = AwsClients.configure(DynamoDbClient.builder(), URI.create(endpoint)).build();

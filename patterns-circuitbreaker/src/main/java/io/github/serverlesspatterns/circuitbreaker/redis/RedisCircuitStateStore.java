@@ -63,24 +63,64 @@ public final class RedisCircuitStateStore implements CircuitStateStore, AutoClos
      * @throws IllegalArgumentException for another kind of client
      */
     public static RedisCircuitStateStore create(AbstractRedisClient client) {
-        return create(client, DEFAULT_PREFIX, DEFAULT_TTL, DEFAULT_TIMEOUT);
+        return builder(client).build();
     }
 
     /**
-     * @param client  a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
-     *                (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
-     * @param prefix  key prefix (may be empty)
-     * @param ttl     how long a circuit's state outlives its last write
-     * @param timeout command timeout; a slow store then counts as a store failure
-     * @return the store
-     * @throws IllegalArgumentException for another kind of client, a TTL under a second or a timeout that is not positive
+     * @param client a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
+     *               (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
+     * @return a builder starting from {@link #DEFAULT_PREFIX}, {@link #DEFAULT_TTL} and {@link #DEFAULT_TIMEOUT}
+     * @throws IllegalArgumentException for another kind of client
      */
-    public static RedisCircuitStateStore create(AbstractRedisClient client, String prefix, Duration ttl, Duration timeout) {
+    public static Builder builder(AbstractRedisClient client) {
         RedisConnection.requireSupported(client);
-        Objects.requireNonNull(prefix, "prefix");
-        Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
-        Checks.positive(timeout, "timeout");
-        return new RedisCircuitStateStore(client, prefix, ttl, timeout);
+        return new Builder(client);
+    }
+
+    /** Builder of {@link RedisCircuitStateStore}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private final AbstractRedisClient client;
+        private String prefix = DEFAULT_PREFIX;
+        private Duration ttl = DEFAULT_TTL;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder(AbstractRedisClient client) {
+            this.client = client;
+        }
+
+        /**
+         * @param prefix key prefix (may be empty); default {@value #DEFAULT_PREFIX}
+         * @return this builder
+         */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * @param ttl how long a circuit's state outlives its last write, at least a second; default 7 days
+         * @return this builder
+         * @throws IllegalArgumentException if it is under a second
+         */
+        public Builder ttl(Duration ttl) {
+            this.ttl = Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
+            return this;
+        }
+
+        /**
+         * @param timeout command timeout; a slower store counts as a store failure; default 500 ms
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Checks.positive(timeout, "timeout");
+            return this;
+        }
+
+        /** @return the store (it connects on first use) */
+        public RedisCircuitStateStore build() {
+            return new RedisCircuitStateStore(client, prefix, ttl, timeout);
+        }
     }
 
     private RedisClusterCommands<String, String> commands() {

@@ -50,7 +50,7 @@ class RedisCircuitFaultsTest {
 
 
     private RedisCircuitStateStore store() {
-        return RedisCircuitStateStore.create(redis.client(), "circuit:", Duration.ofHours(1), Duration.ofMillis(200));
+        return RedisCircuitStateStore.builder(redis.client()).ttl(Duration.ofHours(1)).timeout(Duration.ofMillis(200)).build();
     }
 
     @Test
@@ -142,7 +142,7 @@ class RedisCircuitFaultsTest {
             partnerUp.set(false);
             CircuitBreaker other = CircuitBreaker.of(name, otherStore, config);
             ignoreFailures(Decorators.decorate(partner, other.decorator()), 3); // another instance opens it anew, at a low version
-            assertEquals(CircuitState.State.OPEN, otherStore.load(name).orElseThrow().state());
+            assertEquals(CircuitBreaker.State.OPEN, otherStore.load(name).orElseThrow().state());
             int before = partnerCalls.get();
             ignoreFailures(warmCalls, 10);
             assertTrue(partnerCalls.get() - before <= 1,
