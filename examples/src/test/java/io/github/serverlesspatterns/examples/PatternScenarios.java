@@ -348,7 +348,7 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         String table = "p16-jobs";
-        io.github.serverlesspatterns.fanout.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
+        io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
                 .createTableIfMissing();
         var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
         lambda.register(SamFunctions.config(exampleDir("16-fan-out-fan-in").resolve("template.yaml"), "WorkerFunction", "p16-worker", LocalFunction.of(

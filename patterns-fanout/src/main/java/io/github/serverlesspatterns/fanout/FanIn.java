@@ -31,13 +31,13 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanIn.class);
 
-    private final DynamoDbJobStore store;
+    private final JobStore store;
     private final Codec<R> resultCodec;
     private final Consumer<String> onComplete;
     private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
     private final String metricsName;
 
-    private FanIn(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete,
+    private FanIn(JobStore store, Codec<R> resultCodec, Consumer<String> onComplete,
                   io.github.serverlesspatterns.core.metrics.Metrics metrics, String metricsName) {
         this.store = store;
         this.resultCodec = resultCodec;
@@ -68,7 +68,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
      * @param <R>         result type
      * @return the decorator
      */
-    public static <T, R> FanIn<T, R> of(DynamoDbJobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
+    public static <T, R> FanIn<T, R> of(JobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
         return new FanIn<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(resultCodec, "resultCodec"),
                 Objects.requireNonNull(onComplete, "onComplete"), io.github.serverlesspatterns.core.metrics.Metrics.none(), "fan-in");
     }

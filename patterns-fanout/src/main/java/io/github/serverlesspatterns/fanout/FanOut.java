@@ -28,10 +28,10 @@ public final class FanOut<T> {
         void dispatch(List<Task<T>> tasks, Invocation invocation);
     }
 
-    private final DynamoDbJobStore store;
+    private final JobStore store;
     private final Dispatcher<T> dispatcher;
 
-    private FanOut(DynamoDbJobStore store, Dispatcher<T> dispatcher) {
+    private FanOut(JobStore store, Dispatcher<T> dispatcher) {
         this.store = store;
         this.dispatcher = dispatcher;
     }
@@ -43,7 +43,7 @@ public final class FanOut<T> {
      * @param <T>         payload type
      * @return the fan-out
      */
-    public static <T> FanOut<T> viaInvoker(DynamoDbJobStore store, Invoker<Task<T>, ?> worker, int parallelism) {
+    public static <T> FanOut<T> viaInvoker(JobStore store, Invoker<Task<T>, ?> worker, int parallelism) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(worker, "worker");
         Checks.between(parallelism, 1, 64, "parallelism");
@@ -74,7 +74,7 @@ public final class FanOut<T> {
      * @param <T>      payload type
      * @return the fan-out, sending batches of 10 messages
      */
-    public static <T> FanOut<T> viaSqs(DynamoDbJobStore store, SqsClient sqs, String queueUrl, Codec<Task<T>> codec) {
+    public static <T> FanOut<T> viaSqs(JobStore store, SqsClient sqs, String queueUrl, Codec<Task<T>> codec) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(sqs, "sqs");
         Objects.requireNonNull(queueUrl, "queueUrl");

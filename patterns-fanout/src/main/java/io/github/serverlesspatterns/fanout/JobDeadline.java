@@ -31,7 +31,7 @@ public final class JobDeadline {
      * @param onOverdue called with the status of an overdue job (its missing tasks listed): once per job while it succeeds
      * @return a handler from job id to the job's status
      */
-    public static Handler<String, JobStatus> check(DynamoDbJobStore store, Consumer<JobStatus> onOverdue) {
+    public static Handler<String, JobStatus> check(JobStore store, Consumer<JobStatus> onOverdue) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(onOverdue, "onOverdue");
         return (jobId, invocation) -> {

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.testing.AwsClients;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;

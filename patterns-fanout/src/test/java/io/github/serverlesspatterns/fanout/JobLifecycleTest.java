@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.testing.LocalServicesExtension;

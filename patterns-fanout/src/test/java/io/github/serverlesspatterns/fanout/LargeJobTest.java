@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;

@@ -11,7 +11,7 @@ import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.fanout.Aggregator;
-import io.github.serverlesspatterns.fanout.DynamoDbJobStore;
+import io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore;
 import io.github.serverlesspatterns.fanout.FanIn;
 import io.github.serverlesspatterns.fanout.FanOut;
 import io.github.serverlesspatterns.fanout.Invoker;

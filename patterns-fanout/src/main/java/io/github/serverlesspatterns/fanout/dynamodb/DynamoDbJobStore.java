@@ -1,7 +1,10 @@
-package io.github.serverlesspatterns.fanout;
+package io.github.serverlesspatterns.fanout.dynamodb;
 
-import io.github.serverlesspatterns.core.Primeable;
-import io.github.serverlesspatterns.core.PatternsException;
+import io.github.serverlesspatterns.core.internal.BoundedCache;
+import io.github.serverlesspatterns.core.internal.Priming;
+import io.github.serverlesspatterns.fanout.FanoutException;
+import io.github.serverlesspatterns.fanout.JobStatus;
+import io.github.serverlesspatterns.fanout.JobStore;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -51,7 +54,7 @@ import java.util.function.BiConsumer;
  * (a larger result costs one unit per KB), plus one job-record update per full shard; see
  * {@code SCALE.md} for the ceiling this gives.
  */
-public final class DynamoDbJobStore implements Primeable {
+public final class DynamoDbJobStore implements JobStore {
 
     /** DynamoDB's item limit less room for the attribute names and the task key: a result may be this large less its job id's bytes. */
     public static final int MAX_RESULT_BYTES = 400 * 1024 - 256;
@@ -60,8 +63,6 @@ public final class DynamoDbJobStore implements Primeable {
      * per update), and its results share a partition key that no other shard's writes touch.
      */
     public static final int SHARD_SIZE = 100;
-    /** The longest job id: {@value} characters (it is part of every key, and of each task's message). */
-    public static final int MAX_JOB_ID_LENGTH = 512;
     private static final String SHARD = "#shard";
     private static final String JOB = "#job";
 
@@ -70,7 +71,7 @@ public final class DynamoDbJobStore implements Primeable {
     private final Duration retention;
     private final Clock clock;
     /** A job's task count and deadline never change: read once per job per instance, then kept (bounded). */
-    private final io.github.serverlesspatterns.core.internal.BoundedCache<JobMeta> jobs = new io.github.serverlesspatterns.core.internal.BoundedCache<>(1_000);
+    private final BoundedCache<JobMeta> jobs = new BoundedCache<>(1_000);
 
     private record JobMeta(int expected, Instant deadline) {
     }
@@ -140,23 +141,13 @@ public final class DynamoDbJobStore implements Primeable {
      * @param expected the number of tasks (at least 1)
      * @param deadline when the job should be done (in the future); its items live until then plus the retention
      * @return {@code true} if this call created the job, {@code false} if it existed with the same tasks and deadline (resumed)
-     * @throws IllegalArgumentException for no tasks, a job id that is empty or longer than {@value #MAX_JOB_ID_LENGTH}
+     * @throws IllegalArgumentException for no tasks, a job id that is empty or longer than {@value JobStore#MAX_JOB_ID_LENGTH}
      *                                  characters, or a deadline already past
      * @throws IllegalStateException    if a job with this id exists with another task count or deadline
      */
+    @Override
     public boolean createJob(String jobId, int expected, Instant deadline) {
-        Objects.requireNonNull(jobId, "jobId");
-        Objects.requireNonNull(deadline, "deadline");
-        if (expected < 1) {
-            throw new IllegalArgumentException("a job needs at least one task: " + expected);
-        }
-        if (jobId.isEmpty() || jobId.length() > MAX_JOB_ID_LENGTH) {
-            throw new IllegalArgumentException("a fan-out job id must have 1 to " + MAX_JOB_ID_LENGTH + " characters; this one has "
-                    + jobId.length());
-        }
-        if (!deadline.isAfter(clock.instant())) {
-            throw new IllegalArgumentException("fan-out job '" + jobId + "': its deadline " + deadline + " is already past");
-        }
+        JobStore.checkNewJob(jobId, expected, deadline, clock.instant());
         int shards = shards(expected);
         AttributeValue expiration = expiration(deadline);
         try {
@@ -204,8 +195,7 @@ public final class DynamoDbJobStore implements Primeable {
         if (known != null) {
             return known;
         }
-        JobMeta meta = read(jobId).orElseThrow(() -> new FanoutException("fan-in: job '" + jobId
-                + "' is unknown (never created, or expired); task " + taskId + "'s result was not recorded"));
+        JobMeta meta = read(jobId).orElseThrow(() -> JobStore.unknownJob(jobId, taskId));
         jobs.put(jobId, meta, now + retention.toMillis());
         return meta;
     }
@@ -223,20 +213,14 @@ public final class DynamoDbJobStore implements Primeable {
      * @param result the encoded result
      * @return {@code true} if, after this call, every task of the job is done (then try
      *         {@link #claimCompletion}); may be true for more than one caller
-     * @throws PatternsException if the job or task is unknown, the job is past its deadline (a late result is
+     * @throws FanoutException if the job or task is unknown, the job is past its deadline (a late result is
      *                           refused: the job's owner has been told it is overdue), or the result is too large
      */
+    @Override
     public boolean recordResult(String jobId, int taskId, byte[] result) {
         JobMeta job = job(jobId, taskId);
         int expected = job.expected();
-        if (clock.instant().isAfter(job.deadline())) {
-            throw new FanoutException("fan-in: job '" + jobId + "' passed its deadline " + job.deadline() + "; task " + taskId
-                    + "'s late result was not recorded");
-        }
-        if (taskId < 0 || taskId >= expected) {
-            throw new FanoutException("fan-in: job '" + jobId + "' has tasks 0 to " + (expected - 1) + "; task " + taskId
-                    + " is out of range and was not recorded");
-        }
+        JobStore.checkResult(jobId, taskId, expected, job.deadline(), clock.instant());
         // DynamoDB counts the key attributes too: the job id takes room from the result
         int room = MAX_RESULT_BYTES - jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (result.length > room) {
@@ -291,18 +275,16 @@ public final class DynamoDbJobStore implements Primeable {
         return after.get(set).ns().size() >= capacity;
     }
 
-    /** How long a worker holds the completion claim while its callback runs: 15 minutes, Lambda's longest invocation. */
-    public static final Duration COMPLETION_LEASE = Duration.ofMinutes(15);
-
     /**
      * Claims the job's completion once every task is done: one caller at a time holds the claim,
      * until it reports the callback done ({@link #completionDone}) or failed
-     * ({@link #completionFailed}), or its lease ({@link #COMPLETION_LEASE}) ends, so that the
+     * ({@link #completionFailed}), or its lease ({@link JobStore#COMPLETION_LEASE}) ends, so that the
      * callback runs at least once and, while it succeeds, once.
      *
      * @param jobId the job
      * @return a claim token for the one caller that must run the completion callback, or empty
      */
+    @Override
     public java.util.Optional<String> claimCompletion(String jobId) {
         String token = java.util.UUID.randomUUID().toString();
         long now = clock.millis();
@@ -326,6 +308,7 @@ public final class DynamoDbJobStore implements Primeable {
      * @param jobId the job
      * @param token the claim token
      */
+    @Override
     public void completionDone(String jobId, String token) {
         try {
             client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
@@ -343,6 +326,7 @@ public final class DynamoDbJobStore implements Primeable {
      * @param jobId the job
      * @param token the claim token
      */
+    @Override
     public void completionFailed(String jobId, String token) {
         try {
             client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
@@ -360,7 +344,8 @@ public final class DynamoDbJobStore implements Primeable {
      * @param jobId the job
      * @return whether this caller must send the overdue signal
      */
-    boolean claimOverdueSignal(String jobId) {
+    @Override
+    public boolean claimOverdueSignal(String jobId) {
         try {
             client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("SET overdueSignalled = :now")
                     .conditionExpression("attribute_exists(job) AND attribute_not_exists(overdueSignalled) AND deadline < :now")
@@ -372,12 +357,14 @@ public final class DynamoDbJobStore implements Primeable {
     }
 
     /** Gives the overdue signal's claim up, so that the next check sends it again. */
-    void overdueSignalFailed(String jobId) {
+    @Override
+    public void overdueSignalFailed(String jobId) {
         client.updateItem(b -> b.tableName(table).key(key(jobId, JOB)).updateExpression("REMOVE overdueSignalled"));
     }
 
     /** @return the store's clock (the deadline check judges by it) */
-    Clock clock() {
+    @Override
+    public Clock clock() {
         return clock;
     }
 
@@ -387,6 +374,7 @@ public final class DynamoDbJobStore implements Primeable {
      * @param jobId    the job
      * @param consumer gets (task id, encoded result)
      */
+    @Override
     public void results(String jobId, BiConsumer<Integer, byte[]> consumer) {
         JobMeta job = read(jobId).orElseThrow(() -> new FanoutException("fan-out job '" + jobId + "' is unknown"));
         for (int shard = 0; shard < shards(job.expected()); shard++) {
@@ -402,8 +390,9 @@ public final class DynamoDbJobStore implements Primeable {
     /**
      * @param jobId the job
      * @return where it stands, with the missing task numbers
-     * @throws PatternsException if the job is unknown
+     * @throws FanoutException if the job is unknown
      */
+    @Override
     public JobStatus status(String jobId) {
         Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
         if (job == null || job.isEmpty()) {
@@ -474,14 +463,14 @@ public final class DynamoDbJobStore implements Primeable {
      * Warms the store for a SnapStart snapshot: one consistent {@code GetItem} of a job that is
      * never written (the read path's client, connection and classes); nothing is written.
      *
-     * @throws io.github.serverlesspatterns.core.PatternsException naming the table when it cannot be read
+     * @throws FanoutException naming the table when it cannot be read
      */
     @Override
     public void prime() {
         try {
-            client.getItem(b -> b.tableName(table).key(key("#serverless-patterns-priming", JOB)).consistentRead(true));
+            client.getItem(b -> b.tableName(table).key(key(Priming.KEY, JOB)).consistentRead(true));
         } catch (RuntimeException e) {
-            throw new io.github.serverlesspatterns.core.PatternsException("fan-in job table '" + table + "': priming failed: " + e.getMessage(), e);
+            throw new FanoutException("fan-in job table '" + table + "': priming failed: " + e.getMessage(), e);
         }
     }
 }
