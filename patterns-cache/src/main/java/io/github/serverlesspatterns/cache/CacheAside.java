@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.BoundedCache;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Decorator;
@@ -64,6 +65,8 @@ import java.util.function.Function;
 public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheAside.class);
+    /** How often a reader waiting for another instance's load looks for its value: every 20 ms. */
+    static final long LOCK_POLL = 20_000_000L;
 
     private final CacheConfig<K, V> config;
     private final CacheKeys layout;
@@ -224,11 +227,11 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             }
         }
         // another instance is loading: wait for its value, within the lock wait and the invocation's time
-        long until = Math.min(System.nanoTime() + config.lockWait().toNanos(),
-                System.nanoTime() + invocation.remainingTime().toNanos());
-        while (System.nanoTime() < until) {
+        Ticker ticker = config.ticker();
+        long until = ticker.nanoTime() + Math.min(config.lockWait().toNanos(), invocation.remainingTime().toNanos());
+        while (ticker.nanoTime() < until) {
             try {
-                Thread.sleep(20);
+                ticker.sleep(LOCK_POLL);
                 long epoch = invalidationEpoch.get();
                 byte[] raw = redis.commands().get(valueKey);
                 CacheEntry e = entryOrNull(valueKey, raw);
@@ -251,9 +254,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
 
     private CacheEntry loadAndStore(K key, String valueKey, Handler<K, V> loader, Invocation invocation, EntryFormat.Seen seen) {
         long epoch = invalidationEpoch.get();
-        long t0 = System.nanoTime();
+        long t0 = config.ticker().nanoTime();
         V value = loader.handle(key, invocation);
-        long took = System.nanoTime() - t0;
+        long took = config.ticker().nanoTime() - t0;
         loads.increment();
         count("Loads", 1);
         loadNanos.add(took);

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.internal.Checks;
@@ -63,6 +64,7 @@ public final class CacheConfig<K, V> {
     private final Duration commandTimeout;
     private final Duration redisRetry;
     private final Clock clock;
+    private final Ticker ticker;
     private final Function<K, java.util.Set<String>> tags;
     private final Metrics metrics;
 
@@ -82,6 +84,7 @@ public final class CacheConfig<K, V> {
         this.commandTimeout = b.commandTimeout;
         this.redisRetry = b.redisRetry;
         this.clock = b.clock;
+        this.ticker = b.ticker;
         this.tags = b.tags;
         this.metrics = b.metrics;
     }
@@ -173,6 +176,11 @@ public final class CacheConfig<K, V> {
         return clock;
     }
 
+    /** @return the source of elapsed time for the lock wait and the load timings; default {@link Ticker#system()} */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** @return the tags of a key (for {@link CacheAside#invalidateTag}); default none */
     public Function<K, java.util.Set<String>> tags() {
         return tags;
@@ -205,6 +213,7 @@ public final class CacheConfig<K, V> {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration redisRetry = DEFAULT_REDIS_RETRY;
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.system();
         private Function<K, java.util.Set<String>> tags = k -> java.util.Set.of();
         private Metrics metrics = Metrics.none();
 
@@ -318,6 +327,16 @@ public final class CacheConfig<K, V> {
          */
         public Builder<K, V> clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param ticker the source of elapsed time for the wait for another instance's load (its
+         *               polls pause through it) and the load timings; tests give one they move by hand
+         * @return this builder
+         */
+        public Builder<K, V> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -162,7 +162,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
             }
         }
 
-        long waitStart = System.nanoTime();
+        long waitStart = config.ticker().nanoTime();
         while (true) {
             Instant now = config.clock().instant();
             IdempotencyRecord claim = IdempotencyRecord.inProgress(key, invocation.deadline(),
@@ -183,7 +183,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
                 return replay(existing);
             }
             // IN_PROGRESS elsewhere: reject, or wait for it to complete (or be released / lapse, then claim)
-            Duration waited = Duration.ofNanos(System.nanoTime() - waitStart);
+            Duration waited = Duration.ofNanos(config.ticker().nanoTime() - waitStart);
             Duration left = config.inProgressWait().minus(waited);
             Duration beforeDeadline = invocation.remainingTime();
             if (left.compareTo(beforeDeadline) > 0) {
@@ -199,7 +199,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
                 return replay(completed.get());
             }
             if (invocation.remainingTime().isNegative() || invocation.remainingTime().isZero()) {
-                throw inProgress(existing, Duration.ofNanos(System.nanoTime() - waitStart)); // no re-claim past the deadline
+                throw inProgress(existing, Duration.ofNanos(config.ticker().nanoTime() - waitStart)); // no re-claim past the deadline
             }
             // the record was released or lapsed (or the wait slice ended): try to claim again
         }
@@ -228,19 +228,19 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
      * the slice of waiting time ends (empty). No read is made once the slice has ended.
      */
     private Optional<IdempotencyRecord> awaitChange(String key, IdempotencyRecord seen, Duration left) {
-        long end = System.nanoTime() + left.toNanos();
+        long end = config.ticker().nanoTime() + left.toNanos();
         Duration backoff = IdempotencyConfig.INITIAL_WAIT_BACKOFF;
         while (true) {
-            long pause = Math.min(backoff.toNanos(), end - System.nanoTime());
+            long pause = Math.min(backoff.toNanos(), end - config.ticker().nanoTime());
             if (pause > 0) {
                 try {
-                    Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+                    config.ticker().sleep(pause);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw inProgress(seen, left);
                 }
             }
-            if (System.nanoTime() >= end) {
+            if (config.ticker().nanoTime() >= end) {
                 return Optional.empty();
             }
             Optional<IdempotencyRecord> now = call("get", key, () -> store.get(key));
@@ -335,7 +335,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
     }
 
     private <T> T call(String operation, String key, Supplier<T> storeCall) {
-        long start = System.nanoTime();
+        long start = config.ticker().nanoTime();
         try {
             return storeCall.get();
         } catch (IdempotencyException e) {
@@ -345,7 +345,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
             throw new IdempotencyStoreException("idempotency '" + config.name() + "': " + store.describe() + " failed on "
                     + operation + " for key " + key + "; the handler was not run unprotected: " + e, e);
         } finally {
-            config.metrics().time(PATTERN, config.name(), "StoreLatency", System.nanoTime() - start);
+            config.metrics().time(PATTERN, config.name(), "StoreLatency", config.ticker().nanoTime() - start);
         }
     }
 

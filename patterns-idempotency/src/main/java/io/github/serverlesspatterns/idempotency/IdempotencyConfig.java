@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.Codec;
 
@@ -61,6 +62,7 @@ public final class IdempotencyConfig<I, O> {
     private final int localCacheSize;
     private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
     private final Clock clock;
+    private final Ticker ticker;
     private final Function<? super I, String> scope;
     private final boolean sharedAcrossFunctions;
     private final Predicate<? super O> storeResultIf;
@@ -82,6 +84,7 @@ public final class IdempotencyConfig<I, O> {
         this.localCacheSize = b.localCacheSize;
         this.metrics = b.metrics;
         this.clock = b.clock;
+        this.ticker = b.ticker;
     }
 
     /**
@@ -130,6 +133,7 @@ public final class IdempotencyConfig<I, O> {
         b.localCacheSize = localCacheSize;
         b.metrics = metrics;
         b.clock = clock;
+        b.ticker = ticker;
         return b;
     }
 
@@ -208,6 +212,11 @@ public final class IdempotencyConfig<I, O> {
         return clock;
     }
 
+    /** @return the source of elapsed time for the in-progress wait and the store timings; default {@link Ticker#system()} */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     @Override
     public String toString() {
         return "IdempotencyConfig{name=" + name + ", validation=" + (payload != null) + ", completedExpiry=" + completedExpiry
@@ -233,6 +242,7 @@ public final class IdempotencyConfig<I, O> {
         private int localCacheSize = DEFAULT_LOCAL_CACHE_SIZE;
         private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.system();
         private Function<? super I, String> scope;
         private boolean sharedAcrossFunctions;
         private Predicate<? super O> storeResultIf;
@@ -398,6 +408,16 @@ public final class IdempotencyConfig<I, O> {
          */
         public Builder<I, O> clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param ticker the source of elapsed time for the wait for an in-progress duplicate (its
+         *               pauses go through it) and the store timings; tests give one they move by hand
+         * @return this builder
+         */
+        public Builder<I, O> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
