@@ -308,7 +308,7 @@ class ManagedInstancesTest {
             sleep(100);
             return "value of " + key;
         };
-        try (io.github.serverlesspatterns.cache.CacheAside<String, String> cache = io.github.serverlesspatterns.cache.CacheAside.create(
+        try (io.github.serverlesspatterns.cache.CacheAside<String, String> cache = io.github.serverlesspatterns.cache.CacheAside.of(
                 redis.client(), io.github.serverlesspatterns.cache.CacheConfig.builder("lmi", (String k) -> k, Codecs.utf8())
                         .stampede(io.github.serverlesspatterns.cache.CacheConfig.StampedeProtection.LOCK).build())) {
             Handler<String, String> cached = Decorators.decorate(loader, cache);

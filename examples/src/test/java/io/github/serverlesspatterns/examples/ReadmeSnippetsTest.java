@@ -108,7 +108,7 @@ class ReadmeSnippetsTest {
     void aSnippetThatDriftedFromItsSource_isFound() throws IOException {
         Path drifted = Files.createTempFile("drifted", ".md");
         try {
-            Files.writeString(drifted, "text\n```java\nCacheAside<String, Report> cache = CacheAside.create(redisClient,\n"
+            Files.writeString(drifted, "text\n```java\nCacheAside<String, Report> cache = CacheAside.of(redisClient,\n"
                     + "        CacheConfig.builder(\"reports\", id -> id, Codecs.utf8()).build());\n```\n");
             List<String> code = snippets(drifted).values().iterator().next();
             List<List<String>> sources = new ArrayList<>();

@@ -58,11 +58,11 @@ public class CacheBenchmark {
     public void setUp() {
         redis = RedisService.start();
         loader = (k, inv) -> "value-of-" + k;
-        nearCache = CacheAside.create(redis.client(), CacheConfig.builder("bench-near", (String k) -> k, Codecs.utf8())
+        nearCache = CacheAside.of(redis.client(), CacheConfig.builder("bench-near", (String k) -> k, Codecs.utf8())
                 .nearCache(1000, Duration.ofMinutes(10)).ttl(Duration.ofMinutes(10), 0).build());
-        redisOnly = CacheAside.create(redis.client(), CacheConfig.builder("bench-redis", (String k) -> k, Codecs.utf8())
+        redisOnly = CacheAside.of(redis.client(), CacheConfig.builder("bench-redis", (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofMinutes(10), 0).build());
-        noReuse = CacheAside.create(redis.client(), CacheConfig.builder("bench-miss", (String k) -> k, Codecs.utf8())
+        noReuse = CacheAside.of(redis.client(), CacheConfig.builder("bench-miss", (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofSeconds(5), 0).stampede(CacheConfig.StampedeProtection.NONE).build());
         near = Decorators.decorate(loader, nearCache);
         remote = Decorators.decorate(loader, redisOnly);

@@ -33,7 +33,7 @@ import java.util.function.Function;
  * query): the catalogue's Read Heavy Reporting Engine.
  *
  * <pre>{@code
- * CacheAside<String, Report> cache = CacheAside.create(redisClient,
+ * CacheAside<String, Report> cache = CacheAside.of(redisClient,
  *         CacheConfig.builder("reports", id -> id, JacksonCodec.of(mapper, Report.class))
  *                 .ttl(Duration.ofMinutes(10), 0.1).nearCache(1_000, Duration.ofSeconds(5)).build());
  * Handler<String, Report> reports = Decorators.decorate(loadReportFromRds, cache);
@@ -111,7 +111,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
      * @return the cache
      * @throws IllegalArgumentException for another kind of client
      */
-    public static <K, V> CacheAside<K, V> create(AbstractRedisClient client, CacheConfig<K, V> config) {
+    public static <K, V> CacheAside<K, V> of(AbstractRedisClient client, CacheConfig<K, V> config) {
         return new CacheAside<>(RedisConnection.requireSupported(client), Objects.requireNonNull(config, "config"));
     }
 

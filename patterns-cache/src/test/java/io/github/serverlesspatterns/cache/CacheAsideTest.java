@@ -111,7 +111,7 @@ class CacheAsideTest {
     void hundredConcurrentMisses_inOneJvm_runTheLoaderOnce() throws Exception {
         String key = newKey();
         put(key, "42");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(),
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(),
                 CacheConfig.builder("reports", (String k) -> k, Codecs.utf8()).build())) {
             List<String> results = concurrently(100, Decorators.decorate(query(100), cache), key, invocation);
             assertTrue(results.stream().allMatch("42"::equals));
@@ -124,8 +124,8 @@ class CacheAsideTest {
         String key = newKey();
         put(key, "7");
         RedisClient other = RedisClient.create(redis.uri());
-        try (CacheAside<String, String> a = CacheAside.create(redis.client(), CacheConfig.builder("reports", (String k) -> k, Codecs.utf8()).build());
-             CacheAside<String, String> b = CacheAside.create(other, CacheConfig.builder("reports", (String k) -> k, Codecs.utf8()).build())) {
+        try (CacheAside<String, String> a = CacheAside.of(redis.client(), CacheConfig.builder("reports", (String k) -> k, Codecs.utf8()).build());
+             CacheAside<String, String> b = CacheAside.of(other, CacheConfig.builder("reports", (String k) -> k, Codecs.utf8()).build())) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             Future<List<String>> fa = pool.submit(() -> concurrently(20, Decorators.decorate(query(300), a), key, invocation));
             Future<List<String>> fb = pool.submit(() -> concurrently(20, Decorators.decorate(query(300), b), key, invocation));
@@ -143,7 +143,7 @@ class CacheAsideTest {
         String key = newKey();
         String missing = newKey();
         put(key, "v1");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("reports", (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("reports", (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofMillis(600), 0).negativeTtl(Duration.ofMillis(300)).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             assertEquals("v1", h.handle(key, invocation));
@@ -167,9 +167,9 @@ class CacheAsideTest {
         String key = newKey();
         put(key, "old");
         RedisClient other = RedisClient.create(redis.uri());
-        try (CacheAside<String, String> a = CacheAside.create(redis.client(), CacheConfig.builder("near", (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> a = CacheAside.of(redis.client(), CacheConfig.builder("near", (String k) -> k, Codecs.utf8())
                 .nearCache(100, Duration.ofMinutes(5)).build());
-             CacheAside<String, String> b = CacheAside.create(other, CacheConfig.builder("near", (String k) -> k, Codecs.utf8())
+             CacheAside<String, String> b = CacheAside.of(other, CacheConfig.builder("near", (String k) -> k, Codecs.utf8())
                      .nearCache(100, Duration.ofMinutes(5)).build())) {
             Handler<String, String> ha = Decorators.decorate(query(0), a);
             Handler<String, String> hb = Decorators.decorate(query(0), b);
@@ -196,7 +196,7 @@ class CacheAsideTest {
     void changeEvents_becomeInvalidations_soTheNextReadSeesTheNewData() throws Exception {
         String key = newKey();
         put(key, "before");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("changes", (String k) -> k, Codecs.utf8()).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("changes", (String k) -> k, Codecs.utf8()).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             assertEquals("before", h.handle(key, invocation));
             put(key, "after");
@@ -215,7 +215,7 @@ class CacheAsideTest {
         for (String k : List.of(a, b, c)) {
             put(k, "v1");
         }
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("tags", (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("tags", (String k) -> k, Codecs.utf8())
                 .tags(k -> k.equals(c) ? java.util.Set.of("customer-2") : java.util.Set.of("customer-1")).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             List.of(a, b, c).forEach(k -> h.handle(k, invocation));
@@ -233,7 +233,7 @@ class CacheAsideTest {
     void redisStoppedMidTest_callsKeepSucceedingThroughTheLoader_andCachingResumesWhenItReturns() throws Exception {
         String key = newKey();
         put(key, "steady");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("outage", (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("outage", (String k) -> k, Codecs.utf8())
                 .redisTrouble(Duration.ofMillis(200), Duration.ofMillis(300)).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             assertEquals("steady", h.handle(key, invocation));
@@ -263,7 +263,7 @@ class CacheAsideTest {
         String k2 = newKey();
         put(k1, "one");
         put(k2, "two");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("bulk", (String k) -> k, Codecs.utf8()).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("bulk", (String k) -> k, Codecs.utf8()).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             h.handle(k1, invocation);
             assertEquals(Map.of(k1, "one", k2, "two"), cache.getAll(List.of(k1, k2), query(0), invocation));
@@ -274,7 +274,7 @@ class CacheAsideTest {
     @Test
     void loaderExceptions_passThroughUnwrapped_toEveryWaiter() throws Exception {
         IllegalStateException boom = new IllegalStateException("database down");
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("errors", (String k) -> k, Codecs.utf8()).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("errors", (String k) -> k, Codecs.utf8()).build())) {
             Handler<String, String> h = Decorators.decorate((k, inv) -> {
                 throw boom;
             }, cache);
@@ -289,7 +289,7 @@ class CacheAsideTest {
     @Test
     void prime_connectsAndReads_writesNothing_andDoesNotCallTheLoader() {
         try (var admin = redis.client().connect();
-             CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("prime", (String k) -> k,
+             CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("prime", (String k) -> k,
                      io.github.serverlesspatterns.core.Codecs.utf8()).nearCache(10, java.time.Duration.ofMinutes(1)).build())) {
             admin.sync().flushall();
             admin.sync().configResetstat();
@@ -304,7 +304,7 @@ class CacheAsideTest {
 
     @Test
     void prime_whenRedisIsDown_namesTheCache() {
-        try (CacheAside<String, String> cache = CacheAside.create(io.lettuce.core.RedisClient.create("redis://127.0.0.1:9"),
+        try (CacheAside<String, String> cache = CacheAside.of(io.lettuce.core.RedisClient.create("redis://127.0.0.1:9"),
                 CacheConfig.builder("prime-down", (String k) -> k, io.github.serverlesspatterns.core.Codecs.utf8()).build())) {
             io.github.serverlesspatterns.core.PatternsException e = org.junit.jupiter.api.Assertions.assertThrows(
                     io.github.serverlesspatterns.core.PatternsException.class, cache::prime);

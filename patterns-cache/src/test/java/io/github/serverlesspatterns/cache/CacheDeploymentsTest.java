@@ -72,7 +72,7 @@ class CacheDeploymentsTest {
     void aLoadedValue_isServedFromRedis_afterwards() {
         List<String> keys = newKeys(20); // 20 keys: on the cluster, all three nodes
         keys.forEach(k -> database.put(k, "v-" + k));
-        try (CacheAside<String, String> cache = CacheAside.create(deployment.client(services), config("hits").build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(deployment.client(services), config("hits").build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             keys.forEach(k -> assertEquals("v-" + k, h.handle(k, invocation)));
             keys.forEach(k -> assertEquals("v-" + k, h.handle(k, invocation)));
@@ -86,7 +86,7 @@ class CacheDeploymentsTest {
     void getAll_readsKeysOfEverySlot_andLoadsOnlyTheMisses() {
         List<String> keys = newKeys(30);
         keys.forEach(k -> database.put(k, "v-" + k));
-        try (CacheAside<String, String> cache = CacheAside.create(deployment.client(services), config("bulk").build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(deployment.client(services), config("bulk").build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             keys.subList(0, 20).forEach(k -> h.handle(k, invocation));
             Map<String, String> expected = new LinkedHashMap<>();
@@ -102,9 +102,9 @@ class CacheDeploymentsTest {
         String key = newKeys(1).get(0);
         database.put(key, "old");
         AbstractRedisClient other = deployment.newClient(services);
-        try (CacheAside<String, String> a = CacheAside.create(deployment.client(services),
+        try (CacheAside<String, String> a = CacheAside.of(deployment.client(services),
                 config("near").nearCache(100, Duration.ofMinutes(5)).build());
-             CacheAside<String, String> b = CacheAside.create(other, config("near").nearCache(100, Duration.ofMinutes(5)).build())) {
+             CacheAside<String, String> b = CacheAside.of(other, config("near").nearCache(100, Duration.ofMinutes(5)).build())) {
             Handler<String, String> ha = Decorators.decorate(loader, a);
             Handler<String, String> hb = Decorators.decorate(loader, b);
             assertEquals("old", ha.handle(key, invocation));
@@ -131,7 +131,7 @@ class CacheDeploymentsTest {
         List<String> keys = newKeys(12);
         keys.forEach(k -> database.put(k, "v1"));
         Set<String> tagged = Set.copyOf(keys.subList(0, 9));
-        try (CacheAside<String, String> cache = CacheAside.create(deployment.client(services), config("tags")
+        try (CacheAside<String, String> cache = CacheAside.of(deployment.client(services), config("tags")
                 .tags(k -> tagged.contains(k) ? Set.of("customer-1") : Set.of("customer-2")).build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             keys.forEach(k -> h.handle(k, invocation));
@@ -158,9 +158,9 @@ class CacheDeploymentsTest {
             }
             return database.get(k);
         };
-        try (CacheAside<String, String> a = CacheAside.create(deployment.client(services), config("lock")
+        try (CacheAside<String, String> a = CacheAside.of(deployment.client(services), config("lock")
                 .stampede(CacheConfig.StampedeProtection.LOCK).build());
-             CacheAside<String, String> b = CacheAside.create(other, config("lock").stampede(CacheConfig.StampedeProtection.LOCK).build())) {
+             CacheAside<String, String> b = CacheAside.of(other, config("lock").stampede(CacheConfig.StampedeProtection.LOCK).build())) {
             var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
             try {
                 List<java.util.concurrent.Future<String>> answers = new ArrayList<>();

@@ -30,7 +30,7 @@ class CacheFaultsTest {
 
 
     private CacheAside<String, String> cache() {
-        return CacheAside.create(redis.client(), CacheConfig.builder("faults", (String k) -> k, Codecs.utf8())
+        return CacheAside.of(redis.client(), CacheConfig.builder("faults", (String k) -> k, Codecs.utf8())
                 .redisTrouble(Duration.ofMillis(200), Duration.ofSeconds(30)).build());
     }
 
@@ -69,7 +69,7 @@ class CacheFaultsTest {
     @Test
     void aTagKeepsOnlyKeysThatHaveNotExpired_soItCannotGrowWithoutBound() {
         io.github.serverlesspatterns.testing.MutableClock clock = new io.github.serverlesspatterns.testing.MutableClock(java.time.Instant.now());
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("tagged", (String k) -> k,
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("tagged", (String k) -> k,
                 Codecs.utf8()).ttl(Duration.ofMinutes(1), 0).tags(k -> java.util.Set.of("customer-7")).clock(clock).build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             for (int i = 0; i < 50; i++) {
@@ -86,7 +86,7 @@ class CacheFaultsTest {
 
     @Test
     void redisFrozen_callsAreAnsweredByTheLoader_andCachingResumesAfterTheThaw() {
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
                 Codecs.utf8()).redisTrouble(Duration.ofMillis(200), Duration.ofMillis(500)).build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             assertEquals("v-a", h.handle("a", invocation));

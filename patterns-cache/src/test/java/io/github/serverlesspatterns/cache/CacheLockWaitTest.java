@@ -38,8 +38,8 @@ class CacheLockWaitTest {
         AtomicInteger waiterLoads = new AtomicInteger();
         ManualTicker ticker = new ManualTicker();
         Duration lockWait = Duration.ofSeconds(2);
-        try (CacheAside<String, String> holder = CacheAside.create(client, config(name, lockWait).build());
-             CacheAside<String, String> waiter = CacheAside.create(client, config(name, lockWait).ticker(ticker).build())) {
+        try (CacheAside<String, String> holder = CacheAside.of(client, config(name, lockWait).build());
+             CacheAside<String, String> waiter = CacheAside.of(client, config(name, lockWait).ticker(ticker).build())) {
             Handler<String, String> slowLoad = Decorators.decorate((key, inv) -> {
                 holderLoading.countDown();
                 await(releaseHolder);

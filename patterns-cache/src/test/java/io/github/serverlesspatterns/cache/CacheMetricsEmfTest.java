@@ -28,9 +28,9 @@ class CacheMetricsEmfTest {
         List<String> lines = new ArrayList<>();
         EmfMetrics metrics = EmfMetrics.create("Reports", lines::add, Clock.systemUTC());
         String name = "metered-" + UUID.randomUUID().toString().substring(0, 8);
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofMinutes(5), 0).nearCache(10, Duration.ofMinutes(1)).metrics(metrics).build());
-             CacheAside<String, String> other = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+             CacheAside<String, String> other = CacheAside.of(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                      .ttl(Duration.ofMinutes(5), 0).metrics(metrics).build())) {
             Handler<String, String> reports = Decorators.decorate((id, inv) -> "total-of-" + id, cache);
             Handler<String, String> elsewhere = Decorators.decorate((id, inv) -> "total-of-" + id, other);

@@ -39,7 +39,7 @@ class CacheRacesTest {
     private final String name = "races-" + UUID.randomUUID().toString().substring(0, 8);
 
     private CacheAside<String, String> cache(RedisClient client) {
-        return CacheAside.create(client, CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+        return CacheAside.of(client, CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofMinutes(5), 0).nearCache(100, Duration.ofSeconds(30)).build());
     }
 
@@ -173,7 +173,7 @@ class CacheRacesTest {
 
     @Test
     void anErrorReplyAboutOneKey_doesNotTurnRedisOffForTheOthers(RedisService redis) {
-        try (CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                 .ttl(Duration.ofMinutes(5), 0).build());
              var raw = redis.client().connect()) {
             raw.sync().rpush("cache:" + name.length() + ":" + name + ":v:broken", "a list where a value should be"); // WRONGTYPE

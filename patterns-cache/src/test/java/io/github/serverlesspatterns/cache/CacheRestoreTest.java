@@ -32,8 +32,8 @@ class CacheRestoreTest {
         RedisClient peerClient = RedisClient.create(redis.uri());
         CacheConfig<String, String> config = CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                 .nearCache(100, Duration.ofMinutes(5)).ttl(Duration.ofMinutes(5), 0).build();
-        try (CacheAside<String, String> restored = CacheAside.create(redis.client(), config);
-             CacheAside<String, String> peer = CacheAside.create(peerClient, config)) {
+        try (CacheAside<String, String> restored = CacheAside.of(redis.client(), config);
+             CacheAside<String, String> peer = CacheAside.of(peerClient, config)) {
             Handler<String, String> reads = Decorators.decorate((k, inv) -> {
                 loads.incrementAndGet();
                 return database.get();

@@ -30,7 +30,7 @@ public final class CacheWorkerMain {
         int keys = Integer.parseInt(args[2]);
         long startAt = Long.parseLong(args[3]);
         AtomicInteger loads = new AtomicInteger();
-        try (CacheAside<String, String> cache = CacheAside.create(client, CacheConfig.builder("stampede", (String k) -> k, Codecs.utf8()).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(client, CacheConfig.builder("stampede", (String k) -> k, Codecs.utf8()).build())) {
             Handler<String, String> h = Decorators.decorate((k, inv) -> {
                 loads.incrementAndGet();
                 try {

@@ -23,7 +23,7 @@ public final class InvalidationRaceWorkerMain {
         RedisClient client = RedisClient.create(args[0]);
         String key = args[2];
         try (StatefulRedisConnection<String, String> raw = client.connect();
-             CacheAside<String, String> cache = CacheAside.create(client, CacheConfig.builder(args[1], (String k) -> k, Codecs.utf8())
+             CacheAside<String, String> cache = CacheAside.of(client, CacheConfig.builder(args[1], (String k) -> k, Codecs.utf8())
                      .nearCache(100, java.time.Duration.ofMinutes(1)).build())) {
             RedisCommands<String, String> redis = raw.sync();
             Handler<String, String> reads = Decorators.decorate((k, inv) -> {

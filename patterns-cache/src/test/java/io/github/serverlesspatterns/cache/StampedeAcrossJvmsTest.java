@@ -56,7 +56,7 @@ class StampedeAcrossJvmsTest {
         AtomicInteger loadsOfAnExpiredKey = new AtomicInteger();
         String key = "hot-" + System.nanoTime();
         try (var raw = redis.client().connect();
-             CacheAside<String, String> cache = CacheAside.create(redis.client(), CacheConfig.builder("xfetch", (String k) -> k, Codecs.utf8())
+             CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("xfetch", (String k) -> k, Codecs.utf8())
                 .stampede(CacheConfig.StampedeProtection.XFETCH).ttl(Duration.ofMillis(600), 0).build())) {
             Handler<String, String> h = Decorators.decorate((k, inv) -> {
                 if (loads.incrementAndGet() > 1 && raw.sync().exists("cache:6:xfetch:v:" + k) == 0) {
@@ -94,7 +94,7 @@ class StampedeAcrossJvmsTest {
         String key = "report-" + System.nanoTime();
         String name = "race-across-jvms";
         try (var raw = redis.client().connect();
-             CacheAside<String, String> here = CacheAside.create(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+             CacheAside<String, String> here = CacheAside.of(redis.client(), CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                      .build())) {
             var commands = raw.sync();
             commands.set("db:" + key, "v7");

@@ -83,7 +83,7 @@ class ZipfScaleTest {
             try {
                 List<Future<?>> done = new ArrayList<>();
                 for (int i = 0; i < instances; i++) {
-                    CacheAside<String, String> cache = CacheAside.create(client, CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
+                    CacheAside<String, String> cache = CacheAside.of(client, CacheConfig.builder(name, (String k) -> k, Codecs.utf8())
                             .ttl(Duration.ofMinutes(10), 0).nearCache(KEYS, Duration.ofMinutes(10))
                             .stampede(CacheConfig.StampedeProtection.LOCK).build());
                     caches.add(cache);

@@ -4,6 +4,9 @@ import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 
+import io.github.serverlesspatterns.core.internal.NameRule;
+import io.github.serverlesspatterns.core.metrics.Metrics;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -95,8 +98,18 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     private final Duration margin;
     private final ExecutorService pool;
     private final java.util.concurrent.atomic.LongAdder abandoned = new java.util.concurrent.atomic.LongAdder();
+    private final Metrics metrics;
+    private final String metricsName;
+
+    /** An aggregator's metrics name. */
+    private static final NameRule NAME = new NameRule("aggregator name", "._-:", 64);
+
+    /** The pattern dimension of this class's metrics: {@value}. */
+    static final String METRICS_PATTERN = "aggregator";
 
     private Aggregator(Builder<I, R> b) {
+        this.metrics = b.metrics;
+        this.metricsName = b.metricsName;
         this.downstreams = List.copyOf(b.downstreams);
         this.merge = b.merge;
         this.policy = b.policy;
@@ -176,6 +189,8 @@ public final class Aggregator<I, R> implements Handler<I, R> {
             throw new FanoutException("aggregator interrupted", e);
         } finally {
             futures.forEach(this::stop);
+            metrics.count(METRICS_PATTERN, metricsName, "Calls", 1); // a call that failed fast too
+            metrics.time(METRICS_PATTERN, metricsName, "Duration", System.nanoTime() - start);
         }
         Map<String, Result> merged = new LinkedHashMap<>();
         for (Result r : results) {
@@ -196,6 +211,10 @@ public final class Aggregator<I, R> implements Handler<I, R> {
 
     /** Under FAIL_FAST, the first failure in completion order (not declaration order) ends the call. */
     private void failFast(Result result) {
+        // each downstream's outcome, under "<aggregator>/<downstream>": both names are configured, so bounded
+        String dimension = metricsName + "/" + result.name();
+        metrics.count(METRICS_PATTERN, dimension, result.ok() ? "Successes"
+                : result.error() instanceof TimeoutException ? "Timeouts" : "Failures", 1);
         if (!result.ok() && policy == Policy.FAIL_FAST) {
             throw new AggregationException("aggregator: downstream '" + result.name() + "' failed: " + result.error(),
                     result.name(), result.error());
@@ -229,6 +248,8 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         private final List<Downstream<I>> downstreams = new ArrayList<>();
         private Policy policy = Policy.FAIL_FAST;
         private Duration margin = DEFAULT_MARGIN;
+        private Metrics metrics = Metrics.none();
+        private String metricsName = "aggregator";
 
         private Builder(Function<Map<String, Result>, R> merge) {
             this.merge = Objects.requireNonNull(merge, "merge");
@@ -257,6 +278,20 @@ public final class Aggregator<I, R> implements Handler<I, R> {
          */
         public Builder<I, R> policy(Policy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Reports each call ({@code Calls}, {@code Duration} under {@code name}) and each downstream's
+         * outcome ({@code Successes}, {@code Failures}, {@code Timeouts} under {@code name/downstream}).
+         *
+         * @param metrics where to report (e.g. {@code EmfMetrics})
+         * @param name    this aggregator's name, the Name dimension
+         * @return this builder
+         */
+        public Builder<I, R> metrics(Metrics metrics, String name) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            this.metricsName = NAME.check(name);
             return this;
         }
 

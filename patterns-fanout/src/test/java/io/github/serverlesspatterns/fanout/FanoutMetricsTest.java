@@ -75,4 +75,40 @@ class FanoutMetricsTest {
         assertEquals(3, doc.path("TasksRecorded").asInt());
         assertEquals(1, doc.path("Completions").asInt());
     }
+
+    @Test
+    void anAggregatorsCalls_andEachDownstreamsOutcome_areReported_underConfiguredNamesOnly() throws Exception {
+        Aggregator<String, Integer> aggregator = Aggregator.<String, Integer>builder(results -> results.size())
+                .downstream("prices", (in, inv) -> "p", Duration.ofSeconds(30))
+                .downstream("stock", (in, inv) -> {
+                    throw new IllegalStateException("down");
+                }, Duration.ofSeconds(30))
+                .downstream("reviews", (in, inv) -> {
+                    try {
+                        Thread.sleep(60_000); // interrupted when the aggregator stops waiting
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return "late";
+                }, Duration.ofMillis(50))
+                .policy(Aggregator.Policy.BEST_EFFORT)
+                .metrics(metrics, "product-page")
+                .build();
+        aggregator.handle("sku-123", Invocation.builder().timeout(Duration.ofMinutes(1)).build());
+        metrics.flush();
+
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        for (String line : lines) {
+            var doc = json.readTree(line);
+            assertEquals("aggregator", doc.path("Pattern").asText());
+            byName.put(doc.path("Name").asText(), doc);
+            assertTrue(!line.contains("sku-123"), "a request value never reaches a metric");
+        }
+        assertEquals(java.util.Set.of("product-page", "product-page/prices", "product-page/stock", "product-page/reviews"), byName.keySet());
+        assertEquals(1, byName.get("product-page").path("Calls").asInt());
+        assertEquals(1, byName.get("product-page").path("Duration").size());
+        assertEquals(1, byName.get("product-page/prices").path("Successes").asInt());
+        assertEquals(1, byName.get("product-page/stock").path("Failures").asInt());
+        assertEquals(1, byName.get("product-page/reviews").path("Timeouts").asInt());
+    }
 }

@@ -40,12 +40,9 @@ import java.util.Set;
  */
 public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, DrainResult> {
 
-    /** Default time kept in hand before the deadline: 5 seconds. */
-    public static final Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(5);
-    /** Default batches per invocation: 100. */
-    public static final int DEFAULT_MAX_BATCHES = 100;
-
     private static final Logger LOG = LoggerFactory.getLogger(FifoDrainLoop.class);
+    /** The pattern dimension of the drain loop's metrics: {@value}. */
+    static final String METRICS_PATTERN = "fifo-drain";
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -55,34 +52,44 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
     private final Duration safetyMargin;
     private final int maxBatches;
     private final DeadLetterQueue deadLetterQueue;
+    private final FifoDrainConfig<T> config;
 
-    private FifoDrainLoop(Builder<T> b) {
-        this.sqs = b.sqs;
-        this.queueUrl = b.queueUrl;
-        this.lambda = b.lambda;
-        this.bodyCodec = b.bodyCodec;
-        this.handler = b.handler;
-        this.safetyMargin = b.safetyMargin;
-        this.maxBatches = b.maxBatches;
-        this.deadLetterQueue = b.deadLetterQueue;
+    private FifoDrainLoop(SqsClient sqs, String queueUrl, LambdaClient lambda, FifoDrainConfig<T> config, Handler<T, ?> handler) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.lambda = lambda;
+        this.bodyCodec = config.bodyCodec();
+        this.handler = handler;
+        this.safetyMargin = config.safetyMargin();
+        this.maxBatches = config.maxBatchesPerInvocation();
+        this.deadLetterQueue = config.deadLetterQueue().orElse(null);
+        this.config = config;
     }
 
     /**
-     * @param sqs       the SQS client
-     * @param queueUrl  the FIFO queue
-     * @param lambda    the Lambda client used to re-invoke this function
-     * @param bodyCodec decodes message bodies (a body it rejects is poison)
-     * @param handler   processes one message body
-     * @param <T>       the body type
-     * @return a builder
+     * @param sqs      the SQS client
+     * @param queueUrl the FIFO queue (its URL ends in {@code .fifo})
+     * @param lambda   the Lambda client used to re-invoke this function
+     * @param config   the body codec, safety margin, batch limit and dead-letter queue
+     * @param handler  processes one message body
+     * @param <T>      the body type
+     * @return the drain loop
+     * @throws IllegalArgumentException if the queue is not a FIFO queue (order could not be kept)
      */
-    public static <T> Builder<T> builder(SqsClient sqs, String queueUrl, LambdaClient lambda, Codec<T> bodyCodec,
-                                         Handler<T, ?> handler) {
-        return new Builder<>(sqs, queueUrl, lambda, bodyCodec, handler);
+    public static <T> FifoDrainLoop<T> of(SqsClient sqs, String queueUrl, LambdaClient lambda, FifoDrainConfig<T> config,
+                                          Handler<T, ?> handler) {
+        Objects.requireNonNull(sqs, "sqs");
+        Objects.requireNonNull(queueUrl, "queueUrl");
+        if (!queueUrl.endsWith(".fifo")) {
+            throw new IllegalArgumentException("the drain loop keeps FIFO order: queueUrl must name a .fifo queue: " + queueUrl);
+        }
+        return new FifoDrainLoop<>(sqs, queueUrl, Objects.requireNonNull(lambda, "lambda"), Objects.requireNonNull(config, "config"),
+                Objects.requireNonNull(handler, "handler"));
     }
 
     @Override
     public DrainResult handle(Map<String, Object> event, Invocation invocation) {
+        long start = System.nanoTime();
         int processed = 0;
         int failed = 0;
         int batches = 0;
@@ -128,6 +135,12 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
                     .payload(SdkBytes.fromString("{\"source\":\"fifo-drain-loop\",\"continue\":true}", StandardCharsets.UTF_8)));
         }
         DrainResult result = new DrainResult(processed, failed, batches, reinvoke, stop);
+        String name = config.metricsName();
+        config.metrics().count(METRICS_PATTERN, name, "Processed", processed);
+        config.metrics().count(METRICS_PATTERN, name, "Failed", failed);
+        config.metrics().count(METRICS_PATTERN, name, "Batches", batches);
+        config.metrics().count(METRICS_PATTERN, name, "Reinvocations", reinvoke ? 1 : 0);
+        config.metrics().time(METRICS_PATTERN, name, "DrainDuration", System.nanoTime() - start);
         LOG.info("drain loop on {}: {}", queueUrl, result);
         return result;
     }
@@ -180,72 +193,5 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
                     response.failed().size(), response.failed());
         }
         return response.successful().size();
-    }
-
-    /**
-     * Builder of {@link FifoDrainLoop}. Not thread-safe.
-     *
-     * @param <T> the body type
-     */
-    public static final class Builder<T> {
-        private final SqsClient sqs;
-        private final String queueUrl;
-        private final LambdaClient lambda;
-        private final Codec<T> bodyCodec;
-        private final Handler<T, ?> handler;
-        private Duration safetyMargin = DEFAULT_SAFETY_MARGIN;
-        private int maxBatches = DEFAULT_MAX_BATCHES;
-        private DeadLetterQueue deadLetterQueue;
-
-        private Builder(SqsClient sqs, String queueUrl, LambdaClient lambda, Codec<T> bodyCodec, Handler<T, ?> handler) {
-            this.sqs = Objects.requireNonNull(sqs, "sqs");
-            Objects.requireNonNull(queueUrl, "queueUrl");
-            if (!queueUrl.endsWith(".fifo")) {
-                throw new IllegalArgumentException("the drain loop keeps FIFO order: queueUrl must name a .fifo queue: " + queueUrl);
-            }
-            this.queueUrl = queueUrl;
-            this.lambda = Objects.requireNonNull(lambda, "lambda");
-            this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
-            this.handler = Objects.requireNonNull(handler, "handler");
-        }
-
-        /**
-         * @param margin time kept in hand before the deadline: no new batch starts with less left
-         * @return this builder
-         */
-        public Builder<T> safetyMargin(Duration margin) {
-            Objects.requireNonNull(margin, "margin");
-            if (margin.isNegative()) {
-                throw new IllegalArgumentException("safety margin must not be negative: " + margin);
-            }
-            this.safetyMargin = margin;
-            return this;
-        }
-
-        /**
-         * @param maxBatches batches per invocation before it re-invokes itself (1 is the catalogue's shape)
-         * @return this builder
-         */
-        public Builder<T> maxBatchesPerInvocation(int maxBatches) {
-            if (maxBatches < 1) {
-                throw new IllegalArgumentException("maxBatches must be at least 1: " + maxBatches);
-            }
-            this.maxBatches = maxBatches;
-            return this;
-        }
-
-        /**
-         * @param deadLetterQueue where poison messages go (then deleted from the queue)
-         * @return this builder
-         */
-        public Builder<T> deadLetterQueue(DeadLetterQueue deadLetterQueue) {
-            this.deadLetterQueue = Objects.requireNonNull(deadLetterQueue, "deadLetterQueue");
-            return this;
-        }
-
-        /** @return the drain loop */
-        public FifoDrainLoop<T> build() {
-            return new FifoDrainLoop<>(this);
-        }
     }
 }

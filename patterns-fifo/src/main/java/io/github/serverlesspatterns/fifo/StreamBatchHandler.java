@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.metrics.Metrics;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -47,10 +48,17 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     private final String kind;
     private final Function<R, String> describe;
     private final boolean everyFailure;
+    private final Metrics metrics;
+    private final String metricsName;
+
+    /** The pattern dimension of the stream consumers' metrics: {@value}. */
+    static final String METRICS_PATTERN = "stream-batch";
 
     private StreamBatchHandler(String kind, Function<E, List<R>> records, Function<R, String> sequenceNumber,
                                Function<R, String> describe, Handler<R, ?> handler, DeadLetterQueue deadLetterQueue,
-                               boolean everyFailure) {
+                               boolean everyFailure, Metrics metrics, String metricsName) {
+        this.metrics = metrics;
+        this.metricsName = metricsName;
         this.kind = kind;
         this.everyFailure = everyFailure;
         this.describe = describe;
@@ -67,7 +75,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> kinesis(
             Handler<KinesisEvent.KinesisEventRecord, ?> handler) {
         return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(),
-                PoisonRecords::kinesis, handler, null, false);
+                PoisonRecords::kinesis, handler, null, false, Metrics.none(), "kinesis");
     }
 
     /**
@@ -77,7 +85,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> dynamodb(
             Handler<DynamodbEvent.DynamodbStreamRecord, ?> handler) {
         return new StreamBatchHandler<>("DynamoDB stream", DynamodbEvent::getRecords, r -> r.getDynamodb().getSequenceNumber(),
-                PoisonRecords::dynamodb, handler, null, false);
+                PoisonRecords::dynamodb, handler, null, false, Metrics.none(), "dynamodb");
     }
 
     /**
@@ -88,7 +96,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      */
     public StreamBatchHandler<E, R> withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
         return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler,
-                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"), everyFailure);
+                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"), everyFailure, metrics, metricsName);
     }
 
     /**
@@ -96,7 +104,21 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      *         (see the class comment for the trade-off)
      */
     public StreamBatchHandler<E, R> reportingEveryFailure() {
-        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, true);
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, true, metrics, metricsName);
+    }
+
+    /**
+     * Reports each batch under pattern {@code stream-batch} and {@code name}: counts
+     * {@code Records} (records run), {@code Failures} (records reported for retry),
+     * {@code PoisonToDlq}, and the duration {@code BatchDuration}.
+     *
+     * @param metrics e.g. {@code EmfMetrics.create("Reporting")}
+     * @param name    the consumer's name (the {@code Name} dimension), e.g. the stream's logical name
+     * @return a handler like this one that reports there
+     */
+    public StreamBatchHandler<E, R> withMetrics(Metrics metrics, String name) {
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, everyFailure,
+                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(name, "name"));
     }
 
     @Override
@@ -105,12 +127,15 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
         if (batch == null) {
             throw new IllegalArgumentException("malformed " + kind + " event: " + (event == null ? "null event" : "no Records"));
         }
+        long start = System.nanoTime();
         List<StreamsEventResponse.BatchItemFailure> failures = new java.util.ArrayList<>();
+        int ran = 0;
         for (R record : batch) {
             String sequence = sequenceNumber.apply(record);
             if (sequence == null) {
                 throw new IllegalArgumentException("malformed " + kind + " event: a record has no sequence number");
             }
+            ran++;
             Throwable failure = run(record, sequence, invocation);
             if (failure != null) {
                 LOG.warn("{} record {} failed; {}: {}", kind, sequence,
@@ -121,6 +146,9 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
                 }
             }
         }
+        metrics.count(METRICS_PATTERN, metricsName, "Records", ran);
+        metrics.count(METRICS_PATTERN, metricsName, "Failures", failures.size());
+        metrics.time(METRICS_PATTERN, metricsName, "BatchDuration", System.nanoTime() - start);
         return new StreamsEventResponse(failures);
     }
 
@@ -135,6 +163,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
             }
             try {
                 deadLetterQueue.send(sequence, describe.apply(record), null, kind, java.util.Map.of(), poison);
+                metrics.count(METRICS_PATTERN, metricsName, "PoisonToDlq", 1);
                 return null;
             } catch (Throwable sendFailure) {
                 LOG.error("{} record {} is poison but the dead-letter queue refused it", kind, sequence, sendFailure);

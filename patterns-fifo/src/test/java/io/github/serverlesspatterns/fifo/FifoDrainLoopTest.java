@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.jackson.JacksonCodec;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LambdaService;
 import io.github.serverlesspatterns.testing.LocalFunction;
@@ -33,7 +34,7 @@ class FifoDrainLoopTest {
 
     @Test
     void drainsFiveHundredMessagesInOrder_throughSelfReinvocations_withConcurrencyOne_beforeEachDeadline(
-            SqsService sqs, LambdaService lambda) {
+            SqsService sqs, LambdaService lambda) throws Exception {
         String queue = sqs.createQueue("drain-loop.fifo", Map.of(
                 software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT, "30"));
         for (int start = 0; start < 500; start += 10) {
@@ -46,7 +47,11 @@ class FifoDrainLoopTest {
         }
         Map<String, List<Integer>> effects = new ConcurrentHashMap<>();
         List<DrainResult> results = new CopyOnWriteArrayList<>();
-        FifoDrainLoop<String> loop = FifoDrainLoop.builder(sqs.client(), queue, lambda.client(), Codecs.utf8(), (body, inv) -> {
+        List<String> documents = new CopyOnWriteArrayList<>();
+        EmfMetrics metrics = EmfMetrics.create("Ledger", documents::add, java.time.Clock.systemUTC());
+        FifoDrainConfig<String> config = FifoDrainConfig.builder(Codecs.utf8()).safetyMargin(Duration.ofMillis(500))
+                .metrics(metrics, "ledger").build();
+        FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(), config, (body, inv) -> {
             try {
                 Thread.sleep(5); // an I/O-bound write per message
             } catch (InterruptedException e) {
@@ -55,7 +60,7 @@ class FifoDrainLoopTest {
             String[] parts = body.split(":");
             effects.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
             return null;
-        }).safetyMargin(Duration.ofMillis(500)).build();
+        });
         ObjectMapper mapper = new ObjectMapper();
         lambda.register(FunctionConfig.builder("fifoer", LocalFunction.of(new TypeReference<Map<String, Object>>() { }.getType(), DrainResult.class,
                         io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler((Map<String, Object> event, Invocation inv) -> {
@@ -85,12 +90,23 @@ class FifoDrainLoopTest {
         assertEquals(StopReason.EMPTY, results.get(results.size() - 1).reason());
         assertEquals("empty", results.get(results.size() - 1).getStopReason(), "the label the runtime serializes");
         assertTrue(results.stream().limit(results.size() - 1).allMatch(r -> r.isReinvoked() && r.reason() == StopReason.DEADLINE));
+
+        // what the invocations did, as metrics: one document for the loop, the counts summed over its invocations
+        metrics.flush();
+        assertEquals(1, documents.size(), documents.toString());
+        var doc = mapper.readTree(documents.get(0));
+        assertEquals("fifo-drain", doc.path("Pattern").asText());
+        assertEquals("ledger", doc.path("Name").asText());
+        assertEquals(500, doc.path("Processed").asInt());
+        assertEquals(results.stream().mapToInt(DrainResult::getBatches).sum(), doc.path("Batches").asInt());
+        assertEquals(results.size() - 1, doc.path("Reinvocations").asInt());
+        assertEquals(results.size(), doc.path("DrainDuration").size(), "one duration per invocation");
     }
 
     @Test
     void aStandardQueue_isRefused_sinceOrderCannotBeKept(SqsService sqs, LambdaService lambda) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FifoDrainLoop.builder(sqs.client(),
-                "http://127.0.0.1/000000000000/orders", lambda.client(), Codecs.utf8(), (b, i) -> null));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FifoDrainLoop.of(sqs.client(),
+                "http://127.0.0.1/000000000000/orders", lambda.client(), FifoDrainConfig.builder(Codecs.utf8()).build(), (b, i) -> null));
         assertTrue(e.getMessage().contains("must name a .fifo queue"));
     }
 }

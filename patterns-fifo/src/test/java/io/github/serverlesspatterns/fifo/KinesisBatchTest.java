@@ -109,4 +109,35 @@ class KinesisBatchTest {
         });
         assertEquals("49591001", batch.handle(event(3), Invocation.builder().build()).getBatchItemFailures().get(0).getItemIdentifier());
     }
+
+    @Test
+    void aBatchsRecordsFailuresAndPoison_areReportedAsMetrics_underTheConsumersName(io.github.serverlesspatterns.testing.SqsService sqs)
+            throws Exception {
+        String dlq = sqs.createQueue("clicks-metrics-dlq");
+        List<String> documents = new CopyOnWriteArrayList<>();
+        io.github.serverlesspatterns.core.metrics.EmfMetrics metrics = io.github.serverlesspatterns.core.metrics.EmfMetrics.create(
+                "Clicks", documents::add, java.time.Clock.systemUTC());
+        StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis((r, inv) -> {
+            String click = StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString();
+            if (click.equals("click-1")) {
+                throw new PoisonMessageException("unreadable");
+            }
+            if (click.equals("click-3")) {
+                throw new IllegalStateException("sink busy");
+            }
+            return null;
+        }).withDeadLetterQueue(DeadLetterQueue.of(sqs.client(), dlq)).withMetrics(metrics, "clicks");
+
+        StreamsEventResponse response = batch.handle(event(6), Invocation.builder().build());
+        metrics.flush();
+
+        assertEquals("49591003", response.getBatchItemFailures().get(0).getItemIdentifier());
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(documents.get(0));
+        assertEquals("stream-batch", doc.path("Pattern").asText());
+        assertEquals("clicks", doc.path("Name").asText());
+        assertEquals(4, doc.path("Records").asInt(), "records 0 to 3 ran; the batch stopped at the failure");
+        assertEquals(1, doc.path("Failures").asInt());
+        assertEquals(1, doc.path("PoisonToDlq").asInt());
+        assertEquals(1, doc.path("BatchDuration").size());
+    }
 }

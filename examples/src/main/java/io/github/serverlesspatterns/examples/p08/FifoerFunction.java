@@ -7,6 +7,7 @@ import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
 import io.github.serverlesspatterns.fifo.DeadLetterQueue;
 import io.github.serverlesspatterns.fifo.DrainResult;
+import io.github.serverlesspatterns.fifo.FifoDrainConfig;
 import io.github.serverlesspatterns.fifo.FifoDrainLoop;
 import io.github.serverlesspatterns.fifo.PoisonMessageException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -61,8 +62,8 @@ public final class FifoerFunction implements RequestHandler<Map<String, Object>,
                             ":entry", AttributeValue.fromL(java.util.List.of(AttributeValue.fromN(parts[1]))))));
             return null;
         };
-        this.handler = LambdaAdapters.toRequestHandler(FifoDrainLoop.builder(sqs, queueUrl, lambda, Codecs.utf8(), post)
-                .safetyMargin(safetyMargin).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).build());
+        this.handler = LambdaAdapters.toRequestHandler(FifoDrainLoop.of(sqs, queueUrl, lambda, FifoDrainConfig.builder(Codecs.utf8())
+                .safetyMargin(safetyMargin).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).build(), post));
     }
 
     @Override

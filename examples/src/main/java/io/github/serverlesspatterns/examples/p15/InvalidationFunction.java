@@ -20,7 +20,7 @@ public final class InvalidationFunction implements RequestHandler<SQSEvent, Inte
 
     /** @param redis the Redis client (a cluster client on ElastiCache Serverless) */
     public InvalidationFunction(AbstractRedisClient redis) {
-        CacheAside<String, String> cache = CacheAside.create(redis, ReportFunction.config());
+        CacheAside<String, String> cache = CacheAside.of(redis, ReportFunction.config());
         this.handler = LambdaAdapters.toRequestHandler(cache.<SQSEvent>invalidationHandler(
                 event -> event.getRecords().stream().map(SQSEvent.SQSMessage::getBody).toList()));
     }

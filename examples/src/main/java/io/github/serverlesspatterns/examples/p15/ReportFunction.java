@@ -55,7 +55,7 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
                 throw new IllegalStateException("report query failed for " + id + ": " + e.getMessage(), e);
             }
         };
-        CacheAside<String, String> cache = CacheAside.create(redis, config());
+        CacheAside<String, String> cache = CacheAside.of(redis, config());
         Handler<String, String> reports = Decorators.decorate(query, cache);
         this.handler = LambdaAdapters.toRequestHandler((request, invocation) -> {
             String id = request == null ? null : request.get("reportId");

@@ -45,7 +45,7 @@ public final class ElastiCacheClients {
 
         RedisIdempotencyStore idempotency = RedisIdempotencyStore.create(client);
         RedisCircuitStateStore circuits = RedisCircuitStateStore.create(client);
-        CacheAside<String, String> reports = CacheAside.create(client,
+        CacheAside<String, String> reports = CacheAside.of(client,
                 CacheConfig.builder("reports", (String id) -> id, Codecs.utf8()).build());
         return new Parts(idempotency, circuits, reports);
     }
@@ -63,7 +63,7 @@ public final class ElastiCacheClients {
                 .withSsl(true).withAuthentication(user, password.toCharArray()).build());
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build()).build());
-        return RedisIdempotencyStore.create(client, "idempotency:", Duration.ofMillis(500));
+        return RedisIdempotencyStore.builder(client).prefix("idempotency:").timeout(Duration.ofMillis(500)).build();
     }
 
     /**

@@ -36,7 +36,7 @@ public final class ReportsCache {
      */
     public static Map<String, Report> page(RedisClient redisClient, ObjectMapper mapper, Handler<String, Report> loadReportFromRds,
                                            List<String> ids, Invocation invocation) {
-        CacheAside<String, Report> cache = CacheAside.create(redisClient,
+        CacheAside<String, Report> cache = CacheAside.of(redisClient,
                 CacheConfig.builder("reports", (String id) -> id, JacksonCodec.of(mapper, Report.class))
                         .ttl(Duration.ofMinutes(10), 0.1)             // 10% random jitter: keys do not expire together
                         .negativeTtl(Duration.ofSeconds(30))          // "no such report" is cached too, shorter

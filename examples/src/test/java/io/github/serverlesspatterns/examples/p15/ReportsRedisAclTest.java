@@ -78,8 +78,8 @@ class ReportsRedisAclTest {
         CacheConfig<String, String> config = CacheConfig.builder("reports", (String id) -> id, Codecs.utf8())
                 .ttl(Duration.ofMinutes(10), 0.1).nearCache(100, Duration.ofMinutes(5))
                 .tags(id -> Set.of("customer-7")).stampede(CacheConfig.StampedeProtection.LOCK).build();
-        try (CacheAside<String, String> first = CacheAside.create(one, config);
-             CacheAside<String, String> second = CacheAside.create(two, config)) {
+        try (CacheAside<String, String> first = CacheAside.of(one, config);
+             CacheAside<String, String> second = CacheAside.of(two, config)) {
             AtomicInteger loads = new AtomicInteger();
             Handler<String, String> loader = (id, inv) -> id + "-total-" + loads.incrementAndGet();
             Handler<String, String> a = Decorators.decorate(loader, first);

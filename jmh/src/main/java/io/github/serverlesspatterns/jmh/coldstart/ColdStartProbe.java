@@ -174,7 +174,7 @@ public final class ColdStartProbe {
                 Handler<String, String> loader = (key, invocation) -> getItem(dynamo, "item-1") + ":" + key;
                 RequestHandler<String, String> handler;
                 if (decorated) {
-                    CacheAside<String, String> cache = CacheAside.create(redis, CacheConfig.builder("cold", (String k) -> k, Codecs.utf8())
+                    CacheAside<String, String> cache = CacheAside.of(redis, CacheConfig.builder("cold", (String k) -> k, Codecs.utf8())
                             .ttl(Duration.ofMinutes(5), 0.1).build());
                     primer = cache;
                     handler = LambdaAdapters.toRequestHandler(Decorators.decorate(loader, cache));

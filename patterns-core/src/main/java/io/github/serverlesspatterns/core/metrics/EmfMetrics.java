@@ -40,39 +40,61 @@ public final class EmfMetrics implements Metrics {
     private final String namespace;
     private final Consumer<String> out;
     private final Clock clock;
-    private final Map<Dims, Series> series = new ConcurrentHashMap<>();
+    /** pattern -> name -> that pair's values since the last flush; looked up without allocating. */
+    private final Map<String, Map<String, Series>> series = new ConcurrentHashMap<>();
 
-    private record Dims(String pattern, String name) {
+    /** One metric's values since the last flush: a sum or a level, or up to {@link #MAX_VALUES} samples. */
+    private static final class Values {
+        final String unit;
+        final double[] samples;
+        int count;
+        double value;
+
+        Values(String unit, boolean sample) {
+            this.unit = unit;
+            this.samples = sample ? new double[MAX_VALUES] : null;
+        }
+
+        Object snapshot() {
+            if (samples == null) {
+                return value;
+            }
+            List<Double> list = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                list.add(samples[i]);
+            }
+            return list;
+        }
     }
 
-    /** One (pattern, name)'s values since the last flush. */
+    /** One (pattern, name)'s values since the last flush. Recording allocates nothing once a metric is known. */
     private static final class Series {
-        final Map<String, Object[]> values = new java.util.LinkedHashMap<>(); // metric -> {unit, value(s)}
+        final Map<String, Values> values = new java.util.LinkedHashMap<>();
         long dropped;
 
         synchronized void add(String metric, String unit, double value, boolean sample) {
-            Object[] entry = values.get(metric);
-            if (entry == null) {
-                entry = new Object[] {unit, sample ? new ArrayList<Double>() : (Object) 0d};
-                values.put(metric, entry);
+            Values v = values.get(metric);
+            if (v == null) {
+                v = new Values(unit, sample);
+                values.put(metric, v);
             }
             if (sample) {
-                @SuppressWarnings("unchecked")
-                List<Double> samples = (List<Double>) entry[1];
-                if (samples.size() < MAX_VALUES) {
-                    samples.add(value);
+                if (v.count < MAX_VALUES) {
+                    v.samples[v.count++] = value;
                 } else {
                     dropped++;
                 }
             } else if ("Count".equals(unit)) {
-                entry[1] = (Double) entry[1] + value;
+                v.value += value;
             } else {
-                entry[1] = value;
+                v.value = value;
             }
         }
 
+        /** @return metric -> {unit, value or list of values}, and empties the series */
         synchronized Map<String, Object[]> take() {
-            Map<String, Object[]> taken = new java.util.LinkedHashMap<>(values);
+            Map<String, Object[]> taken = new java.util.LinkedHashMap<>();
+            values.forEach((metric, v) -> taken.put(metric, new Object[] {v.unit, v.snapshot()}));
             if (dropped > 0) {
                 taken.put("DroppedSamples", new Object[] {"Count", (double) dropped});
             }
@@ -127,21 +149,26 @@ public final class EmfMetrics implements Metrics {
     }
 
     private Series series(String pattern, String name) {
-        return series.computeIfAbsent(new Dims(pattern, name), d -> new Series());
+        Map<String, Series> byName = series.get(pattern);
+        Series found = byName == null ? null : byName.get(name);
+        if (found != null) {
+            return found;
+        }
+        return series.computeIfAbsent(pattern, p -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> new Series());
     }
 
     /** Writes what has accumulated since the last flush, one document per (pattern, name) and 100 metrics; nothing if nothing did. */
     public void flush() {
         long timestamp = clock.millis();
-        for (Map.Entry<Dims, Series> e : series.entrySet()) {
-            List<Map.Entry<String, Object[]>> metrics = new ArrayList<>(e.getValue().take().entrySet());
+        series.forEach((pattern, byName) -> byName.forEach((name, values) -> {
+            List<Map.Entry<String, Object[]>> metrics = new ArrayList<>(values.take().entrySet());
             for (int from = 0; from < metrics.size(); from += MAX_METRICS) {
-                out.accept(document(timestamp, e.getKey(), metrics.subList(from, Math.min(metrics.size(), from + MAX_METRICS))));
+                out.accept(document(timestamp, pattern, name, metrics.subList(from, Math.min(metrics.size(), from + MAX_METRICS))));
             }
-        }
+        }));
     }
 
-    private String document(long timestamp, Dims dims, List<Map.Entry<String, Object[]>> metrics) {
+    private String document(long timestamp, String pattern, String name, List<Map.Entry<String, Object[]>> metrics) {
         StringBuilder definitions = new StringBuilder();
         StringBuilder values = new StringBuilder();
         for (Map.Entry<String, Object[]> m : metrics) {
@@ -150,8 +177,8 @@ public final class EmfMetrics implements Metrics {
             values.append(',').append(json(m.getKey())).append(':').append(number(m.getValue()[1]));
         }
         return "{\"_aws\":{\"Timestamp\":" + timestamp + ",\"CloudWatchMetrics\":[{\"Namespace\":" + json(namespace)
-                + ",\"Dimensions\":[[\"Pattern\",\"Name\"]],\"Metrics\":[" + definitions + "]}]},\"Pattern\":" + json(dims.pattern())
-                + ",\"Name\":" + json(dims.name()) + values + "}";
+                + ",\"Dimensions\":[[\"Pattern\",\"Name\"]],\"Metrics\":[" + definitions + "]}]},\"Pattern\":" + json(pattern)
+                + ",\"Name\":" + json(name) + values + "}";
     }
 
     private static String number(Object value) {

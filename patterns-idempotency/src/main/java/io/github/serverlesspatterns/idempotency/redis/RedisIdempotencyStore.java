@@ -93,22 +93,53 @@ public final class RedisIdempotencyStore implements IdempotencyStore, AutoClosea
      * @throws IllegalArgumentException for another kind of client
      */
     public static RedisIdempotencyStore create(AbstractRedisClient client) {
-        return create(client, DEFAULT_PREFIX, DEFAULT_TIMEOUT);
+        return builder(client).build();
     }
 
     /**
-     * @param client  a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
-     *                (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
-     * @param prefix  prefix of every Redis key (may be empty)
-     * @param timeout command timeout
-     * @return the store
-     * @throws IllegalArgumentException for another kind of client, or a timeout that is not positive
+     * @param client a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
+     *               (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
+     * @return a builder starting from {@link #DEFAULT_PREFIX} and {@link #DEFAULT_TIMEOUT}
+     * @throws IllegalArgumentException for another kind of client
      */
-    public static RedisIdempotencyStore create(AbstractRedisClient client, String prefix, Duration timeout) {
+    public static Builder builder(AbstractRedisClient client) {
         RedisConnection.requireSupported(client);
-        Objects.requireNonNull(prefix, "prefix");
-        Checks.positive(timeout, "timeout");
-        return new RedisIdempotencyStore(client, prefix, timeout);
+        return new Builder(client);
+    }
+
+    /** Builder of {@link RedisIdempotencyStore}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private final AbstractRedisClient client;
+        private String prefix = DEFAULT_PREFIX;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder(AbstractRedisClient client) {
+            this.client = client;
+        }
+
+        /**
+         * @param prefix prefix of every Redis key (may be empty); default {@value #DEFAULT_PREFIX}
+         * @return this builder
+         */
+        public Builder prefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * @param timeout command timeout; a slower store fails the call (the handler does not run unprotected)
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Checks.positive(timeout, "timeout");
+            return this;
+        }
+
+        /** @return the store (it connects on first use) */
+        public RedisIdempotencyStore build() {
+            return new RedisIdempotencyStore(client, prefix, timeout);
+        }
     }
 
     private RedisClusterCommands<byte[], byte[]> commands() {

@@ -72,7 +72,7 @@ class RedisIdempotencyFaultsTest {
 
     @Test
     void aCompletionThatTimedOut_butLandedLate_isNeverErased_soTheRetryReplaysInsteadOfRunningAgain() throws Exception {
-        try (RedisIdempotencyStore store = RedisIdempotencyStore.create(redis.client(), "idem:", Duration.ofMillis(200))) {
+        try (RedisIdempotencyStore store = RedisIdempotencyStore.builder(redis.client()).prefix("idem:").timeout(Duration.ofMillis(200)).build()) {
             Thread[] thaw = new Thread[1];
             Handler<String, String> once = idempotent(store, (k, inv) -> {
                 if (runs.incrementAndGet() == 1) {
@@ -92,7 +92,7 @@ class RedisIdempotencyFaultsTest {
 
     @Test
     void aClaimThatTimedOut_butLandedLate_isReleased_soTheRetryRuns_insteadOfWaitingOutTheDeadline() throws Exception {
-        try (RedisIdempotencyStore store = RedisIdempotencyStore.create(redis.client(), "idem:", Duration.ofMillis(200))) {
+        try (RedisIdempotencyStore store = RedisIdempotencyStore.builder(redis.client()).prefix("idem:").timeout(Duration.ofMillis(200)).build()) {
             Handler<String, String> once = idempotent(store, (k, inv) -> "paid-" + runs.incrementAndGet());
             assertEquals("paid-1", once.handle("warm-up", invocation())); // connected
             Thread thaw = freezeFor(Duration.ofMillis(800));
@@ -108,7 +108,7 @@ class RedisIdempotencyFaultsTest {
         RedisClient fresh = redis.clientFor(RedisURI.builder(redis.uri()).build());
         fresh.setOptions(ClientOptions.builder().socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build()).build());
         redis.freeze();
-        try (RedisIdempotencyStore store = RedisIdempotencyStore.create(fresh, "idem:", Duration.ofMillis(500))) {
+        try (RedisIdempotencyStore store = RedisIdempotencyStore.builder(fresh).prefix("idem:").timeout(Duration.ofMillis(500)).build()) {
             Handler<String, String> once = idempotent(store, (k, inv) -> "paid-" + runs.incrementAndGet());
             // bounded by the client's 1 s connect timeout; without the bound Lettuce waits its 60 s command timeout
             IdempotencyStoreException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
