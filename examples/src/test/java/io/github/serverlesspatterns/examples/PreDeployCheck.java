@@ -137,6 +137,7 @@ final class PreDeployCheck {
         checkEventSourceMappings(resources, problems);
         checkAwsIntegrations("", sam, problems);
         checkDeadLetterRetention(resources, problems);
+        checkDeadLetterAlarms(resources, problems);
         checkSecretParameters(sam, resources, problems);
         return problems;
     }
@@ -281,6 +282,51 @@ final class PreDeployCheck {
             ((Map<String, Object>) map).forEach((k, v) -> checkAwsIntegrations(where.isEmpty() ? k : where + "/" + k, v, problems));
         } else if (node instanceof List<?> list) {
             list.forEach(v -> checkAwsIntegrations(where, v, problems));
+        }
+    }
+
+    /** Logical ids that name a queue where failures wait: a dead-letter, on-failure or poison queue. */
+    private static final java.util.regex.Pattern FAILURE_QUEUE_NAME = java.util.regex.Pattern.compile(
+            "(?i).*(dlq|deadletter|failure|failed|poison).*");
+
+    /**
+     * A queue where failures wait must page someone when something lands in it, or a failed event sits
+     * unread until it expires: every dead-letter target (a queue's redrive policy, a function's
+     * dead-letter config, an on-failure destination of an async invoke or a stream mapping, an SNS
+     * subscription's redrive policy) and every queue named as one needs an alarm on its
+     * {@code ApproximateNumberOfMessagesVisible}.
+     */
+    private static void checkDeadLetterAlarms(JsonNode resources, List<String> problems) {
+        Set<String> failureQueues = new LinkedHashSet<>();
+        resources.properties().forEach(e -> {
+            JsonNode properties = e.getValue().path("Properties");
+            failureQueues.addAll(references(properties.path("RedrivePolicy").path("deadLetterTargetArn")));
+            failureQueues.addAll(references(properties.path("DeadLetterConfig").path("TargetArn")));
+            failureQueues.addAll(references(properties.path("DestinationConfig").path("OnFailure").path("Destination")));
+            if ("AWS::SQS::Queue".equals(e.getValue().path("Type").asText()) && FAILURE_QUEUE_NAME.matcher(e.getKey()).matches()) {
+                failureQueues.add(e.getKey());
+            }
+        });
+        failureQueues.removeIf(id -> !"AWS::SQS::Queue".equals(resources.path(id).path("Type").asText()));
+        Set<String> alarmed = new LinkedHashSet<>();
+        resources.properties().forEach(e -> {
+            JsonNode alarm = e.getValue().path("Properties");
+            if ("AWS::CloudWatch::Alarm".equals(e.getValue().path("Type").asText())
+                    && "ApproximateNumberOfMessagesVisible".equals(alarm.path("MetricName").asText())
+                    && "AWS/SQS".equals(alarm.path("Namespace").asText())) {
+                alarm.path("Dimensions").forEach(d -> {
+                    if ("QueueName".equals(d.path("Name").asText())) {
+                        alarmed.addAll(references(d.path("Value")));
+                    }
+                });
+            }
+        });
+        for (String queue : failureQueues) {
+            if (!alarmed.contains(queue)) {
+                problems.add(queue + ": failed events wait in this queue, but no alarm watches its depth "
+                        + "(AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible for its QueueName): a failure sits "
+                        + "there unread until it expires");
+            }
         }
     }
 

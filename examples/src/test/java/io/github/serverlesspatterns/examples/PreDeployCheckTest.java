@@ -144,6 +144,15 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void aFailureQueueWithoutADepthAlarm_isReported_whetherFoundByItsUseOrByItsName() throws Exception {
+        List<String> problems = brokenProblems("dlq-without-alarm.yaml");
+        assertFound(problems, "Leftovers", "no alarm watches its depth");
+        assertFound(problems, "PaymentsDlq", "no alarm watches its depth");
+        assertTrue(problems.stream().noneMatch(p -> p.startsWith("ReturnsDlq") || p.startsWith("Orders") || p.startsWith("Returns:")),
+                "an alarmed dead-letter queue, and queues that are none, are not reported: " + problems);
+    }
+
+    @Test
     void aNoEchoParameterInAFunctionsEnvironment_isReported() throws Exception {
         assertFound(brokenProblems("plaintext-password.yaml"), "Replica", "DB_PASSWORD", "NoEcho parameter DbPassword");
     }
