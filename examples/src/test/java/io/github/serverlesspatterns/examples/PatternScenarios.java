@@ -17,6 +17,7 @@ import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.examples.p01.SimpleWebServiceFunction;
 import io.github.serverlesspatterns.examples.p08.FifoerFunction;
 import io.github.serverlesspatterns.examples.p19.PartnerQuoteFunction;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
 import io.github.serverlesspatterns.fifo.DrainResult;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LambdaService;
@@ -314,9 +315,11 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         SqsService sqs = services.sqs();
         Path template15 = exampleDir("15-read-heavy-reporting-engine").resolve("template.yaml");
+        List<String> metricDocuments = new java.util.concurrent.CopyOnWriteArrayList<>();
         lambda.register(SamFunctions.config(template15, "ReportFunction", "p15-ReportFunction", LocalFunction.of(
                 new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(), postgres.jdbcUrl(), postgres.user(),
-                        postgres.password()))).build());
+                        postgres.password(), io.github.serverlesspatterns.core.metrics.EmfMetrics.create(ExampleMetrics.NAMESPACE,
+                                metricDocuments::add, java.time.Clock.systemUTC())))).build());
         lambda.register(SamFunctions.config(template15, "InvalidationFunction", "p15-InvalidationFunction",
                 LocalFunction.of(new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client()))).build());
         java.util.function.Function<String, Map<String, Object>> read = reportId -> decode(lambda.client().invoke(b -> b
@@ -340,6 +343,7 @@ public final class PatternScenarios {
         }
         check("250".equals(read.apply(id).get("total")), "after the change event");
         check("not found".equals(read.apply("missing-" + id).get("status")), "absent report");
+        checkAlarmSees(template15, "ReportsCacheHitRatioAlarm", metricDocuments, -1);
         return "read 100 from PostgreSQL, then from Redis while the row changed; the change event, polled from SQS as the template's "
                 + "mapping does, invalidated it and 250 was read";
     }
@@ -618,9 +622,12 @@ public final class PatternScenarios {
             return partnerUp.get() ? new Reply(200, "9.99") : new Reply(503, "busy");
         });
         try {
+            List<String> metricDocuments = new java.util.concurrent.CopyOnWriteArrayList<>();
             PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
                     URI.create("http://127.0.0.1:" + partner.getAddress().getPort()),
-                    CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofMillis(300)).build());
+                    CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofMillis(300)).build(),
+                    io.github.serverlesspatterns.core.metrics.EmfMetrics.create(ExampleMetrics.NAMESPACE,
+                            metricDocuments::add, java.time.Clock.systemUTC()));
             LambdaService lambda = services.lambda();
             lambda.register(SamFunctions.config(exampleDir("19-circuit-breaker").resolve("template.yaml"), "QuoteFunction", "p19-quote",
                     LocalFunction.of(fn)).build());
@@ -635,6 +642,7 @@ public final class PatternScenarios {
             }
             Map<String, Object> open = invoke(lambda, "p19-quote", request);
             check("circuit OPEN".equals(open.get("source")) && partnerCalls.get() == 3, "not open after 3 failures: " + open);
+            checkAlarmSees(exampleDir("19-circuit-breaker").resolve("template.yaml"), "PartnerCircuitOpenAlarm", metricDocuments, 2);
             partnerUp.set(true);
             sleep(350);
             Map<String, Object> probe = invoke(lambda, "p19-quote", request);
@@ -651,6 +659,46 @@ public final class PatternScenarios {
         } finally {
             partner.stop(0);
         }
+    }
+
+    /**
+     * The template's alarm watches metrics the function really emits: for each metric the alarm reads
+     * (its own, or each {@code MetricStat} of its metric math), some EMF document the function wrote has
+     * that namespace, metric and dimension values - with the given value, unless it is negative.
+     */
+    @SuppressWarnings("unchecked")
+    private static void checkAlarmSees(Path template, String alarmId, List<String> documents, double value) {
+        Map<String, Object> alarm = SamTemplate.resources(template).get(alarmId).properties();
+        if (alarm.get("Metrics") instanceof List<?> math) {
+            for (Object query : math) {
+                if (((Map<String, Object>) query).get("MetricStat") instanceof Map<?, ?> stat) {
+                    Map<String, Object> metric = (Map<String, Object>) stat.get("Metric");
+                    checkEmitted(alarmId, (String) metric.get("Namespace"), (String) metric.get("MetricName"),
+                            (List<Map<String, Object>>) metric.get("Dimensions"), documents, value);
+                }
+            }
+            return;
+        }
+        checkEmitted(alarmId, (String) alarm.get("Namespace"), (String) alarm.get("MetricName"),
+                (List<Map<String, Object>>) alarm.get("Dimensions"), documents, value);
+    }
+
+    private static void checkEmitted(String alarmId, String namespace, String metric, List<Map<String, Object>> dimensions,
+                                     List<String> documents, double value) {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        boolean seen = documents.stream().anyMatch(line -> {
+            try {
+                var doc = json.readTree(line);
+                var definition = doc.path("_aws").path("CloudWatchMetrics").get(0);
+                boolean dims = dimensions.stream().allMatch(d -> String.valueOf(d.get("Value")).equals(doc.path((String) d.get("Name")).asText()));
+                return namespace.equals(definition.path("Namespace").asText()) && dims && doc.has(metric)
+                        && (value < 0 || doc.path(metric).asDouble(-1) == value);
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        check(seen, alarmId + " watches " + namespace + "/" + metric + " " + dimensions + ", which no document the function wrote has at "
+                + value + ": " + documents);
     }
 
     static String notifier(LocalServices services) {

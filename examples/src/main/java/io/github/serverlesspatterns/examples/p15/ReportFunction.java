@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.examples.p15;
 
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.cache.CacheAside;
@@ -33,7 +35,8 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
         this(ReportsRedis.fromEnvironment(),
                 Objects.requireNonNull(System.getenv("DB_JDBC_URL"), "DB_JDBC_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_USER"), "DB_USER is not set"),
-                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"));
+                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"),
+                ExampleMetrics.onStdout());
     }
 
     /**
@@ -41,8 +44,10 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
      * @param jdbcUrl  the reporting database
      * @param user     its user
      * @param password its password
+     * @param metrics  where the cache's reads go, flushed after each invocation: on Lambda, EMF on stdout,
+     *                 which the template's {@code ReportsCacheHitRatioAlarm} watches
      */
-    public ReportFunction(AbstractRedisClient redis, String jdbcUrl, String user, String password) {
+    public ReportFunction(AbstractRedisClient redis, String jdbcUrl, String user, String password, EmfMetrics metrics) {
         Handler<String, String> query = (id, invocation) -> {
             // a new database connection only on a miss
             try (Connection c = Postgres.connect(jdbcUrl, user, password);
@@ -55,22 +60,27 @@ public final class ReportFunction implements RequestHandler<Map<String, String>,
                 throw new IllegalStateException("report query failed for " + id + ": " + e.getMessage(), e);
             }
         };
-        CacheAside<String, String> cache = CacheAside.of(redis, config());
+        CacheAside<String, String> cache = CacheAside.of(redis, configBuilder().metrics(metrics).build());
         Handler<String, String> reports = Decorators.decorate(query, cache);
-        this.handler = LambdaAdapters.toRequestHandler((request, invocation) -> {
+        Handler<Map<String, String>, Map<String, String>> answer = (request, invocation) -> {
             String id = request == null ? null : request.get("reportId");
             if (id == null || !id.matches("[A-Za-z0-9-]{1,64}")) {
                 throw new IllegalArgumentException("'reportId' must be 1 to 64 letters, digits or '-'");
             }
             String total = reports.handle(id, invocation);
             return total == null ? Map.of("reportId", id, "status", "not found") : Map.of("reportId", id, "total", total);
-        });
+        };
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(answer, metrics.flushing()));
     }
 
     /** @return the cache settings shared with {@link InvalidationFunction} */
     static CacheConfig<String, String> config() {
+        return configBuilder().build();
+    }
+
+    private static CacheConfig.Builder<String, String> configBuilder() {
         return CacheConfig.builder("reports", (String id) -> id, Codecs.utf8())
-                .ttl(Duration.ofMinutes(10), 0.1).negativeTtl(Duration.ofSeconds(30)).build();
+                .ttl(Duration.ofMinutes(10), 0.1).negativeTtl(Duration.ofSeconds(30));
     }
 
     @Override

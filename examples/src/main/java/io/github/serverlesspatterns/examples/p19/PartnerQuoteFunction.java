@@ -4,8 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker;
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerConfig;
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerMetricsListener;
 import io.github.serverlesspatterns.circuitbreaker.dynamodb.DynamoDbCircuitStateStore;
 import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.LambdaAdapters;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -27,6 +30,9 @@ import java.util.Objects;
  */
 public final class PartnerQuoteFunction implements RequestHandler<Map<String, String>, Map<String, String>> {
 
+    /** The circuit's name: the {@code Name} dimension of its metrics. */
+    public static final String CIRCUIT = "partner-quotes";
+
     /** The most a partner's quote may be: a longer answer is refused, not read into memory. */
     static final int MAX_QUOTE_BYTES = 4096;
 
@@ -41,7 +47,8 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
                         .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3))).build(),
                 Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"),
                 URI.create(Objects.requireNonNull(System.getenv("PARTNER_URL"), "PARTNER_URL is not set")),
-                CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofSeconds(30)).build());
+                CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofSeconds(30)).build(),
+                ExampleMetrics.onStdout());
         // SnapStart: prime the circuit table's client before the snapshot; after each restore drop the
         // breaker's view from before it and reseed its backoff jitter
         io.github.serverlesspatterns.core.SnapStart.register(breaker);
@@ -52,9 +59,12 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
      * @param table   the circuit table
      * @param partner the partner API
      * @param config  the breaker's configuration
+     * @param metrics where the breaker's events go, flushed after each invocation: on Lambda, EMF on
+     *                stdout, which the template's {@code PartnerCircuitOpenAlarm} watches ({@code State} 2 = open)
      */
-    public PartnerQuoteFunction(DynamoDbClient dynamo, String table, URI partner, CircuitBreakerConfig config) {
-        CircuitBreaker breaker = CircuitBreaker.of("partner-quotes", DynamoDbCircuitStateStore.create(dynamo, table), config);
+    public PartnerQuoteFunction(DynamoDbClient dynamo, String table, URI partner, CircuitBreakerConfig config, EmfMetrics metrics) {
+        CircuitBreaker breaker = CircuitBreaker.of(CIRCUIT, DynamoDbCircuitStateStore.create(dynamo, table),
+                config.toBuilder().listener(CircuitBreakerMetricsListener.of(metrics)).build());
         this.breaker = breaker;
         Handler<Map<String, String>, Map<String, String>> callPartner = (request, invocation) -> {
             String product = request == null ? null : request.get("product");
@@ -80,7 +90,7 @@ public final class PartnerQuoteFunction implements RequestHandler<Map<String, St
                 throw new IllegalStateException("partner unreachable: " + e.getMessage(), e);
             }
         };
-        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(callPartner, breaker.decorator(
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(callPartner, metrics.flushing(), breaker.decorator(
                 (request, invocation, rejected) -> Map.of("product", String.valueOf(request.get("product")), "price", "unavailable",
                         "source", "circuit " + rejected.state()))));
     }
