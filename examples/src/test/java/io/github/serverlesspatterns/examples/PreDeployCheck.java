@@ -138,6 +138,7 @@ final class PreDeployCheck {
         checkAwsIntegrations("", sam, problems);
         checkDeadLetterRetention(resources, problems);
         checkDeadLetterAlarms(resources, problems);
+        checkDashboard(resources, problems);
         checkSecretParameters(sam, resources, problems);
         return problems;
     }
@@ -297,17 +298,7 @@ final class PreDeployCheck {
      * {@code ApproximateNumberOfMessagesVisible}.
      */
     private static void checkDeadLetterAlarms(JsonNode resources, List<String> problems) {
-        Set<String> failureQueues = new LinkedHashSet<>();
-        resources.properties().forEach(e -> {
-            JsonNode properties = e.getValue().path("Properties");
-            failureQueues.addAll(references(properties.path("RedrivePolicy").path("deadLetterTargetArn")));
-            failureQueues.addAll(references(properties.path("DeadLetterConfig").path("TargetArn")));
-            failureQueues.addAll(references(properties.path("DestinationConfig").path("OnFailure").path("Destination")));
-            if ("AWS::SQS::Queue".equals(e.getValue().path("Type").asText()) && FAILURE_QUEUE_NAME.matcher(e.getKey()).matches()) {
-                failureQueues.add(e.getKey());
-            }
-        });
-        failureQueues.removeIf(id -> !"AWS::SQS::Queue".equals(resources.path(id).path("Type").asText()));
+        Set<String> failureQueues = failureQueues(resources);
         Set<String> alarmed = new LinkedHashSet<>();
         resources.properties().forEach(e -> {
             JsonNode alarm = e.getValue().path("Properties");
@@ -326,6 +317,51 @@ final class PreDeployCheck {
                 problems.add(queue + ": failed events wait in this queue, but no alarm watches its depth "
                         + "(AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible for its QueueName): a failure sits "
                         + "there unread until it expires");
+            }
+        }
+    }
+
+    /** @return the SQS queues where failed events wait: dead-letter and on-failure targets, and queues named as such */
+    private static Set<String> failureQueues(JsonNode resources) {
+        Set<String> failureQueues = new LinkedHashSet<>();
+        resources.properties().forEach(e -> {
+            JsonNode properties = e.getValue().path("Properties");
+            failureQueues.addAll(references(properties.path("RedrivePolicy").path("deadLetterTargetArn")));
+            failureQueues.addAll(references(properties.path("DeadLetterConfig").path("TargetArn")));
+            failureQueues.addAll(references(properties.path("DestinationConfig").path("OnFailure").path("Destination")));
+            if ("AWS::SQS::Queue".equals(e.getValue().path("Type").asText()) && FAILURE_QUEUE_NAME.matcher(e.getKey()).matches()) {
+                failureQueues.add(e.getKey());
+            }
+        });
+        failureQueues.removeIf(id -> !"AWS::SQS::Queue".equals(resources.path(id).path("Type").asText()));
+        return failureQueues;
+    }
+
+    /**
+     * One dashboard per example, showing every function (its {@code FunctionName}, by {@code ${Id}} in the
+     * body's {@code Fn::Sub}) and every queue where failures wait ({@code ${Id.QueueName}}).
+     */
+    private static void checkDashboard(JsonNode resources, List<String> problems) {
+        List<String> bodies = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            if ("AWS::CloudWatch::Dashboard".equals(e.getValue().path("Type").asText())) {
+                JsonNode body = e.getValue().path("Properties").path("DashboardBody");
+                bodies.add(body.has("Fn::Sub") ? body.get("Fn::Sub").asText() : body.asText());
+            }
+        });
+        if (bodies.isEmpty()) {
+            problems.add("the template has no AWS::CloudWatch::Dashboard: nobody sees its functions and failure queues at a glance");
+            return;
+        }
+        String all = String.join("\n", bodies);
+        resources.properties().forEach(e -> {
+            if ("AWS::Lambda::Function".equals(e.getValue().path("Type").asText()) && !all.contains("${" + e.getKey() + "}")) {
+                problems.add(e.getKey() + ": no dashboard shows this function (FunctionName ${" + e.getKey() + "} in a DashboardBody)");
+            }
+        });
+        for (String queue : failureQueues(resources)) {
+            if (!all.contains("${" + queue + ".QueueName}")) {
+                problems.add(queue + ": no dashboard shows this failure queue's depth (QueueName ${" + queue + ".QueueName})");
             }
         }
     }

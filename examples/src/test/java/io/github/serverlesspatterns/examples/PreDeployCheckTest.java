@@ -153,6 +153,15 @@ class PreDeployCheckTest {
     }
 
     @Test
+    void aDashboardThatMissesAFunctionOrAFailureQueue_isReported_andATemplateWithoutOne() throws Exception {
+        List<String> problems = brokenProblems("dashboard-misses-a-function.yaml");
+        assertFound(problems, "AuditFunction", "no dashboard shows this function");
+        assertFound(problems, "AuditDlq", "no dashboard shows this failure queue");
+        assertTrue(problems.stream().noneMatch(p -> p.startsWith("QuoteFunction: no dashboard")), "QuoteFunction is shown: " + problems);
+        assertFound(brokenProblems("dlq-retention.yaml"), "has no AWS::CloudWatch::Dashboard");
+    }
+
+    @Test
     void aNoEchoParameterInAFunctionsEnvironment_isReported() throws Exception {
         assertFound(brokenProblems("plaintext-password.yaml"), "Replica", "DB_PASSWORD", "NoEcho parameter DbPassword");
     }
