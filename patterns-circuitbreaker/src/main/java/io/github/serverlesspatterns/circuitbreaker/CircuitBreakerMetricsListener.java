@@ -4,7 +4,9 @@ import io.github.serverlesspatterns.core.metrics.Metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A breaker's events as metrics, under pattern {@code breaker} and the circuit's name: counts
@@ -22,6 +24,17 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
     public static final String PATTERN = "breaker";
 
     private final Metrics metrics;
+    /** circuit name -> the per-call metrics, resolved once per circuit. */
+    private final Map<String, PerCall> perCall = new ConcurrentHashMap<>();
+
+    private record PerCall(Metrics.BoundCounter successes, Metrics.BoundCounter failures, Metrics.BoundTimer duration) {
+    }
+
+    private PerCall perCall(String name) {
+        PerCall found = perCall.get(name);
+        return found != null ? found : perCall.computeIfAbsent(name, n -> new PerCall(metrics.counter(PATTERN, n, "Successes"),
+                metrics.counter(PATTERN, n, "Failures"), metrics.timer(PATTERN, n, "CallDuration")));
+    }
 
     private CircuitBreakerMetricsListener(Metrics metrics) {
         this.metrics = metrics;
@@ -70,14 +83,16 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
 
     @Override
     public void onSuccess(String name, Duration elapsed) {
-        metrics.count(PATTERN, name, "Successes", 1);
-        metrics.time(PATTERN, name, "CallDuration", elapsed.toNanos());
+        PerCall m = perCall(name);
+        m.successes().add(1);
+        m.duration().record(elapsed.toNanos());
     }
 
     @Override
     public void onError(String name, Duration elapsed, Throwable error) {
-        metrics.count(PATTERN, name, "Failures", 1);
-        metrics.time(PATTERN, name, "CallDuration", elapsed.toNanos());
+        PerCall m = perCall(name);
+        m.failures().add(1);
+        m.duration().record(elapsed.toNanos());
     }
 
     @Override

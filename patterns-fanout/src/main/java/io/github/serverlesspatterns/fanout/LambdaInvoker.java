@@ -248,6 +248,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
 
     private InvokeRequest request(I request, Invocation invocation, InvocationType type, int limit) {
         byte[] payload = requestCodec.encode(request);
+        metrics.bytes(METRICS_PATTERN, function, "PayloadBytes", payload.length); // refused ones too: how close requests come
         if (payload.length > limit) {
             throw new PayloadTooLargeException("request to function '" + function + "' is " + payload.length
                     + " bytes encoded, over the " + limit + " byte " + (type == InvocationType.EVENT ? "asynchronous" : "synchronous")

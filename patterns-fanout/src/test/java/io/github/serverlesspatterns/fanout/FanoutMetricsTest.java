@@ -54,6 +54,8 @@ class FanoutMetricsTest {
         assertEquals("metered-fn", doc.path("Name").asText());
         assertEquals(List.of(2, 1, 1, 2), List.of(doc.path("Calls").asInt(), doc.path("FunctionErrors").asInt(), doc.path("Events").asInt(),
                 doc.path("CallDuration").size()), lines.get(0));
+        assertEquals("[3,6,3]", doc.path("PayloadBytes").toString(), "each request's encoded size: \"a\", \"fail\", \"b\"");
+        assertTrue(lines.get(0).contains("{\"Name\":\"PayloadBytes\",\"Unit\":\"Bytes\"}"), lines.get(0));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,11 +78,18 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
     private final IdempotencyStore store;
     private final IdempotencyConfig<I, O> config;
     private final LocalCache cache;
+    /** The per-call metrics, resolved once (README "Metrics"); the rare ones go by name. */
+    private final Metrics.BoundCounter claims;
+    private final Metrics.BoundCounter replays;
+    private final Metrics.BoundTimer storeLatency;
 
     private Idempotency(IdempotencyStore store, IdempotencyConfig<I, O> config) {
         this.store = store;
         this.config = config;
         this.cache = config.localCacheSize() > 0 ? new LocalCache(config.localCacheSize()) : null;
+        this.claims = config.metrics().counter(PATTERN, config.name(), "Claims");
+        this.replays = config.metrics().counter(PATTERN, config.name(), "Replays");
+        this.storeLatency = config.metrics().timer(PATTERN, config.name(), "StoreLatency");
     }
 
     /**
@@ -256,7 +264,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
     }
 
     private O runClaimed(Handler<I, O> handler, I input, Invocation invocation, IdempotencyRecord claim) {
-        count("Claims");
+        claims.add(1);
         O output;
         try {
             output = handler.handle(input, invocation);
@@ -345,7 +353,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
             throw new IdempotencyStoreException("idempotency '" + config.name() + "': " + store.describe() + " failed on "
                     + operation + " for key " + key + "; the handler was not run unprotected: " + e, e);
         } finally {
-            config.metrics().time(PATTERN, config.name(), "StoreLatency", config.ticker().nanoTime() - start);
+            storeLatency.record(config.ticker().nanoTime() - start);
         }
     }
 
@@ -362,7 +370,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
     }
 
     private O replay(IdempotencyRecord record) {
-        count("Replays");
+        replays.add(1);
         if (record.status() == IdempotencyRecord.Status.UNREPLAYABLE) {
             throw new IdempotencyResultUnavailableException("idempotency '" + config.name() + "': key " + record.key()
                     + " was completed by an earlier call, whose result could not be kept for replay (it failed to encode "

@@ -14,13 +14,15 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+
 /**
  * Metrics as CloudWatch Embedded Metric Format (EMF) documents: JSON lines that Lambda's log
  * agent turns into CloudWatch metrics, with no dependency and no API call. Values accumulate in
  * memory and {@link #flush()} writes one document per (pattern, name) with dimensions
  * {@code Pattern} and {@code Name} and at most {@value #MAX_METRICS} metrics each: counts as their
  * sum (unit {@code Count}), durations as up to {@value #MAX_VALUES} values in milliseconds (unit
- * {@code Milliseconds}; more in one flush are dropped and counted in {@code DroppedSamples}), levels
+ * {@code Milliseconds}; more in one flush are dropped and counted in {@code DroppedSamples}), sizes
+ * likewise in unit {@code Bytes}, levels
  * as the last value (unit {@code None}). Flush at the end of each invocation: wrap the function's
  * handler in {@link #flushing()} as the outermost decorator. Thread-safe: concurrent invocations
  * (Lambda Managed Instances) share one instance, and a flush takes what has accumulated so far.
@@ -43,63 +45,103 @@ public final class EmfMetrics implements Metrics {
     /** pattern -> name -> that pair's values since the last flush; looked up without allocating. */
     private final Map<String, Map<String, Series>> series = new ConcurrentHashMap<>();
 
-    /** One metric's values since the last flush: a sum or a level, or up to {@link #MAX_VALUES} samples. */
-    private static final class Values {
+    /**
+     * One metric's values since the last flush: a sum or a level, or up to {@link #MAX_VALUES}
+     * samples. Kept across flushes (a flush resets it), so a handle from {@link #counter} or
+     * {@link #timer} is the object itself and recording allocates nothing.
+     */
+    private static final class Values implements BoundCounter, BoundTimer {
         final String unit;
+        final boolean sum;
         final double[] samples;
+        /** updates since the last flush */
         int count;
         double value;
+        long dropped;
 
         Values(String unit, boolean sample) {
             this.unit = unit;
+            this.sum = "Count".equals(unit);
             this.samples = sample ? new double[MAX_VALUES] : null;
         }
 
-        Object snapshot() {
+        @Override
+        public void add(long delta) {
+            record((double) delta);
+        }
+
+        @Override
+        public void record(long nanos) {
+            record(nanos / 1_000_000d);
+        }
+
+        synchronized void record(double v) {
+            if (samples != null) {
+                if (count < MAX_VALUES) {
+                    samples[count++] = v;
+                } else {
+                    dropped++;
+                }
+                return;
+            }
+            value = sum && count > 0 ? value + v : v;
+            count++;
+        }
+
+        /** @return the value or the list of samples since the last flush, or null if none; and resets */
+        synchronized Object take() {
+            if (count == 0) {
+                return null;
+            }
+            Object taken;
             if (samples == null) {
-                return value;
+                taken = value;
+            } else {
+                List<Double> list = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    list.add(samples[i]);
+                }
+                taken = list;
             }
-            List<Double> list = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                list.add(samples[i]);
-            }
-            return list;
+            count = 0;
+            value = 0;
+            return taken;
+        }
+
+        synchronized long takeDropped() {
+            long d = dropped;
+            dropped = 0;
+            return d;
         }
     }
 
-    /** One (pattern, name)'s values since the last flush. Recording allocates nothing once a metric is known. */
+    /** One (pattern, name)'s metrics, in the order they first appeared. */
     private static final class Series {
-        final Map<String, Values> values = new java.util.LinkedHashMap<>();
-        long dropped;
+        private final Map<String, Values> values = new java.util.LinkedHashMap<>();
 
-        synchronized void add(String metric, String unit, double value, boolean sample) {
+        synchronized Values values(String metric, String unit, boolean sample) {
             Values v = values.get(metric);
             if (v == null) {
                 v = new Values(unit, sample);
                 values.put(metric, v);
             }
-            if (sample) {
-                if (v.count < MAX_VALUES) {
-                    v.samples[v.count++] = value;
-                } else {
-                    dropped++;
-                }
-            } else if ("Count".equals(unit)) {
-                v.value += value;
-            } else {
-                v.value = value;
-            }
+            return v;
         }
 
-        /** @return metric -> {unit, value or list of values}, and empties the series */
+        /** @return metric -> {unit, value or list of values} of those updated since the last flush; resets them */
         synchronized Map<String, Object[]> take() {
             Map<String, Object[]> taken = new java.util.LinkedHashMap<>();
-            values.forEach((metric, v) -> taken.put(metric, new Object[] {v.unit, v.snapshot()}));
+            long dropped = 0;
+            for (Map.Entry<String, Values> e : values.entrySet()) {
+                Object v = e.getValue().take();
+                if (v != null) {
+                    taken.put(e.getKey(), new Object[] {e.getValue().unit, v});
+                }
+                dropped += e.getValue().takeDropped();
+            }
             if (dropped > 0) {
                 taken.put("DroppedSamples", new Object[] {"Count", (double) dropped});
             }
-            values.clear();
-            dropped = 0;
             return taken;
         }
     }
@@ -135,17 +177,32 @@ public final class EmfMetrics implements Metrics {
 
     @Override
     public void count(String pattern, String name, String metric, long delta) {
-        series(pattern, name).add(metric, "Count", delta, false);
+        counter(pattern, name, metric).add(delta);
     }
 
     @Override
     public void time(String pattern, String name, String metric, long nanos) {
-        series(pattern, name).add(metric, "Milliseconds", nanos / 1_000_000d, true);
+        timer(pattern, name, metric).record(nanos);
+    }
+
+    @Override
+    public void bytes(String pattern, String name, String metric, long bytes) {
+        series(pattern, name).values(metric, "Bytes", true).record((double) bytes);
     }
 
     @Override
     public void level(String pattern, String name, String metric, double value) {
-        series(pattern, name).add(metric, "None", value, false);
+        series(pattern, name).values(metric, "None", false).record(value);
+    }
+
+    @Override
+    public BoundCounter counter(String pattern, String name, String metric) {
+        return series(pattern, name).values(metric, "Count", false);
+    }
+
+    @Override
+    public BoundTimer timer(String pattern, String name, String metric) {
+        return series(pattern, name).values(metric, "Milliseconds", true);
     }
 
     private Series series(String pattern, String name) {

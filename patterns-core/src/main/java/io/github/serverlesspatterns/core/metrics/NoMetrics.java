@@ -23,6 +23,28 @@ final class NoMetrics implements Metrics {
         // off
     }
 
+    private static final BoundCounter NO_COUNTER = delta -> {
+        // off
+    };
+    private static final BoundTimer NO_TIMER = nanos -> {
+        // off
+    };
+
+    @Override
+    public void bytes(String pattern, String name, String metric, long bytes) {
+        // off
+    }
+
+    @Override
+    public BoundCounter counter(String pattern, String name, String metric) {
+        return NO_COUNTER;
+    }
+
+    @Override
+    public BoundTimer timer(String pattern, String name, String metric) {
+        return NO_TIMER;
+    }
+
     @Override
     public String toString() {
         return "Metrics.none()";

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.core.micrometer;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (README "Metrics") becomes a meter named {@code serverless.patterns.<metric>} in Micrometer's
  * dotted lower-case style ({@code Replays} -> {@code serverless.patterns.replays},
  * {@code StoreLatency} -> {@code serverless.patterns.store.latency}) with two tags, {@code pattern}
- * and {@code name}: counts are counters, durations timers, levels gauges. The tags are bounded as
+ * and {@code name}: counts are counters, durations timers, sizes distribution summaries (base unit
+ * {@code bytes}), levels gauges. The tags are bounded as
  * the library's dimensions are: never a key or a payload.
  *
  * <pre>{@code
@@ -36,6 +38,7 @@ public final class MicrometerMetrics implements Metrics {
     private final MeterRegistry registry;
     private final Meters<Counter> counters = new Meters<>();
     private final Meters<Timer> timers = new Meters<>();
+    private final Meters<DistributionSummary> sizes = new Meters<>();
     /** A gauge's value as double bits; the table holds it strongly (Micrometer's gauges hold their objects weakly). */
     private final Meters<AtomicLong> levels = new Meters<>();
 
@@ -69,22 +72,46 @@ public final class MicrometerMetrics implements Metrics {
 
     @Override
     public void count(String pattern, String name, String metric, long delta) {
-        Counter counter = counters.get(pattern, name, metric);
-        if (counter == null) {
-            counter = counters.create(pattern, name, metric, () -> Counter.builder(meterName(metric))
-                    .tag("pattern", pattern).tag("name", name).register(registry));
-        }
-        counter.increment(delta);
+        meterCounter(pattern, name, metric).increment(delta);
     }
 
     @Override
     public void time(String pattern, String name, String metric, long nanos) {
-        Timer timer = timers.get(pattern, name, metric);
-        if (timer == null) {
-            timer = timers.create(pattern, name, metric, () -> Timer.builder(meterName(metric))
+        meterTimer(pattern, name, metric).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void bytes(String pattern, String name, String metric, long bytes) {
+        DistributionSummary summary = sizes.get(pattern, name, metric);
+        if (summary == null) {
+            summary = sizes.create(pattern, name, metric, () -> DistributionSummary.builder(meterName(metric)).baseUnit("bytes")
                     .tag("pattern", pattern).tag("name", name).register(registry));
         }
-        timer.record(nanos, TimeUnit.NANOSECONDS);
+        summary.record(bytes);
+    }
+
+    @Override
+    public BoundCounter counter(String pattern, String name, String metric) {
+        Counter counter = meterCounter(pattern, name, metric);
+        return counter::increment;
+    }
+
+    @Override
+    public BoundTimer timer(String pattern, String name, String metric) {
+        Timer timer = meterTimer(pattern, name, metric);
+        return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Counter meterCounter(String pattern, String name, String metric) {
+        Counter counter = counters.get(pattern, name, metric);
+        return counter != null ? counter : counters.create(pattern, name, metric, () -> Counter.builder(meterName(metric))
+                .tag("pattern", pattern).tag("name", name).register(registry));
+    }
+
+    private Timer meterTimer(String pattern, String name, String metric) {
+        Timer timer = timers.get(pattern, name, metric);
+        return timer != null ? timer : timers.create(pattern, name, metric, () -> Timer.builder(meterName(metric))
+                .tag("pattern", pattern).tag("name", name).register(registry));
     }
 
     @Override

@@ -74,6 +74,7 @@ class EmfMetricsTest {
         metrics.time("idempotency", "payments", "StoreLatency", 1_000_000);
         metrics.level("breaker", "partner", "State", 0);
         metrics.level("breaker", "partner", "State", 2);
+        metrics.bytes("idempotency", "payments", "PayloadBytes", 2048);
         metrics.flush();
         assertEquals(2, lines.size());
         JsonNode payments = lines.stream().map(l -> {
@@ -87,6 +88,7 @@ class EmfMetricsTest {
         assertEquals(Instant.parse("2026-11-27T12:00:00Z").toEpochMilli(), payments.path("_aws").path("Timestamp").asLong());
         assertEquals(3, payments.path("Replays").asInt());
         assertEquals("[4.5,1]", payments.path("StoreLatency").toString());
+        assertEquals("[2048]", payments.path("PayloadBytes").toString(), "sizes are samples, unit Bytes");
         JsonNode partner = valid(lines.stream().filter(l -> l.contains("\"breaker\"")).findFirst().orElseThrow());
         assertEquals(2, partner.path("State").asInt());
         lines.clear();
@@ -112,6 +114,30 @@ class EmfMetricsTest {
         JsonNode cache = valid(lines.stream().filter(l -> l.contains("\"cache\"")).findFirst().orElseThrow());
         assertEquals(100, cache.path("LoadTime").size());
         assertEquals(30, cache.path("DroppedSamples").asInt());
+    }
+
+    @Test
+    void boundHandles_keepCountingAcrossFlushes_andAMetricNotUpdatedSinceTheLastFlushIsLeftOut() throws Exception {
+        Metrics.BoundCounter replays = metrics.counter("idempotency", "payments", "Replays");
+        Metrics.BoundTimer latency = metrics.timer("idempotency", "payments", "StoreLatency");
+        Metrics.BoundCounter claims = metrics.counter("idempotency", "payments", "Claims");
+        replays.add(2);
+        metrics.count("idempotency", "payments", "Replays", 1); // by name: the same value
+        latency.record(2_000_000);
+        metrics.flush();
+        JsonNode first = valid(lines.get(0));
+        assertEquals(3, first.path("Replays").asInt());
+        assertEquals("[2]", first.path("StoreLatency").toString());
+        assertTrue(first.path("Claims").isMissingNode(), "created but never updated: not in the document");
+        lines.clear();
+        replays.add(1);
+        claims.add(4);
+        metrics.flush();
+        JsonNode second = valid(lines.get(0));
+        assertEquals(1, second.path("Replays").asInt(), "a flush reset the sum; the handle still feeds it");
+        assertEquals(4, second.path("Claims").asInt());
+        assertTrue(second.path("StoreLatency").isMissingNode(), "no sample since the last flush");
+        assertEquals(2, second.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").size());
     }
 
     @Test

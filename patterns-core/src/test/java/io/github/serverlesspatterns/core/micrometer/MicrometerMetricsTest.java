@@ -31,6 +31,27 @@ class MicrometerMetricsTest {
         assertEquals(4.0, latency.totalTime(TimeUnit.MILLISECONDS));
         assertEquals(2.0, registry.get("serverless.patterns.state").tags("pattern", "breaker", "name", "partner").gauge().value(),
                 "a gauge shows the last level set");
+        metrics.bytes("lambda-invoker", "pricing", "PayloadBytes", 300);
+        metrics.bytes("lambda-invoker", "pricing", "PayloadBytes", 100);
+        var sizes = registry.get("serverless.patterns.payload.bytes").tags("name", "pricing").summary();
+        assertEquals(2, sizes.count());
+        assertEquals(300.0, sizes.max());
+        assertEquals("bytes", sizes.getId().getBaseUnit());
+    }
+
+    @Test
+    void boundHandles_feedTheSameMetersAsCallsByName() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        MicrometerMetrics metrics = MicrometerMetrics.of(registry);
+        io.github.serverlesspatterns.core.metrics.Metrics.BoundCounter replays = metrics.counter("idempotency", "payments", "Replays");
+        io.github.serverlesspatterns.core.metrics.Metrics.BoundTimer latency = metrics.timer("idempotency", "payments", "StoreLatency");
+        replays.add(2);
+        metrics.count("idempotency", "payments", "Replays", 1);
+        latency.record(5_000_000);
+        assertEquals(3.0, registry.get("serverless.patterns.replays").tags("name", "payments").counter().count());
+        assertEquals(1, registry.get("serverless.patterns.store.latency").tags("name", "payments").timer().count());
+        assertEquals(1, registry.getMeters().stream().filter(m -> m.getId().getName().equals("serverless.patterns.replays")).count(),
+                "one meter, not one per handle");
     }
 
     @Test
