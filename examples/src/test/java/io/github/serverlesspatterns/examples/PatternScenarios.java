@@ -17,7 +17,6 @@ import io.github.serverlesspatterns.core.jackson.JacksonCodec;
 import io.github.serverlesspatterns.examples.p01.SimpleWebServiceFunction;
 import io.github.serverlesspatterns.examples.p08.FifoerFunction;
 import io.github.serverlesspatterns.examples.p19.PartnerQuoteFunction;
-import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
 import io.github.serverlesspatterns.fifo.DrainResult;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LambdaService;
@@ -147,6 +146,7 @@ public final class PatternScenarios {
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_TYPE = new TypeReference<>() { };
 
     static String scalableWebhook(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         SqsService sqs = services.sqs();
         MotoService moto = services.moto();
         var postgres = services.postgres();
@@ -166,7 +166,7 @@ public final class PatternScenarios {
         lambda.register(SamFunctions.config(template, "WebhookFunction", "p02-WebhookFunction",
                 LocalFunction.of(new io.github.serverlesspatterns.examples.p02.WebhookFunction(sqs.client(), queue))).build());
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p02.ConsumerFunction(sqs.client(), moto.dynamoDb(), dlq,
-                "p02-idempotency", postgres.jdbcUrl(), postgres.user(), postgres.password()));
+                "p02-idempotency", postgres.jdbcUrl(), postgres.user(), postgres.password(), emitted.metrics()));
         lambda.register(SamFunctions.config(template, "ConsumerFunction", "p02-ConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         try (ApiGateway api = new ApiGateway(template, Map.of(), lambda, "p02-");
              var esm = SamEventSources.sqs(template, "ConsumerFunction", sqs.client(), queue, lambda.client(), "p02-ConsumerFunction")) {
@@ -207,17 +207,20 @@ public final class PatternScenarios {
                 "DLQ " + dead);
         check(!dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("lots"),
                 "the DLQ's failure reason repeats the body's value: " + dead.get(0).messageAttributes());
-        return "20 webhooks POSTed through the REST API (202), polled from SQS as the template's mapping does and written to "
+        check(emitted.total("sqs-batch", "webhooks", "PoisonToDlq") == 1, "metrics: " + emitted.figures());
+        check(emitted.total("idempotency", "webhooks", "Replays") >= 1, "metrics: " + emitted.figures());
+        return withFigures("20 webhooks POSTed through the REST API (202), polled from SQS as the template's mapping does and written to "
                 + "PostgreSQL once each (a batch delivered again after its invocation died); the invalid one in the DLQ with its reason; "
-                + "a non-JSON body got 400";
+                + "a non-JSON body got 400", emitted);
     }
 
     static String internalApi(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         LambdaService lambda = services.lambda();
         var map = JacksonCodec.of(JSON, MAP_TYPE);
         lambda.register(SamFunctions.config(exampleDir("04-internal-api").resolve("template.yaml"), "PricingFunction", "p04-pricing",
                 LocalFunction.of(new io.github.serverlesspatterns.examples.p04.PricingFunction())).build());
-        var checkout = new io.github.serverlesspatterns.examples.p04.CheckoutFunction(lambda.client(), "p04-pricing");
+        var checkout = new io.github.serverlesspatterns.examples.p04.CheckoutFunction(lambda.client(), "p04-pricing", emitted.metrics());
         lambda.register(SamFunctions.config(exampleDir("04-internal-api").resolve("template.yaml"), "CheckoutFunction", "p04-checkout", LocalFunction.of(checkout)).build());
         Map<String, Object> priced = map.decode(lambda.client().invoke(b -> b.functionName("p04-checkout")
                 .payload(SdkBytes.fromUtf8String("{\"product\":\"p-1\",\"quantity\":3}"))).payload().asByteArray());
@@ -227,10 +230,13 @@ public final class PatternScenarios {
         check(rejected.get("status").equals("rejected") && String.valueOf(rejected.get("reason")).contains("quantity"),
                 "the pricing error was not surfaced: " + rejected);
         check(lambda.stats("p04-pricing").invocations() == 2, "pricing called " + lambda.stats("p04-pricing").invocations());
-        return "checkout -> pricing over the Invoke API: 3 x p-1 = 750 cents; pricing's error surfaced to the caller";
+        check(emitted.total("lambda-invoker", "p04-pricing", "Calls") == 2, "metrics: " + emitted.figures());
+        check(emitted.total("lambda-invoker", "p04-pricing", "FunctionErrors") == 1, "metrics: " + emitted.figures());
+        return withFigures("checkout -> pricing over the Invoke API: 3 x p-1 = 750 cents; pricing's error surfaced to the caller", emitted);
     }
 
     static String internalHandoff(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         SqsService sqs = services.sqs();
@@ -239,11 +245,11 @@ public final class PatternScenarios {
                 .createTableIfMissing();
         String failures = sqs.createQueue("p05-shipping-failures");
         var map = JacksonCodec.of(JSON, MAP_TYPE);
-        var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency");
+        var shipping = new io.github.serverlesspatterns.examples.p05.ShippingFunction(moto.dynamoDb(), "p05-shipments", "p05-idempotency", emitted.metrics());
         lambda.register(SamFunctions.config(exampleDir("05-internal-handoff").resolve("template.yaml"), "ShippingFunction", "p05-shipping", LocalFunction.of(shipping))
                 .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failures).build());
         lambda.register(SamFunctions.config(exampleDir("05-internal-handoff").resolve("template.yaml"), "OrderFunction", "p05-order",
-                LocalFunction.of(new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping"))).build());
+                LocalFunction.of(new io.github.serverlesspatterns.examples.p05.OrderFunction(lambda.client(), "p05-shipping", emitted.metrics()))).build());
         String orderId = "o-" + System.nanoTime();
         for (int i = 0; i < 3; i++) { // a client retry and Lambda's own duplicates: the same order handed off 3 times
             lambda.client().invoke(b -> b.functionName("p05-order")
@@ -256,11 +262,14 @@ public final class PatternScenarios {
         check(shipments.equals("1"), "shipped " + shipments + " times");
         var failed = sqs.client().receiveMessage(b -> b.queueUrl(failures).waitTimeSeconds(2)).messages();
         check(failed.size() == 1 && failed.get(0).body().contains(orderId + "-bad"), "on-failure destination: " + failed);
-        return "3 handoffs of one order shipped it once (idempotent callee); an order without address reached the "
-                + "on-failure queue after 3 attempts";
+        check(emitted.total("idempotency", "shipping", "Replays") == 2, "metrics: " + emitted.figures());
+        check(emitted.total("lambda-invoker", "p05-shipping", "Events") == 4, "metrics: " + emitted.figures());
+        return withFigures("3 handoffs of one order shipped it once (idempotent callee); an order without address reached the "
+                + "on-failure queue after 3 attempts", emitted);
     }
 
     static String frugalConsumer(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         SqsService sqs = services.sqs();
         var postgres = services.postgres();
         try (java.sql.Connection c = postgres.connect(); java.sql.Statement s = c.createStatement()) {
@@ -278,7 +287,7 @@ public final class PatternScenarios {
         sqs.client().sendMessage(b -> b.queueUrl(queue).messageBody("m-9:lots"));
         LambdaService lambda = services.lambda();
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p14.FrugalConsumerFunction(sqs.client(), dlq,
-                postgres.jdbcUrl(), postgres.user(), postgres.password()));
+                postgres.jdbcUrl(), postgres.user(), postgres.password(), emitted.metrics()));
         lambda.register(SamFunctions.config(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction", "p14-ConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         long batches;
         try (var esm = SamEventSources.sqs(exampleDir("14-frugal-consumer").resolve("template.yaml"), "ConsumerFunction",
@@ -298,11 +307,13 @@ public final class PatternScenarios {
         }
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)).messages();
         check(dead.size() == 1 && dead.get(0).body().equals("m-9:lots"), "DLQ " + dead);
-        return "31 readings from 2 producers drained by the template's mapping (batches of 10, 5 s window, 2 at a time) in " + batches
-                + " invocations: 30 rows written once (a batch delivered again after its invocation died), the invalid one in the DLQ";
+        check(emitted.total("sqs-batch", "readings", "PoisonToDlq") == 1, "metrics: " + emitted.figures());
+        return withFigures("31 readings from 2 producers drained by the template's mapping (batches of 10, 5 s window, 2 at a time) in " + batches
+                + " invocations: 30 rows written once (a batch delivered again after its invocation died), the invalid one in the DLQ", emitted);
     }
 
     static String readHeavy(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         var postgres = services.postgres();
         var redis = services.redis();
         String id = "r-" + System.nanoTime();
@@ -315,11 +326,9 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         SqsService sqs = services.sqs();
         Path template15 = exampleDir("15-read-heavy-reporting-engine").resolve("template.yaml");
-        List<String> metricDocuments = new java.util.concurrent.CopyOnWriteArrayList<>();
         lambda.register(SamFunctions.config(template15, "ReportFunction", "p15-ReportFunction", LocalFunction.of(
                 new io.github.serverlesspatterns.examples.p15.ReportFunction(redis.client(), postgres.jdbcUrl(), postgres.user(),
-                        postgres.password(), io.github.serverlesspatterns.core.metrics.EmfMetrics.create(ExampleMetrics.NAMESPACE,
-                                metricDocuments::add, java.time.Clock.systemUTC())))).build());
+                        postgres.password(), emitted.metrics()))).build());
         lambda.register(SamFunctions.config(template15, "InvalidationFunction", "p15-InvalidationFunction",
                 LocalFunction.of(new io.github.serverlesspatterns.examples.p15.InvalidationFunction(redis.client()))).build());
         java.util.function.Function<String, Map<String, Object>> read = reportId -> decode(lambda.client().invoke(b -> b
@@ -343,12 +352,14 @@ public final class PatternScenarios {
         }
         check("250".equals(read.apply(id).get("total")), "after the change event");
         check("not found".equals(read.apply("missing-" + id).get("status")), "absent report");
-        checkAlarmSees(template15, "ReportsCacheHitRatioAlarm", metricDocuments, -1);
-        return "read 100 from PostgreSQL, then from Redis while the row changed; the change event, polled from SQS as the template's "
-                + "mapping does, invalidated it and 250 was read";
+        checkAlarmSees(template15, "ReportsCacheHitRatioAlarm", emitted.documents(), -1);
+        check(emitted.total("cache", "reports", "Hits") == 1, "metrics: " + emitted.figures());
+        return withFigures("read 100 from PostgreSQL, then from Redis while the row changed; the change event, polled from SQS as the template's "
+                + "mapping does, invalidated it and 250 was read", emitted);
     }
 
     static String fanOutFanIn(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         String table = "p16-jobs";
@@ -356,8 +367,11 @@ public final class PatternScenarios {
                 .createTableIfMissing();
         var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
         lambda.register(SamFunctions.config(exampleDir("16-fan-out-fan-in").resolve("template.yaml"), "WorkerFunction", "p16-worker", LocalFunction.of(
-                new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Worker(moto.dynamoDb(), table))).reservedConcurrency(8).build());
-        var splitter = new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), table, "p16-worker");
+                new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Worker(moto.dynamoDb(), table, emitted.metrics()))).reservedConcurrency(8).retryDelay(Duration.ofMillis(20)).build());
+        SqsService sqs = services.sqs();
+        String deadlines = sqs.createQueue("p16-job-deadlines");
+        var splitter = new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), sqs.client(),
+                table, "p16-worker", deadlines, Duration.ofMinutes(10), emitted.metrics());
         String jobId = "job-" + System.nanoTime();
         List<Integer> numbers = new ArrayList<>();
         long expected = 0;
@@ -385,11 +399,40 @@ public final class PatternScenarios {
                 "item", AttributeValue.fromS("#summary")))).item();
         check(summary != null && !summary.isEmpty() && summary.get("sum").n().equals(Long.toString(expected)),
                 "summary " + summary + ", expected sum " + expected);
-        return "200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "
-                + expected + " once";
+        check(emitted.total("fan-in", "squares", "Completions") == 1, "metrics: " + emitted.figures());
+        check(emitted.total("lambda-invoker", "p16-worker", "Events") == 200, "metrics: " + emitted.figures());
+        // a job that cannot finish (a square that does not fit an int) with a 1 s deadline: its id comes back from the
+        // deadline queue, the template's mapping runs the check, and the overdue job is what JobStuckAlarm watches
+        Path template16 = exampleDir("16-fan-out-fan-in").resolve("template.yaml");
+        lambda.register(SamFunctions.config(template16, "SplitterFunction", "p16-splitter-1s", LocalFunction.of(
+                new io.github.serverlesspatterns.examples.p16.FanOutFunctions.Splitter(moto.dynamoDb(), lambda.client(), sqs.client(), table,
+                        "p16-worker", deadlines, Duration.ofSeconds(1), emitted.metrics()))).build());
+        lambda.register(SamFunctions.config(template16, "DeadlineFunction", "p16-deadline", LocalFunction.of(
+                new io.github.serverlesspatterns.examples.p16.FanOutFunctions.DeadlineCheck(moto.dynamoDb(), table, emitted.metrics()))).build());
+        String stuckJob = "stuck-" + System.nanoTime();
+        var stuck = lambda.client().invoke(b -> b.functionName("p16-splitter-1s")
+                .payload(SdkBytes.fromUtf8String("{\"jobId\":\"" + stuckJob + "\",\"numbers\":[2,100000]}")));
+        check(stuck.functionError() == null, "the splitter failed: " + stuck.payload().asUtf8String());
+        try (var esm = SamEventSources.sqs(template16, "DeadlineFunction", sqs.client(), deadlines, lambda.client(), "p16-deadline").start()) {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (emitted.total("fan-in", "squares", "JobsOverdue") == 0 && System.nanoTime() < end) {
+                sleep(100);
+            }
+            check(esm.deleted() >= 1, "the deadline message was not handled");
+        }
+        check(lambda.awaitIdle(Duration.ofSeconds(30)), "the stuck job's worker retries did not finish");
+        check(emitted.total("fan-in", "squares", "JobsOverdue") == 1, "the stuck job was not signalled once: " + emitted.figures());
+        var stuckStatus = io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1),
+                java.time.Clock.systemUTC()).status(stuckJob);
+        check(stuckStatus.missingTasks().equals(List.of(1)) && stuckStatus.completed() == 1, "stuck job " + stuckStatus);
+        checkAlarmSees(template16, "JobStuckAlarm", emitted.documents(), 1);
+        return withFigures("200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "
+                + expected + " once; a job with a task that cannot succeed was signalled overdue once at its deadline (JobStuckAlarm's metric)",
+                emitted);
     }
 
     static String aggregator(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), "p06-circuits").createTableIfMissing();
@@ -407,7 +450,7 @@ public final class PatternScenarios {
                     return part.handleRequest(request, context);
                 }));
         var profile = new io.github.serverlesspatterns.examples.p06.ProfileFunction(lambda.client(), moto.dynamoDb(), "p06-OrdersFunction",
-                "p06-ReviewsFunction", "p06-RecommendationsFunction", "p06-circuits");
+                "p06-ReviewsFunction", "p06-RecommendationsFunction", "p06-circuits", emitted.metrics());
         lambda.register(SamFunctions.config(template06, "ProfileFunction", "p06-ProfileFunction", LocalFunction.of(profile)).build());
         try (ApiGateway api = new ApiGateway(exampleDir("06-aggregator").resolve("template.yaml"), Map.of(), lambda, "p06-")) {
             var http = java.net.http.HttpClient.newHttpClient();
@@ -435,8 +478,11 @@ public final class PatternScenarios {
             check(lambda.stats("p06-ReviewsFunction").invocations() == 2, "reviews called " + lambda.stats("p06-ReviewsFunction").invocations() + " times");
             var bad = post.apply("{\"customer\":\"c-1\"}");
             check(bad.statusCode() == 400 && bad.body().contains("customerId"), "no customer answered " + bad.statusCode() + " " + bad.body());
-            return "POST /profile through the REST API stand-in merged orders, failed reviews and a late recommendation in "
-                    + firstMillis + " ms; the reviews circuit opened after 2 failures; a body without customer got 400";
+            check(emitted.total("breaker", "reviews", "TransitionsToOpen") == 1, "metrics: " + emitted.figures());
+            checkAlarmSees(exampleDir("06-aggregator").resolve("template.yaml"), "ReviewsCircuitOpenAlarm", emitted.documents(), 2);
+            check(emitted.total("aggregator", "profile/recommendations", "Timeouts") >= 1, "metrics: " + emitted.figures());
+            return withFigures("POST /profile through the REST API stand-in merged orders, failed reviews and a late recommendation in "
+                    + firstMillis + " ms; the reviews circuit opened after 2 failures; a body without customer got 400", emitted);
         }
     }
 
@@ -482,6 +528,7 @@ public final class PatternScenarios {
     }
 
     static String router(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         LambdaService lambda = services.lambda();
         SqsService sqs = services.sqs();
         var map = JacksonCodec.of(JSON, MAP_TYPE);
@@ -497,7 +544,7 @@ public final class PatternScenarios {
         }
         String unroutable = sqs.createQueue("p12-unroutable");
         var router = new io.github.serverlesspatterns.examples.p12.RouterFunction(lambda.client(), sqs.client(), "p12-refunds",
-                "p12-invoices", unroutable);
+                "p12-invoices", unroutable, emitted.metrics());
         lambda.register(SamFunctions.config(exampleDir("12-router").resolve("template.yaml"), "RouterFunction", "p12-router", LocalFunction.of(router)).build());
         for (String event : List.of("{\"type\":\"refund\",\"id\":\"r-1\"}", "{\"type\":\"invoice\",\"id\":\"i-1\"}",
                 "{\"type\":\"chargeback\",\"id\":\"c-1\"}")) {
@@ -508,11 +555,14 @@ public final class PatternScenarios {
                 && handled.stream().anyMatch(l -> l.startsWith("p12-invoices handled invoice i-1")), "handled " + handled);
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(unroutable).waitTimeSeconds(2)).messages();
         check(dead.size() == 1 && dead.get(0).body().contains("chargeback"), "unroutable " + dead);
-        return "refund and invoice reached their task functions (enriched with the routing time); the chargeback went to the "
-                + "unroutable queue";
+        check(emitted.total("lambda-invoker", "p12-refunds", "Events") == 1, "metrics: " + emitted.figures());
+        check(emitted.total("lambda-invoker", "p12-invoices", "Events") == 1, "metrics: " + emitted.figures());
+        return withFigures("refund and invoice reached their task functions (enriched with the routing time); the chargeback went to the "
+                + "unroutable queue", emitted);
     }
 
     static String fifoer(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         SqsService sqs = services.sqs();
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
@@ -530,7 +580,8 @@ public final class PatternScenarios {
         // a short timeout so that the loop re-invokes itself; the margin leaves room for one batch on a loaded 2-core machine
         // (with 300 ms of 800 ms, a batch slowed by load ran past the deadline: the timeout interrupted an SQS call and its
         // group waited out the 30 s visibility timeout)
-        FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(1200));
+        FifoerFunction fn = new FifoerFunction(sqs.client(), lambda.client(), moto.dynamoDb(), queue, dlq, table, Duration.ofMillis(1200),
+                emitted.metrics());
         lambda.register(SamFunctions.config(exampleDir("08-fifoer").resolve("template.yaml"), "FifoerFunction", name, LocalFunction.of(fn))
                 .timeout(Duration.ofMillis(2000)).build()); // reserved concurrency 1 from the template; the timeout shortened
         lambda.client().invoke(b -> b.functionName(name).invocationType(InvocationType.EVENT)
@@ -552,11 +603,13 @@ public final class PatternScenarios {
         check(sqs.approximateDepth(queue) == 0, "queue not empty");
         check(sqs.approximateDepth(dlq) == 1, "the malformed message is not in the DLQ");
         check(stats.maxConcurrency() == 1 && stats.timeouts() == 0, "concurrency/deadline: " + stats);
-        return "60 messages in 3 groups posted in order by " + stats.invocations() + " invocations (concurrency 1, "
-                + "no timeouts), 1 malformed message in the DLQ";
+        check(emitted.total("fifo-drain", "ledger", "Processed") == 61, "metrics: " + emitted.figures());
+        return withFigures("60 messages in 3 groups posted in order by " + stats.invocations() + " invocations (concurrency 1, "
+                + "no timeouts), 1 malformed message in the DLQ", emitted);
     }
 
     static String eventuallyConsistent(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         MotoService moto = services.moto();
         var postgres = services.postgres();
         String table = "p17-customers-" + System.nanoTime();
@@ -581,7 +634,7 @@ public final class PatternScenarios {
         SqsService sqs = services.sqs();
         Path template = exampleDir("17-eventually-consistent").resolve("template.yaml");
         LocalFunction replica = LocalFunction.of(new io.github.serverlesspatterns.examples.p17.ReplicaFunction(postgres.jdbcUrl(),
-                postgres.user(), postgres.password()));
+                postgres.user(), postgres.password(), emitted.metrics()));
         lambda.register(SamFunctions.config(template, "ReplicaFunction", "p17-ReplicaFunction", diesOnceAfterItsWork(replica)).build());
         String invalid = sqs.createQueue("p17-invalid-changes");
         try (var esm = io.github.serverlesspatterns.testing.StreamEventSource.dynamodb(moto.dynamoDbStreams(), streamArn, lambda.client(),
@@ -603,11 +656,13 @@ public final class PatternScenarios {
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
-        return "3 stream changes copied in order by the template's DynamoDB mapping; delivered again after an invocation died, the "
-                + "stale change (c-1 v1) did not overwrite c-1 v2";
+        check(emitted.total("stream-batch", "customers", "Records") >= 3, "metrics: " + emitted.figures());
+        return withFigures("3 stream changes copied in order by the template's DynamoDB mapping; delivered again after an invocation died, the "
+                + "stale change (c-1 v1) did not overwrite c-1 v2", emitted);
     }
 
     static String circuitBreaker(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         MotoService moto = services.moto();
         String table = "p19-circuits";
         DynamoDbCircuitStateStore.create(moto.dynamoDb(), table).createTableIfMissing();
@@ -622,12 +677,10 @@ public final class PatternScenarios {
             return partnerUp.get() ? new Reply(200, "9.99") : new Reply(503, "busy");
         });
         try {
-            List<String> metricDocuments = new java.util.concurrent.CopyOnWriteArrayList<>();
-            PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
+                PartnerQuoteFunction fn = new PartnerQuoteFunction(moto.dynamoDb(), table,
                     URI.create("http://127.0.0.1:" + partner.getAddress().getPort()),
                     CircuitBreakerConfig.builder().consecutiveFailures(3).waitInOpen(Duration.ofMillis(300)).build(),
-                    io.github.serverlesspatterns.core.metrics.EmfMetrics.create(ExampleMetrics.NAMESPACE,
-                            metricDocuments::add, java.time.Clock.systemUTC()));
+                    emitted.metrics());
             LambdaService lambda = services.lambda();
             lambda.register(SamFunctions.config(exampleDir("19-circuit-breaker").resolve("template.yaml"), "QuoteFunction", "p19-quote",
                     LocalFunction.of(fn)).build());
@@ -642,7 +695,7 @@ public final class PatternScenarios {
             }
             Map<String, Object> open = invoke(lambda, "p19-quote", request);
             check("circuit OPEN".equals(open.get("source")) && partnerCalls.get() == 3, "not open after 3 failures: " + open);
-            checkAlarmSees(exampleDir("19-circuit-breaker").resolve("template.yaml"), "PartnerCircuitOpenAlarm", metricDocuments, 2);
+            checkAlarmSees(exampleDir("19-circuit-breaker").resolve("template.yaml"), "PartnerCircuitOpenAlarm", emitted.documents(), 2);
             partnerUp.set(true);
             sleep(350);
             Map<String, Object> probe = invoke(lambda, "p19-quote", request);
@@ -655,10 +708,16 @@ public final class PatternScenarios {
             } catch (FunctionFailed expected) {
                 check(expected.getMessage().contains("more than 4096 bytes"), "refused for the size, not " + expected.getMessage());
             }
-            return "opened after 3 failures of the local partner (fallback answered without calling it), closed after recovery";
+            check(emitted.total("breaker", PartnerQuoteFunction.CIRCUIT, "TransitionsToOpen") == 1, "metrics: " + emitted.figures());
+            return withFigures("opened after 3 failures of the local partner (fallback answered without calling it), closed after recovery", emitted);
         } finally {
             partner.stop(0);
         }
+    }
+
+    /** @return the scenario's one-line summary, then a line of the key figures its functions emitted as metrics */
+    private static String withFigures(String summary, EmittedMetrics emitted) {
+        return summary + "\n" + emitted.figures();
     }
 
     /**
@@ -791,6 +850,7 @@ public final class PatternScenarios {
     }
 
     static String streamer(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         MotoService moto = services.moto();
         SqsService sqs = services.sqs();
         String stream = "p09-readings-" + System.nanoTime();
@@ -823,7 +883,7 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         Path template = exampleDir("09-streamer").resolve("template.yaml");
         LocalFunction consumer = LocalFunction.of(new io.github.serverlesspatterns.examples.p09.ReadingsConsumerFunction(moto.dynamoDb(),
-                sqs.client(), table, dlq));
+                sqs.client(), table, dlq, emitted.metrics()));
         lambda.register(SamFunctions.config(template, "ReadingsConsumerFunction", "p09-ReadingsConsumerFunction", diesOnceAfterItsWork(consumer)).build());
         String failures = sqs.createQueue("p09-stream-failures");
         long invocations;
@@ -852,8 +912,10 @@ public final class PatternScenarios {
         var dead = sqs.client().receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2).messageAttributeNames("All")).messages();
         check(dead.size() == 1 && dead.get(0).messageAttributes().get("failure-reason").stringValue().contains("numeric celsius"),
                 "DLQ " + dead);
-        return "31 readings put on the stream by deviceId, delivered by the template's Kinesis mapping; 3 devices with 10 readings "
-                + "each, latest and max right although the first batch was delivered twice; the malformed reading in the DLQ";
+        check(emitted.total("stream-batch", "readings", "PoisonToDlq") >= 1, "metrics: " + emitted.figures());
+        check(emitted.total("stream-batch", "readings", "Failures") == 0, "metrics: " + emitted.figures());
+        return withFigures("31 readings put on the stream by deviceId, delivered by the template's Kinesis mapping; 3 devices with 10 readings "
+                + "each, latest and max right although the first batch was delivered twice; the malformed reading in the DLQ", emitted);
     }
 
     static String gatekeeper(LocalServices services) {
@@ -1053,6 +1115,7 @@ public final class PatternScenarios {
     }
 
     static String robustApi(LocalServices services) {
+        EmittedMetrics emitted = new EmittedMetrics();
         MotoService moto = services.moto();
         LambdaService lambda = services.lambda();
         SqsService sqs = services.sqs();
@@ -1070,7 +1133,7 @@ public final class PatternScenarios {
                         new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.Notify(moto.dynamoDb(), orders)))
                 .retryDelay(Duration.ofMillis(20)).onFailure(sqs.client(), failed).build()); // reserved concurrency 10, from the template
         var create = new io.github.serverlesspatterns.examples.p13.OrdersApiFunctions.CreateOrder(moto.dynamoDb(), lambda.client(), orders,
-                "p13-idempotency", "p13-pricing", "p13-notify");
+                "p13-idempotency", "p13-pricing", "p13-notify", emitted.metrics());
         // SnapStart: what the registered hooks run - priming the idempotency store and both invokers must change
         // nothing, and the restore that follows renews the parts; the scenario below then runs on the restored ones
         int recordsBefore = moto.dynamoDb().scan(b -> b.tableName("p13-idempotency")).count();
@@ -1141,9 +1204,10 @@ public final class PatternScenarios {
             check(lambda.stats("p13-pricing").invocations() == 3 && lambda.stats("p13-notify").invocations() == 3,
                     "pricing " + lambda.stats("p13-pricing").invocations() + ", notify " + lambda.stats("p13-notify").invocations());
             check(api.hits().equals(Map.of("CreateOrderFunction", 7, "GetOrderFunction", 2, "CancelOrderFunction", 3)), "routes " + api.hits());
-            return "POST/GET/DELETE routed to 3 functions sharing one table; pricing called synchronously once per new order "
+            check(emitted.total("idempotency", "create-order", "Replays") == 1, "metrics: " + emitted.figures());
+            return withFigures("POST/GET/DELETE routed to 3 functions sharing one table; pricing called synchronously once per new order "
                     + "(a retried POST got the first answer), notifications sent asynchronously; 400/404/409/422 for bad requests; "
-                    + "the SnapStart hook primed without side effects";
+                    + "the SnapStart hook primed without side effects", emitted);
         } catch (java.io.IOException e) {
             throw new AssertionError("cannot read the robust API's template", e);
         }

@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.examples.p02;
 
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -46,7 +48,7 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
                 Objects.requireNonNull(System.getenv("IDEMPOTENCY_TABLE"), "IDEMPOTENCY_TABLE is not set"),
                 Objects.requireNonNull(System.getenv("DB_JDBC_URL"), "DB_JDBC_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_USER"), "DB_USER is not set"),
-                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"));
+                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"), ExampleMetrics.onStdout());
     }
 
     /**
@@ -57,9 +59,10 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
      * @param jdbcUrl          the database
      * @param user             its user
      * @param password         its password
+     * @param metrics          the batch's and the idempotency's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
     public ConsumerFunction(SqsClient sqs, DynamoDbClient dynamo, String dlqUrl, String idempotencyTable, String jdbcUrl, String user,
-                            String password) {
+                            String password, EmfMetrics metrics) {
         Handler<QueueMessage<JsonNode>, String> save = (m, invocation) -> {
             JsonNode event = m.body();
             if (!event.path("event").isTextual() || !event.path("amount").canConvertToLong()) {
@@ -79,10 +82,11 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
             }
         };
         Idempotency<QueueMessage<JsonNode>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, idempotencyTable).build(),
-                IdempotencyConfig.<QueueMessage<JsonNode>, String>builder("webhooks", QueueMessage::messageId, Codecs.utf8()).build());
-        this.handler = LambdaAdapters.toRequestHandler(SqsBatchHandler.of(
-                SqsBatchConfig.builder(JacksonCodec.of(new ObjectMapper(), JsonNode.class)).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).build(),
-                Decorators.decorate(save, once)));
+                IdempotencyConfig.<QueueMessage<JsonNode>, String>builder("webhooks", QueueMessage::messageId, Codecs.utf8()).metrics(metrics).build());
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(SqsBatchHandler.of(
+                SqsBatchConfig.builder(JacksonCodec.of(new ObjectMapper(), JsonNode.class)).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl))
+                        .metrics(metrics, "webhooks").build(),
+                Decorators.decorate(save, once)), metrics.flushing()));
     }
 
     @Override

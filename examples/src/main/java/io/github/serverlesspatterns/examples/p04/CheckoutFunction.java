@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p04;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -30,15 +33,16 @@ public final class CheckoutFunction implements RequestHandler<Map<String, Object
     /** Lambda's constructor: the callee from {@code PRICING_FUNCTION}. */
     public CheckoutFunction() {
         this(LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-                Objects.requireNonNull(System.getenv("PRICING_FUNCTION"), "PRICING_FUNCTION is not set"));
+                Objects.requireNonNull(System.getenv("PRICING_FUNCTION"), "PRICING_FUNCTION is not set"), ExampleMetrics.onStdout());
     }
 
     /**
      * @param lambda  the Lambda client
      * @param pricing the pricing function's name or ARN
+     * @param metrics  the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout ({@link ExampleMetrics})
      */
-    public CheckoutFunction(LambdaClient lambda, String pricing) {
-        LambdaInvoker<Map<String, Object>, Map<String, Object>> price = LambdaInvoker.of(lambda, pricing, MAP, MAP);
+    public CheckoutFunction(LambdaClient lambda, String pricing, EmfMetrics metrics) {
+        LambdaInvoker<Map<String, Object>, Map<String, Object>> price = LambdaInvoker.of(lambda, pricing, MAP, MAP).withMetrics(metrics);
         Handler<Map<String, Object>, Map<String, Object>> checkout = (cart, invocation) -> {
             try {
                 Map<String, Object> quote = price.call(cart, invocation);
@@ -47,7 +51,7 @@ public final class CheckoutFunction implements RequestHandler<Map<String, Object
                 return Map.of("status", "rejected", "reason", String.valueOf(e.errorMessage()));
             }
         };
-        this.handler = LambdaAdapters.toRequestHandler(checkout);
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(checkout, metrics.flushing()));
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.github.serverlesspatterns.examples.p05;
 
+import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -21,21 +25,23 @@ public final class OrderFunction implements RequestHandler<Map<String, Object>, 
     /** Lambda's constructor: the callee from {@code SHIPPING_FUNCTION}. */
     public OrderFunction() {
         this(LambdaClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
-                Objects.requireNonNull(System.getenv("SHIPPING_FUNCTION"), "SHIPPING_FUNCTION is not set"));
+                Objects.requireNonNull(System.getenv("SHIPPING_FUNCTION"), "SHIPPING_FUNCTION is not set"), ExampleMetrics.onStdout());
     }
 
     /**
      * @param lambda   the Lambda client
      * @param shipping the shipping function
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public OrderFunction(LambdaClient lambda, String shipping) {
+    public OrderFunction(LambdaClient lambda, String shipping, EmfMetrics metrics) {
         ObjectMapper json = new ObjectMapper();
         LambdaInvoker<Map<String, Object>, String> ship = LambdaInvoker.of(lambda, shipping,
-                JacksonCodec.of(json, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(json, String.class));
-        this.handler = LambdaAdapters.toRequestHandler((order, invocation) -> {
+                JacksonCodec.of(json, new TypeReference<Map<String, Object>>() { }), JacksonCodec.of(json, String.class)).withMetrics(metrics);
+        Handler<Map<String, Object>, String> accept = (order, invocation) -> {
             ship.send(order, invocation);
             return "accepted " + order.get("orderId");
-        });
+        };
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(accept, metrics.flushing()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.examples.p05;
 
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.core.Codecs;
@@ -30,15 +32,16 @@ public final class ShippingFunction implements RequestHandler<Map<String, Object
     public ShippingFunction() {
         this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 Objects.requireNonNull(System.getenv("SHIPMENTS_TABLE"), "SHIPMENTS_TABLE is not set"),
-                Objects.requireNonNull(System.getenv("IDEMPOTENCY_TABLE"), "IDEMPOTENCY_TABLE is not set"));
+                Objects.requireNonNull(System.getenv("IDEMPOTENCY_TABLE"), "IDEMPOTENCY_TABLE is not set"), ExampleMetrics.onStdout());
     }
 
     /**
      * @param dynamo           the DynamoDB client
      * @param shipmentsTable   where shipments are written
      * @param idempotencyTable the idempotency records
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public ShippingFunction(DynamoDbClient dynamo, String shipmentsTable, String idempotencyTable) {
+    public ShippingFunction(DynamoDbClient dynamo, String shipmentsTable, String idempotencyTable, EmfMetrics metrics) {
         Handler<Map<String, Object>, String> ship = (order, invocation) -> {
             Object address = order.get("address");
             if (!(address instanceof String) || ((String) address).isBlank()) {
@@ -54,8 +57,8 @@ public final class ShippingFunction implements RequestHandler<Map<String, Object
                         : String.valueOf(o.get("orderId")), Codecs.utf8())
                         // duplicates of an event often arrive while the first still runs: they wait for its result
                         // (never past their own deadline) instead of failing into Lambda's retries
-                        .waitForInProgress(Duration.ofSeconds(5)).build());
-        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(ship, once));
+                        .waitForInProgress(Duration.ofSeconds(5)).metrics(metrics).build());
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(ship, metrics.flushing(), once));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p06;
 
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerMetricsListener;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -43,10 +46,12 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Codec<Map<String, String>> PART_JSON = JacksonCodec.of(JSON, new TypeReference<Map<String, String>>() { });
 
+    /** The reviews circuit's name: the {@code Name} dimension of its metrics. */
+    public static final String REVIEWS_CIRCUIT = "reviews";
+
     private final Handler<String, Map<String, String>> profile;
     private final CircuitBreaker reviewsBreaker;
-    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> front =
-            io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler(io.github.serverlesspatterns.core.http.RestApi.answerProblems(this::route));
+    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> front;
 
     /** Lambda's constructor: {@code ORDERS_FUNCTION}, {@code REVIEWS_FUNCTION}, {@code RECOMMENDATIONS_FUNCTION}, {@code CIRCUIT_TABLE}. */
     public ProfileFunction() {
@@ -55,7 +60,7 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
                 Objects.requireNonNull(System.getenv("ORDERS_FUNCTION"), "ORDERS_FUNCTION is not set"),
                 Objects.requireNonNull(System.getenv("REVIEWS_FUNCTION"), "REVIEWS_FUNCTION is not set"),
                 Objects.requireNonNull(System.getenv("RECOMMENDATIONS_FUNCTION"), "RECOMMENDATIONS_FUNCTION is not set"),
-                Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"));
+                Objects.requireNonNull(System.getenv("CIRCUIT_TABLE"), "CIRCUIT_TABLE is not set"), ExampleMetrics.onStdout());
         // SnapStart: prime before the snapshot, renew the breaker's view and jitter after each restore
         io.github.serverlesspatterns.core.SnapStart.register(reviewsBreaker);
     }
@@ -67,28 +72,34 @@ public final class ProfileFunction implements RequestHandler<APIGatewayProxyRequ
      * @param reviews         the reviews service function
      * @param recommendations the recommendations service function
      * @param circuitTable    the circuit table
+     * @param metrics         the aggregator's, the breaker's and the invokers' metrics, flushed after each invocation: on
+     *                        Lambda, EMF on stdout
      */
     public ProfileFunction(LambdaClient lambda, DynamoDbClient dynamo, String orders, String reviews, String recommendations,
-                           String circuitTable) {
-        CircuitBreaker reviewsBreaker = CircuitBreaker.of("reviews", DynamoDbCircuitStateStore.create(dynamo, circuitTable),
-                CircuitBreakerConfig.builder().consecutiveFailures(2).waitInOpen(Duration.ofSeconds(30)).build());
+                           String circuitTable, EmfMetrics metrics) {
+        CircuitBreaker reviewsBreaker = CircuitBreaker.of(REVIEWS_CIRCUIT, DynamoDbCircuitStateStore.create(dynamo, circuitTable),
+                CircuitBreakerConfig.builder().consecutiveFailures(2).waitInOpen(Duration.ofSeconds(30))
+                        .listener(CircuitBreakerMetricsListener.of(metrics)).build());
         this.reviewsBreaker = reviewsBreaker;
-        Handler<String, String> reviewsCall = part(lambda, reviews);
+        Handler<String, String> reviewsCall = part(lambda, reviews, metrics);
         this.profile = Aggregator.<String, Map<String, String>>builder(results -> {
                     Map<String, String> merged = new TreeMap<>();
                     results.forEach((name, r) -> merged.put(name, r.ok() ? String.valueOf(r.value())
                             : "unavailable (" + r.error().getClass().getSimpleName() + ")"));
                     return merged;
                 })
-                .downstream("orders", part(lambda, orders), Duration.ofSeconds(1))
+                .downstream("orders", part(lambda, orders, metrics), Duration.ofSeconds(1))
                 .downstream("reviews", Decorators.decorate(reviewsCall, reviewsBreaker.decorator()), Duration.ofSeconds(1))
-                .downstream("recommendations", part(lambda, recommendations), Duration.ofSeconds(1))
-                .policy(Aggregator.Policy.BEST_EFFORT).build();
+                .downstream("recommendations", part(lambda, recommendations, metrics), Duration.ofSeconds(1))
+                .policy(Aggregator.Policy.BEST_EFFORT).metrics(metrics, "profile").build();
+        this.front = io.github.serverlesspatterns.core.LambdaAdapters.toRequestHandler(Decorators.decorate(
+                io.github.serverlesspatterns.core.http.RestApi.answerProblems(this::route), metrics.flushing()));
     }
 
     /** One downstream service: invoked with {@code {"customerId": ...}}, its {@code answer} taken from the JSON it returns. */
-    private static Handler<String, String> part(LambdaClient lambda, String function) {
-        LambdaInvoker<Map<String, String>, Map<String, String>> invoker = LambdaInvoker.of(lambda, function, PART_JSON, PART_JSON);
+    private static Handler<String, String> part(LambdaClient lambda, String function, EmfMetrics metrics) {
+        LambdaInvoker<Map<String, String>, Map<String, String>> invoker = LambdaInvoker.of(lambda, function, PART_JSON, PART_JSON)
+                .withMetrics(metrics);
         return (customer, invocation) -> invoker.call(Map.of("customerId", customer), invocation).get("answer");
     }
 

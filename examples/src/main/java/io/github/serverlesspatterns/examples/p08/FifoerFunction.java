@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p08;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.github.serverlesspatterns.core.Codecs;
@@ -36,7 +39,7 @@ public final class FifoerFunction implements RequestHandler<Map<String, Object>,
                 DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 Objects.requireNonNull(System.getenv("QUEUE_URL"), "QUEUE_URL is not set"),
                 Objects.requireNonNull(System.getenv("DLQ_URL"), "DLQ_URL is not set"),
-                Objects.requireNonNull(System.getenv("TABLE_NAME"), "TABLE_NAME is not set"), Duration.ofSeconds(5));
+                Objects.requireNonNull(System.getenv("TABLE_NAME"), "TABLE_NAME is not set"), Duration.ofSeconds(5), ExampleMetrics.onStdout());
     }
 
     /**
@@ -47,9 +50,10 @@ public final class FifoerFunction implements RequestHandler<Map<String, Object>,
      * @param dlqUrl       the dead-letter queue
      * @param table        the ledger table
      * @param safetyMargin time kept before the deadline
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
     public FifoerFunction(SqsClient sqs, LambdaClient lambda, DynamoDbClient dynamo, String queueUrl, String dlqUrl, String table,
-                          Duration safetyMargin) {
+                          Duration safetyMargin, EmfMetrics metrics) {
         Handler<String, Void> post = (body, invocation) -> {
             String[] parts = body.split(":");
             if (parts.length != 2 || !parts[1].matches("-?\\d+")) {
@@ -62,8 +66,9 @@ public final class FifoerFunction implements RequestHandler<Map<String, Object>,
                             ":entry", AttributeValue.fromL(java.util.List.of(AttributeValue.fromN(parts[1]))))));
             return null;
         };
-        this.handler = LambdaAdapters.toRequestHandler(FifoDrainLoop.of(sqs, queueUrl, lambda, FifoDrainConfig.builder(Codecs.utf8())
-                .safetyMargin(safetyMargin).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).build(), post));
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(FifoDrainLoop.of(sqs, queueUrl, lambda,
+                FifoDrainConfig.builder(Codecs.utf8()).safetyMargin(safetyMargin).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl))
+                        .metrics(metrics, "ledger").build(), post), metrics.flushing()));
     }
 
     @Override

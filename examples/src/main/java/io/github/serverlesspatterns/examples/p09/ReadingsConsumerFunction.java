@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p09;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -49,7 +52,7 @@ public final class ReadingsConsumerFunction implements RequestHandler<KinesisEve
         this(DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 Objects.requireNonNull(System.getenv("DEVICES_TABLE"), "DEVICES_TABLE is not set"),
-                Objects.requireNonNull(System.getenv("DLQ_URL"), "DLQ_URL is not set"));
+                Objects.requireNonNull(System.getenv("DLQ_URL"), "DLQ_URL is not set"), ExampleMetrics.onStdout());
     }
 
     /**
@@ -57,8 +60,9 @@ public final class ReadingsConsumerFunction implements RequestHandler<KinesisEve
      * @param sqs      SQS client (dead-letter queue)
      * @param table    the devices table (key {@code deviceId})
      * @param dlqUrl   the dead-letter queue for poison records
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public ReadingsConsumerFunction(DynamoDbClient dynamoDb, SqsClient sqs, String table, String dlqUrl) {
+    public ReadingsConsumerFunction(DynamoDbClient dynamoDb, SqsClient sqs, String table, String dlqUrl, EmfMetrics metrics) {
         Objects.requireNonNull(dynamoDb, "dynamoDb");
         Objects.requireNonNull(table, "table");
         Handler<KinesisEvent.KinesisEventRecord, Boolean> apply = (record, invocation) -> {
@@ -89,8 +93,8 @@ public final class ReadingsConsumerFunction implements RequestHandler<KinesisEve
             }
             return true;
         };
-        this.handler = LambdaAdapters.toRequestHandler(StreamBatchHandler.kinesis(apply)
-                .withDeadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)));
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(StreamBatchHandler.kinesis(apply)
+                .withDeadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).withMetrics(metrics, "readings"), metrics.flushing()));
     }
 
     private static JsonNode parse(ByteBuffer data, String sequence) {

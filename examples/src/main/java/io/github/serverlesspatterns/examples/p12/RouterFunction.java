@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p12;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -38,7 +41,7 @@ public final class RouterFunction implements RequestHandler<Map<String, Object>,
                 SqsClient.builder().httpClient(UrlConnectionHttpClient.create()).build(),
                 Objects.requireNonNull(System.getenv("REFUND_FUNCTION"), "REFUND_FUNCTION is not set"),
                 Objects.requireNonNull(System.getenv("INVOICE_FUNCTION"), "INVOICE_FUNCTION is not set"),
-                Objects.requireNonNull(System.getenv("UNROUTABLE_QUEUE_URL"), "UNROUTABLE_QUEUE_URL is not set"));
+                Objects.requireNonNull(System.getenv("UNROUTABLE_QUEUE_URL"), "UNROUTABLE_QUEUE_URL is not set"), ExampleMetrics.onStdout());
     }
 
     /**
@@ -47,11 +50,12 @@ public final class RouterFunction implements RequestHandler<Map<String, Object>,
      * @param refunds    the refund task function
      * @param invoices   the invoice task function
      * @param unroutable the queue for events with no route
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public RouterFunction(LambdaClient lambda, SqsClient sqs, String refunds, String invoices, String unroutable) {
+    public RouterFunction(LambdaClient lambda, SqsClient sqs, String refunds, String invoices, String unroutable, EmfMetrics metrics) {
         Router<Map<String, Object>> router = Router.<Map<String, Object>>builder(e -> e.get("type") == null ? null : String.valueOf(e.get("type")))
-                .asyncRoute("refund", LambdaInvoker.of(lambda, refunds, MAP, Codecs.jsonString()))
-                .asyncRoute("invoice", LambdaInvoker.of(lambda, invoices, MAP, Codecs.jsonString()))
+                .asyncRoute("refund", LambdaInvoker.of(lambda, refunds, MAP, Codecs.jsonString()).withMetrics(metrics))
+                .asyncRoute("invoice", LambdaInvoker.of(lambda, invoices, MAP, Codecs.jsonString()).withMetrics(metrics))
                 .enrich(e -> {
                     Map<String, Object> enriched = new HashMap<>(e);
                     enriched.put("routedAt", Instant.now().toString());
@@ -60,7 +64,7 @@ public final class RouterFunction implements RequestHandler<Map<String, Object>,
                 .unknownRoutesTo((event, key) -> sqs.sendMessage(b -> b.queueUrl(unroutable)
                         .messageBody(new String(MAP.encode(event), StandardCharsets.UTF_8))))
                 .build();
-        this.handler = LambdaAdapters.toRequestHandler(router);
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(router, metrics.flushing()));
     }
 
     @Override

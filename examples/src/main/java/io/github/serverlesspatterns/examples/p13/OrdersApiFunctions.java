@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.examples.p13;
 
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -101,7 +103,8 @@ public final class OrdersApiFunctions {
 
         /** Lambda's constructor: {@code ORDERS_TABLE}, {@code IDEMPOTENCY_TABLE}, {@code PRICING_FUNCTION}, {@code NOTIFY_FUNCTION}. */
         public CreateOrder() {
-            this(dynamoDb(), lambda(), env("ORDERS_TABLE"), env("IDEMPOTENCY_TABLE"), env("PRICING_FUNCTION"), env("NOTIFY_FUNCTION"));
+            this(dynamoDb(), lambda(), env("ORDERS_TABLE"), env("IDEMPOTENCY_TABLE"), env("PRICING_FUNCTION"), env("NOTIFY_FUNCTION"),
+                    ExampleMetrics.onStdout());
             SnapStart.register(parts);
         }
 
@@ -112,22 +115,25 @@ public final class OrdersApiFunctions {
          * @param idempotencyTable the idempotency records
          * @param pricing          the pricing service's function (RequestResponse)
          * @param notify           the notification function (Event)
+         * @param metrics          the idempotency's and the invokers' metrics, flushed after each invocation: on Lambda, EMF on stdout
          */
         public CreateOrder(DynamoDbClient dynamoDb, LambdaClient lambda, String orders, String idempotencyTable, String pricing,
-                           String notify) {
-            this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP), LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()), orders,
+                           String notify, EmfMetrics metrics) {
+            this(dynamoDb, LambdaInvoker.of(lambda, pricing, MAP, MAP).withMetrics(metrics),
+                    LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()).withMetrics(metrics), orders,
                     // keyed by the Idempotency-Key header; a replay needs the very same method, path and body (else 422);
                     // answers of 400 and above are not kept, so a corrected request with the same key runs
                     HttpIdempotency.httpApi(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(), "create-order")
-                            .storeIf(status -> status < 400).build());
+                            .storeIf(status -> status < 400).metrics(metrics).build(), metrics);
         }
 
         private CreateOrder(DynamoDbClient dynamoDb, LambdaInvoker<Map<String, Object>, Map<String, Object>> price,
                             LambdaInvoker<Map<String, Object>, String> notify, String orders,
-                            Idempotency<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> once) {
+                            Idempotency<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> once, EmfMetrics metrics) {
             // 400 without a key, 409 + Retry-After while the first request runs, 422 for the key with another request:
             // answered as application/problem+json by the front door
-            super(HttpApi.answerProblems(Decorators.decorate(create(dynamoDb, price, notify, orders), once)));
+            super(Decorators.decorate(HttpApi.answerProblems(Decorators.decorate(create(dynamoDb, price, notify, orders), once)),
+                    metrics.flushing()));
             this.parts = new Primeable[] {once, price, notify};
         }
 

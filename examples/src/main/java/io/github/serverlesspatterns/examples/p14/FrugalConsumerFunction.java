@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p14;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -37,7 +40,7 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
                 Objects.requireNonNull(System.getenv("DLQ_URL"), "DLQ_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_JDBC_URL"), "DB_JDBC_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_USER"), "DB_USER is not set"),
-                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"));
+                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"), ExampleMetrics.onStdout());
     }
 
     /**
@@ -46,8 +49,9 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
      * @param jdbcUrl  the database
      * @param user     its user
      * @param password its password
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public FrugalConsumerFunction(SqsClient sqs, String dlqUrl, String jdbcUrl, String user, String password) {
+    public FrugalConsumerFunction(SqsClient sqs, String dlqUrl, String jdbcUrl, String user, String password, EmfMetrics metrics) {
         Handler<QueueMessage<String>, Void> save = (m, invocation) -> {
             String[] parts = m.body().split(":");
             if (parts.length != 2 || !parts[1].matches("\\d{1,9}")) {
@@ -67,8 +71,8 @@ public final class FrugalConsumerFunction implements RequestHandler<SQSEvent, SQ
                         + ")", e); // PostgreSQL's message can quote the row's values: kept out of the reason
             }
         };
-        this.handler = LambdaAdapters.toRequestHandler(SqsBatchHandler.of(
-                SqsBatchConfig.builder(Codecs.utf8()).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).build(), save));
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8())
+                .deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl)).metrics(metrics, "readings").build(), save), metrics.flushing()));
     }
 
     @Override

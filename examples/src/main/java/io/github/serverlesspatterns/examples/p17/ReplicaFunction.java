@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.examples.p17;
 
+import io.github.serverlesspatterns.core.Decorators;
+import io.github.serverlesspatterns.examples.shared.ExampleMetrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -34,15 +37,16 @@ public final class ReplicaFunction implements RequestHandler<DynamodbEvent, Stre
     public ReplicaFunction() {
         this(Objects.requireNonNull(System.getenv("DB_JDBC_URL"), "DB_JDBC_URL is not set"),
                 Objects.requireNonNull(System.getenv("DB_USER"), "DB_USER is not set"),
-                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"));
+                Objects.requireNonNull(System.getenv("DB_PASSWORD"), "DB_PASSWORD is not set"), ExampleMetrics.onStdout());
     }
 
     /**
      * @param jdbcUrl  the reporting database
      * @param user     its user
      * @param password its password
+     * @param metrics the pattern's metrics, flushed after each invocation: on Lambda, EMF on stdout
      */
-    public ReplicaFunction(String jdbcUrl, String user, String password) {
+    public ReplicaFunction(String jdbcUrl, String user, String password, EmfMetrics metrics) {
         Handler<DynamodbEvent.DynamodbStreamRecord, Boolean> copy = (record, invocation) -> {
             Map<String, AttributeValue> keys = record.getDynamodb().getKeys();
             String id = keys == null || keys.get("id") == null ? null : keys.get("id").getS();
@@ -63,7 +67,8 @@ public final class ReplicaFunction implements RequestHandler<DynamodbEvent, Stre
                 throw new IllegalStateException("replica write failed for " + id + ": " + e.getMessage(), e);
             }
         };
-        this.handler = LambdaAdapters.toRequestHandler(StreamBatchHandler.dynamodb(copy));
+        this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(StreamBatchHandler.dynamodb(copy)
+                .withMetrics(metrics, "customers"), metrics.flushing()));
     }
 
     @Override

@@ -99,8 +99,9 @@ public final class ColdStart {
                 Map<String, List<Run>> variants = new LinkedHashMap<>();
                 variants.put("plain", new ArrayList<>());
                 variants.put("decorated", new ArrayList<>());
-                if (!module.equals("core")) { // core has nothing to prime
+                if (!module.equals("core")) { // core has nothing to prime, and no metrics of its own
                     variants.put("primed", new ArrayList<>());
+                    variants.put("metered", new ArrayList<>());
                 }
                 for (int i = 0; i < runs; i++) {
                     List<String> order = new ArrayList<>(variants.keySet());
@@ -170,6 +171,7 @@ public final class ColdStart {
             long plain = median(variants.get("plain").stream().map(Run::totalNanos).toList());
             int plainClasses = (int) median(variants.get("plain").stream().map(r -> (long) r.classes()).toList());
             long decoratedFirst = median(variants.get("decorated").stream().map(Run::firstInvokeNanos).toList());
+            long decoratedTotal = median(variants.get("decorated").stream().map(Run::totalNanos).toList());
             variants.forEach((variant, list) -> {
                 long total = median(list.stream().map(Run::totalNanos).toList());
                 long classes = median(list.stream().map(r -> (long) r.classes()).toList());
@@ -179,9 +181,15 @@ public final class ColdStart {
                             classes - plainClasses);
                     case "primed" -> String.format(Locale.ROOT, "first invocation %+.0f%% vs decorated",
                             100.0 * (firstInvoke - decoratedFirst) / decoratedFirst);
+                    case "metered" -> String.format(Locale.ROOT, "%+.1f%% time (%+.1f%% vs decorated), %+d classes",
+                            100.0 * (total - plain) / plain, 100.0 * (total - decoratedTotal) / decoratedTotal, classes - plainClasses);
                     default -> "";
                 };
-                String label = variant.equals("primed") ? "decorated, prime() before" : variant;
+                String label = switch (variant) {
+                    case "primed" -> "decorated, prime() before";
+                    case "metered" -> "decorated, metrics on (EMF)";
+                    default -> variant;
+                };
                 b.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.1f | %d | %d | %s |%n", module, label, total / 1e6,
                         median(list.stream().map(Run::initNanos).toList()) / 1e6,
                         firstInvoke / 1e6, classes,

@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.jmh.coldstart;
 
+import io.github.serverlesspatterns.circuitbreaker.CircuitBreakerMetricsListener;
+import io.github.serverlesspatterns.core.metrics.Metrics;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -62,15 +65,20 @@ public final class ColdStartProbe {
     }
 
     /**
-     * @param args module name, then {@code plain}, {@code decorated} or {@code primed} (decorated, and the
+     * @param args module name, then {@code plain}, {@code decorated}, {@code primed} (decorated, and the
      *             module's {@code prime()} called before the first invocation, as a SnapStart
-     *             {@code beforeCheckpoint} would)
+     *             {@code beforeCheckpoint} would) or {@code metered} (decorated, with the module's
+     *             metrics on as EMF, flushed to stdout after the invocation)
      */
     public static void main(String[] args) {
         long t0 = System.nanoTime();
         String module = args[0];
         boolean primed = args[1].equals("primed");
-        boolean decorated = primed || args[1].equals("decorated");
+        boolean metered = args[1].equals("metered");
+        boolean decorated = primed || metered || args[1].equals("decorated");
+        // metered: the decorated handler with the module's metrics on, as EMF flushed after the invocation (to stdout)
+        EmfMetrics emf = metered ? EmfMetrics.create("ColdStart") : null;
+        Metrics metrics = metered ? emf : Metrics.none();
         Primeable primer = () -> { };
         String unique = Long.toString(System.nanoTime());
         Context context = LambdaAdapters.contextOf(Invocation.builder().functionName("cold-" + module).timeout(Duration.ofSeconds(30)).build());
@@ -89,10 +97,10 @@ public final class ColdStartProbe {
                 DynamoDbClient dynamo = dynamo();
                 Handler<Map<String, String>, String> work = (request, invocation) -> putItem(dynamo, request.get("id"));
                 Idempotency<Map<String, String>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, IDEMPOTENCY).build(),
-                        IdempotencyConfig.<Map<String, String>, String>builder("cold", r -> r.get("id"), Codecs.utf8()).build());
+                        IdempotencyConfig.<Map<String, String>, String>builder("cold", r -> r.get("id"), Codecs.utf8()).metrics(metrics).build());
                 primer = once;
                 RequestHandler<Map<String, String>, String> handler = decorated
-                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, once))
+                        ? LambdaAdapters.toRequestHandler(flushed(Decorators.decorate(work, once), emf))
                         : (request, ctx) -> putItem(dynamo, request.get("id"));
                 var h = handler;
                 first = () -> h.handleRequest(Map.of("id", "order-" + unique), context);
@@ -102,10 +110,11 @@ public final class ColdStartProbe {
                 DynamoDbClient dynamo = dynamo();
                 Handler<Map<String, String>, String> work = (request, invocation) -> getItem(dynamo, request.get("id"));
                 CircuitBreaker breaker = CircuitBreaker.of("cold-partner", DynamoDbCircuitStateStore.create(dynamo, CIRCUITS),
-                        CircuitBreakerConfig.builder().build());
+                        metered ? CircuitBreakerConfig.builder().listener(CircuitBreakerMetricsListener.of(metrics)).build()
+                                : CircuitBreakerConfig.builder().build());
                 primer = breaker;
                 RequestHandler<Map<String, String>, String> handler = decorated
-                        ? LambdaAdapters.toRequestHandler(Decorators.decorate(work, breaker.decorator()))
+                        ? LambdaAdapters.toRequestHandler(flushed(Decorators.decorate(work, breaker.decorator()), emf))
                         : (request, ctx) -> getItem(dynamo, request.get("id"));
                 var h = handler;
                 first = () -> h.handleRequest(Map.of("id", "item-1"), context);
@@ -118,10 +127,10 @@ public final class ColdStartProbe {
                 RequestHandler<SQSEvent, SQSBatchResponse> handler;
                 if (decorated) {
                     SqsBatchHandler<String> batch = SqsBatchHandler.of(
-                            SqsBatchConfig.builder(Codecs.utf8()).deadLetterQueue(DeadLetterQueue.of(sqs, dlq)).build(),
+                            SqsBatchConfig.builder(Codecs.utf8()).deadLetterQueue(DeadLetterQueue.of(sqs, dlq)).metrics(metrics, "cold").build(),
                             (message, invocation) -> putItem(dynamo, message.body()));
                     primer = batch;
-                    handler = LambdaAdapters.toRequestHandler(batch);
+                    handler = LambdaAdapters.toRequestHandler(flushed(batch, emf));
                 } else {
                     handler = (event, ctx) -> {
                         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
@@ -152,9 +161,11 @@ public final class ColdStartProbe {
                 LambdaClient lambda = AwsClients.configure(LambdaClient.builder(), URI.create(System.getProperty("cold.lambda"))).build();
                 RequestHandler<Map<String, String>, String> handler;
                 if (decorated) {
-                    LambdaInvoker<String, String> echo = LambdaInvoker.of(lambda, ECHO, Codecs.jsonString(), Codecs.jsonString());
+                    LambdaInvoker<String, String> echo = LambdaInvoker.of(lambda, ECHO, Codecs.jsonString(), Codecs.jsonString())
+                            .withMetrics(metrics);
                     primer = echo;
-                    handler = LambdaAdapters.toRequestHandler((request, invocation) -> echo.call(request.get("id"), invocation));
+                    Handler<Map<String, String>, String> call = (request, invocation) -> echo.call(request.get("id"), invocation);
+                    handler = LambdaAdapters.toRequestHandler(flushed(call, emf));
                 } else {
                     handler = (request, ctx) -> {
                         var response = lambda.invoke(b -> b.functionName(ECHO).payload(SdkBytes.fromUtf8String("\"" + request.get("id") + "\"")));
@@ -175,9 +186,9 @@ public final class ColdStartProbe {
                 RequestHandler<String, String> handler;
                 if (decorated) {
                     CacheAside<String, String> cache = CacheAside.of(redis, CacheConfig.builder("cold", (String k) -> k, Codecs.utf8())
-                            .ttl(Duration.ofMinutes(5), 0.1).build());
+                            .ttl(Duration.ofMinutes(5), 0.1).metrics(metrics).build());
                     primer = cache;
-                    handler = LambdaAdapters.toRequestHandler(Decorators.decorate(loader, cache));
+                    handler = LambdaAdapters.toRequestHandler(flushed(Decorators.decorate(loader, cache), emf));
                 } else { // cache-aside by hand: what a user writes without the module
                     StatefulRedisConnection<String, String> connection = redis.connect();
                     handler = (key, ctx) -> {
@@ -208,6 +219,11 @@ public final class ColdStartProbe {
         System.out.println("RESULT initNanos=" + (t1 - t0) + " firstInvokeNanos=" + (t2 - t1) + " classes=" + classes
                 + " uptimeMillis=" + uptime + " result=" + String.valueOf(result).length());
         System.exit(0); // Lettuce and the SDK keep non-daemon threads; a Lambda freezes, we exit
+    }
+
+    /** @return the handler, flushing the metrics after each call when there are any */
+    private static <I, O> Handler<I, O> flushed(Handler<I, O> handler, EmfMetrics emf) {
+        return emf == null ? handler : Decorators.decorate(handler, emf.<I, O>flushing());
     }
 
     private static DynamoDbClient dynamo() {
