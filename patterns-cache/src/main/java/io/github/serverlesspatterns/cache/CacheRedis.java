@@ -88,7 +88,7 @@ final class CacheRedis implements AutoCloseable {
                     if (onInvalidation != null) {
                         subscribe();
                     }
-                });
+                }, config.ticker());
     }
 
     RedisClusterCommands<String, byte[]> commands() {

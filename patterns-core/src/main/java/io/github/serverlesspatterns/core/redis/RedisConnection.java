@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.core.redis;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.ParallelRuns;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.lettuce.core.AbstractRedisClient;
@@ -65,8 +66,9 @@ public final class RedisConnection<K, V> implements AutoCloseable {
     private final String describe;
     private final Consumer<RedisClusterCommands<K, V>> onOpen;
     private volatile Open<K, V> open;
-    /** After a failed connect, callers fail at once until then instead of each waiting out a timeout in turn. */
-    private volatile long noRetryBefore = System.nanoTime();
+    private final Ticker ticker;
+    /** After a failed connect, callers fail at once until then ({@link #ticker} time) instead of each waiting out a timeout in turn. */
+    private volatile long noRetryBefore;
 
     /**
      * @param client   the caller's Lettuce client, a {@link RedisClient} or a {@link RedisClusterClient} (never shut down here)
@@ -78,6 +80,23 @@ public final class RedisConnection<K, V> implements AutoCloseable {
      */
     public RedisConnection(AbstractRedisClient client, RedisCodec<K, V> codec, Duration timeout, String describe,
                            Consumer<RedisClusterCommands<K, V>> onOpen) {
+        this(client, codec, timeout, describe, onOpen, Ticker.system());
+    }
+
+    /**
+     * @param client   the caller's Lettuce client, a {@link RedisClient} or a {@link RedisClusterClient} (never shut down here)
+     * @param codec    the connection's codec
+     * @param timeout  command timeout, and the shortest bound of a connect
+     * @param describe names the part in errors, e.g. {@code Redis idempotency store}
+     * @param onOpen   runs once on each new connection (e.g. to subscribe, or to check the server's settings); may be a no-op
+     * @param ticker   times the pause after a failed connect, during which calls fail at once (the connect's own
+     *                 bound is a real wait on a socket and stays on the system's clock)
+     * @throws IllegalArgumentException for another kind of client
+     */
+    public RedisConnection(AbstractRedisClient client, RedisCodec<K, V> codec, Duration timeout, String describe,
+                           Consumer<RedisClusterCommands<K, V>> onOpen, Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.noRetryBefore = ticker.nanoTime();
         this.client = requireSupported(client);
         this.codec = Objects.requireNonNull(codec, "codec");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -130,7 +149,7 @@ public final class RedisConnection<K, V> implements AutoCloseable {
         if (o != null && o.connection().isOpen()) {
             return o;
         }
-        if (System.nanoTime() - noRetryBefore < 0) {
+        if (ticker.nanoTime() - noRetryBefore < 0) {
             throw new PatternsException(describe + ": Redis could not be reached a moment ago; trying again within "
                     + connectTimeout.toMillis() + " ms");
         }
@@ -142,7 +161,7 @@ public final class RedisConnection<K, V> implements AutoCloseable {
         try {
             c = bounded(this::connect, StatefulConnection::close);
         } catch (PatternsException e) {
-            noRetryBefore = System.nanoTime() + connectTimeout.toNanos();
+            noRetryBefore = ticker.nanoTime() + connectTimeout.toNanos();
             throw e;
         }
         c.setTimeout(timeout);

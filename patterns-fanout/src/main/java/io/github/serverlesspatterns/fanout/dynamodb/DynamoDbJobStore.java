@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout.dynamodb;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.BoundedCache;
 import io.github.serverlesspatterns.core.internal.Priming;
 import io.github.serverlesspatterns.fanout.FanoutException;
@@ -70,17 +71,20 @@ public final class DynamoDbJobStore implements JobStore {
     private final String table;
     private final Duration retention;
     private final Clock clock;
+    /** The pauses between reads of shards DynamoDB left unprocessed (throttled). */
+    private final Ticker ticker;
     /** A job's task count and deadline never change: read once per job per instance, then kept (bounded). */
     private final BoundedCache<JobMeta> jobs = new BoundedCache<>(1_000);
 
     private record JobMeta(int expected, Instant deadline) {
     }
 
-    private DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock) {
+    private DynamoDbJobStore(DynamoDbClient client, String table, Duration retention, Clock clock, Ticker ticker) {
         this.client = client;
         this.table = table;
         this.retention = retention;
         this.clock = clock;
+        this.ticker = ticker;
     }
 
     /**
@@ -91,6 +95,20 @@ public final class DynamoDbJobStore implements JobStore {
      * @return the store
      */
     public static DynamoDbJobStore create(DynamoDbClient client, String table, Duration retention, Clock clock) {
+        return create(client, table, retention, clock, Ticker.system());
+    }
+
+    /**
+     * @param client    a DynamoDB client the caller built
+     * @param table     the table
+     * @param retention how long job and result items are kept (TTL)
+     * @param clock     the clock (deadlines, expirations)
+     * @param ticker    the pauses between reads of shards DynamoDB left unprocessed when throttled
+     *                  (25 ms doubling to 1 s; a test passes the kit's {@code ManualTicker})
+     * @return the store
+     */
+    public static DynamoDbJobStore create(DynamoDbClient client, String table, Duration retention, Clock clock, Ticker ticker) {
+        Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(retention, "retention");
@@ -98,7 +116,7 @@ public final class DynamoDbJobStore implements JobStore {
         if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
             throw new IllegalArgumentException("retention must be at least a minute: " + retention);
         }
-        return new DynamoDbJobStore(client, table, retention, clock);
+        return new DynamoDbJobStore(client, table, retention, clock, ticker);
     }
 
     /** Creates the table (on demand, TTL on {@code expiration}) if missing, and waits for it. */
@@ -423,7 +441,7 @@ public final class DynamoDbJobStore implements JobStore {
 
     /** Keys per {@code BatchGetItem}: DynamoDB's limit, {@value}. */
     private static final int BATCH_GET = 100;
-    private static final int MAX_BATCH_ATTEMPTS = 8;
+    static final int MAX_BATCH_ATTEMPTS = 8;
 
     /** Reads the {@code done} sets of up to 100 shard items, again for any keys DynamoDB left unprocessed. */
     private void readDone(List<Map<String, AttributeValue>> keys, java.util.BitSet done) {
@@ -450,9 +468,14 @@ public final class DynamoDbJobStore implements JobStore {
         }
     }
 
-    private static void sleepBeforeRetry(int attempt) {
+    /** @return the pause before the given retry of a status read: 50 ms, 100 ms, ... up to 1 s */
+    static Duration backoff(int attempt) {
+        return Duration.ofMillis(Math.min(1_000L, 25L << Math.min(attempt, 6)));
+    }
+
+    private void sleepBeforeRetry(int attempt) {
         try {
-            Thread.sleep(Math.min(1_000L, 25L << Math.min(attempt, 6)));
+            ticker.sleep(backoff(attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FanoutException("fan-out: interrupted while reading a job's status", e);
