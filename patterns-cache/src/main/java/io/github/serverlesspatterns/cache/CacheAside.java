@@ -228,7 +228,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         }
         // another instance is loading: wait for its value, within the lock wait and the invocation's time
         Ticker ticker = config.ticker();
-        long until = ticker.nanoTime() + Math.min(config.lockWait().toNanos(), invocation.remainingTime().toNanos());
+        long waitStart = ticker.nanoTime();
+        long until = waitStart + Math.min(config.lockWait().toNanos(), invocation.remainingTime().toNanos());
+        count("StampedeWaits", 1);
         while (ticker.nanoTime() < until) {
             try {
                 ticker.sleep(LOCK_POLL);
@@ -237,6 +239,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 CacheEntry e = entryOrNull(valueKey, raw);
                 if (e != null) {
                     remember(valueKey, e, config.clock().millis(), epoch);
+                    config.metrics().time(METRICS_PATTERN, config.name(), "StampedeWaitTime", ticker.nanoTime() - waitStart);
                     return e;
                 }
                 seen = EntryFormat.Seen.of(raw);
@@ -248,6 +251,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 break;
             }
         }
+        config.metrics().time(METRICS_PATTERN, config.name(), "StampedeWaitTime", ticker.nanoTime() - waitStart);
+        count("StampedeWaitsExpired", 1);
         LOG.debug("cache '{}': no value for {} after waiting for another instance's load; loading here", config.name(), valueKey);
         return loadAndStore(key, valueKey, loader, invocation, seen);
     }

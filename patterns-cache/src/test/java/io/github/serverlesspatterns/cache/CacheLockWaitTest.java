@@ -1,5 +1,11 @@
 package io.github.serverlesspatterns.cache;
 
+import java.util.List;
+import java.util.ArrayList;
+import java.time.Clock;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.serverlesspatterns.core.metrics.EmfMetrics;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
@@ -38,8 +44,10 @@ class CacheLockWaitTest {
         AtomicInteger waiterLoads = new AtomicInteger();
         ManualTicker ticker = new ManualTicker();
         Duration lockWait = Duration.ofSeconds(2);
+        List<String> documents = new ArrayList<>();
+        EmfMetrics metrics = EmfMetrics.create("Test", documents::add, Clock.systemUTC());
         try (CacheAside<String, String> holder = CacheAside.of(client, config(name, lockWait).build());
-             CacheAside<String, String> waiter = CacheAside.of(client, config(name, lockWait).ticker(ticker).build())) {
+             CacheAside<String, String> waiter = CacheAside.of(client, config(name, lockWait).ticker(ticker).metrics(metrics).build())) {
             Handler<String, String> slowLoad = Decorators.decorate((key, inv) -> {
                 holderLoading.countDown();
                 await(releaseHolder);
@@ -58,6 +66,11 @@ class CacheLockWaitTest {
             assertEquals(1, waiterLoads.get());
             assertEquals(lockWait.toNanos() / CacheAside.LOCK_POLL, ticker.pauses(), "one poll every 20 ms of the lock wait");
             assertEquals(lockWait, ticker.paused(), "the wait covered exactly the lock wait, on the ticker");
+            metrics.flush();
+            JsonNode doc = new ObjectMapper().readTree(documents.get(0));
+            assertEquals(1, doc.path("StampedeWaits").asInt(), documents.get(0));
+            assertEquals(1, doc.path("StampedeWaitsExpired").asInt(), "the wait ran out: " + documents.get(0));
+            assertEquals("[2000]", doc.path("StampedeWaitTime").toString(), "the wait's length in ms, on the ticker");
             releaseHolder.countDown();
             assertEquals("from-holder", first.get(1, TimeUnit.MINUTES));
         } finally {
