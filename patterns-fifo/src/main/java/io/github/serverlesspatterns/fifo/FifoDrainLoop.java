@@ -1,6 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
-import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,22 +46,15 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
     private final SqsClient sqs;
     private final String queueUrl;
     private final LambdaClient lambda;
-    private final Codec<T> bodyCodec;
     private final Handler<T, ?> handler;
-    private final Duration safetyMargin;
-    private final int maxBatches;
-    private final DeadLetterQueue deadLetterQueue;
+    /** The codec, safety margin, batch limit, dead-letter queue and metrics: read from here, not copied. */
     private final FifoDrainConfig<T> config;
 
     private FifoDrainLoop(SqsClient sqs, String queueUrl, LambdaClient lambda, FifoDrainConfig<T> config, Handler<T, ?> handler) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.lambda = lambda;
-        this.bodyCodec = config.bodyCodec();
         this.handler = handler;
-        this.safetyMargin = config.safetyMargin();
-        this.maxBatches = config.maxBatchesPerInvocation();
-        this.deadLetterQueue = config.deadLetterQueue().orElse(null);
         this.config = config;
     }
 
@@ -95,11 +87,11 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
         int batches = 0;
         StopReason stop;
         while (true) {
-            if (invocation.remainingTime().compareTo(safetyMargin) <= 0) {
+            if (invocation.remainingTime().compareTo(config.safetyMargin()) <= 0) {
                 stop = StopReason.DEADLINE;
                 break;
             }
-            if (batches >= maxBatches) {
+            if (batches >= config.maxBatchesPerInvocation()) {
                 stop = StopReason.BATCH_LIMIT;
                 break;
             }
@@ -118,7 +110,16 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
                     failed++; // a later message of a failed group: leave it, so order holds
                     continue;
                 }
-                if (process(m, invocation)) {
+                boolean ok;
+                try {
+                    ok = process(m, invocation);
+                } catch (Throwable fatal) { // only a fatal error gets here (process answers every other one)
+                    int deleted = delete(done); // what finished is not run again; the rest stays for redelivery, in order
+                    LOG.error("drain loop on {}: message {} failed with {}: {} finished messages of this batch deleted, "
+                            + "the rest left for redelivery", queueUrl, m.messageId(), fatal.getClass().getName(), deleted, fatal);
+                    throw Failures.rethrow(fatal);
+                }
+                if (ok) {
                     done.add(m);
                 } else {
                     failed++;
@@ -148,7 +149,7 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
     private boolean process(Message m, Invocation invocation) {
         T body;
         try {
-            body = bodyCodec.decode(m.body().getBytes(StandardCharsets.UTF_8));
+            body = config.bodyCodec().decode(m.body().getBytes(StandardCharsets.UTF_8));
         } catch (CodecException | IllegalArgumentException e) {
             return poison(m, new PoisonMessageException("body cannot be decoded: " + e.getMessage(), e));
         }
@@ -157,13 +158,17 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
             return true;
         } catch (PoisonMessageException e) {
             return poison(m, e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // Errors and undeclared checked exceptions (Kotlin, @SneakyThrows) fail this message only
+            if (Failures.isFatal(e)) {
+                throw Failures.rethrow(e);
+            }
             LOG.warn("message {} failed; its group waits for redelivery: {}", m.messageId(), e.toString());
             return false;
         }
     }
 
     private boolean poison(Message m, Throwable reason) {
+        DeadLetterQueue deadLetterQueue = config.deadLetterQueue().orElse(null);
         if (deadLetterQueue == null) {
             LOG.error("message {} is poison ({}) and no dead-letter queue is configured: left for the queue's redrive policy",
                     m.messageId(), reason.toString());

@@ -103,6 +103,71 @@ class FifoDrainLoopTest {
         assertEquals(results.size(), doc.path("DrainDuration").size(), "one duration per invocation");
     }
 
+    private static String fifoQueue(SqsService sqs, String name, String... groupAndBody) {
+        String queue = sqs.createQueue(name + "-" + System.nanoTime() + ".fifo", Map.of(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT, "60"));
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < groupAndBody.length; i++) {
+            String body = groupAndBody[i];
+            entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageGroupId(body.substring(0, body.indexOf(':')))
+                    .messageDeduplicationId("m" + i).messageBody(body).build());
+        }
+        sqs.client().sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+        return queue;
+    }
+
+    private static int inFlight(SqsService sqs, String queue) {
+        return Integer.parseInt(sqs.client().getQueueAttributes(b -> b.queueUrl(queue).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes().get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    @Test
+    void anErrorOrAnUndeclaredCheckedException_failsOnlyItsMessage_andItsGroupWaits(SqsService sqs, LambdaService lambda) {
+        String queue = fifoQueue(sqs, "throwables", "a:1", "a:2", "a:3", "b:4", "c:5");
+        List<String> ran = new CopyOnWriteArrayList<>();
+        FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(), FifoDrainConfig.builder(Codecs.utf8()).build(),
+                (body, inv) -> {
+                    ran.add(body);
+                    if (body.equals("a:2")) {
+                        throw io.github.serverlesspatterns.core.Failures.rethrow(new java.io.IOException("disk gone")); // as Lombok's @SneakyThrows
+                    }
+                    if (body.equals("b:4")) {
+                        throw new AssertionError("an Error from the handler");
+                    }
+                    return null;
+                });
+
+        DrainResult result = loop.handle(Map.of(), Invocation.builder().functionName("fifoer").timeout(Duration.ofSeconds(60)).build());
+
+        assertEquals(List.of("a:1", "a:2", "b:4", "c:5"), ran.stream().sorted().toList(), "a:3 waits behind a:2: order holds");
+        assertEquals(2, result.getProcessed(), result.toString());
+        assertEquals(3, result.getFailed(), "a:2, a:3 behind it, and b:4: " + result);
+        assertEquals(StopReason.EMPTY, result.reason(), "the loop went on after both: " + result);
+        assertEquals(3, inFlight(sqs, queue), "the three failed ones wait for redelivery; a:1 and c:5 were deleted");
+    }
+
+    @Test
+    void aFatalError_deletesWhatFinished_thenPassesThrough(SqsService sqs, LambdaService lambda) {
+        String queue = fifoQueue(sqs, "fatal", "a:1", "a:2", "a:3");
+        List<String> ran = new CopyOnWriteArrayList<>();
+        FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(), FifoDrainConfig.builder(Codecs.utf8()).build(),
+                (body, inv) -> {
+                    ran.add(body);
+                    if (body.equals("a:2")) {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                    return null;
+                });
+
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class,
+                () -> loop.handle(Map.of(), Invocation.builder().functionName("fifoer").timeout(Duration.ofSeconds(60)).build()));
+
+        assertEquals("simulated", e.getMessage(), "the very error, unwrapped");
+        assertEquals(List.of("a:1", "a:2"), ran, "nothing ran after the fatal error");
+        assertEquals(2, inFlight(sqs, queue), "a:1 was deleted (it must not run twice); a:2 and a:3 wait for redelivery");
+    }
+
     @Test
     void aStandardQueue_isRefused_sinceOrderCannotBeKept(SqsService sqs, LambdaService lambda) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FifoDrainLoop.of(sqs.client(),
