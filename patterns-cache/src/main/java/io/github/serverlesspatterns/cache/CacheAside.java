@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.internal.Digests;
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.BoundedCache;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
@@ -260,7 +262,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     private CacheEntry loadAndStore(K key, String valueKey, Handler<K, V> loader, Invocation invocation, EntryFormat.Seen seen) {
         long epoch = invalidationEpoch.get();
         long t0 = config.ticker().nanoTime();
-        V value = loader.handle(key, invocation);
+        V value;
+        // the load's log lines carry the request id, the cache and a digest of the key (never the key itself)
+        LogContext.Scope logs = LogContext.open(invocation, METRICS_PATTERN, config.name(), config.name() + "#" + Digests.sha256Hex(valueKey));
+        try {
+            value = loader.handle(key, invocation);
+        } finally {
+            logs.close();
+        }
         long took = config.ticker().nanoTime() - t0;
         loads.increment();
         count("Loads", 1);

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
@@ -148,7 +149,15 @@ public final class Aggregator<I, R> implements Handler<I, R> {
             // the downstream runs under a deadline of its own (same request id and correlation): a remote
             // call that honours deadlines (LambdaInvoker does) stops when the aggregator stops waiting
             Invocation bounded = invocation.toBuilder().deadline(startedAt.plusNanos(limit[i])).build();
-            Future<Object> f = completions.submit(() -> d.handler().handle(request, bounded));
+            Future<Object> f = completions.submit(() -> {
+                // a pool thread: the invocation's request id and the part's name go into its MDC for the part's log lines
+                LogContext.Scope logs = LogContext.open(bounded, METRICS_PATTERN, metricsName + "/" + d.name(), null);
+                try {
+                    return d.handler().handle(request, bounded);
+                } finally {
+                    logs.close();
+                }
+            });
             futures.add(f);
             index.put(f, i);
         }

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Handler;
@@ -80,25 +81,36 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
             if (task == null) {
                 throw new IllegalArgumentException("fan-in: the worker got no task");
             }
-            R result = handler.handle(task, invocation);
-            boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
-            metrics.count("fan-in", metricsName, "TasksRecorded", 1);
-            if (allDone) {
-                java.util.Optional<String> claim = store.claimCompletion(task.jobId());
-                if (claim.isPresent()) {
-                    LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
-                    try {
-                        onComplete.accept(task.jobId());
-                    } catch (Throwable e) { // given up, so that the worker's retry (this task again) fires it again
-                        metrics.count("fan-in", metricsName, "CompletionFailures", 1);
-                        store.completionFailed(task.jobId(), claim.get());
-                        throw io.github.serverlesspatterns.core.Failures.rethrow(e);
-                    }
-                    store.completionDone(task.jobId(), claim.get());
-                    metrics.count("fan-in", metricsName, "Completions", 1);
-                }
+            // the job id is an id the library logs anyway, never a payload
+            LogContext.Scope logs = LogContext.open(invocation, "fan-in", metricsName, task.jobId() + "#" + task.taskId());
+            try {
+                return run(handler, task, invocation);
+            } finally {
+                logs.close();
             }
-            return result;
         };
+    }
+
+    /** The worker's run, its result recorded, and the completion fired by the last one in. */
+    private R run(Handler<Task<T>, R> handler, Task<T> task, io.github.serverlesspatterns.core.Invocation invocation) {
+        R result = handler.handle(task, invocation);
+        boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
+        metrics.count("fan-in", metricsName, "TasksRecorded", 1);
+        if (allDone) {
+            java.util.Optional<String> claim = store.claimCompletion(task.jobId());
+            if (claim.isPresent()) {
+                LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
+                try {
+                    onComplete.accept(task.jobId());
+                } catch (Throwable e) { // given up, so that the worker's retry (this task again) fires it again
+                    metrics.count("fan-in", metricsName, "CompletionFailures", 1);
+                    store.completionFailed(task.jobId(), claim.get());
+                    throw io.github.serverlesspatterns.core.Failures.rethrow(e);
+                }
+                store.completionDone(task.jobId(), claim.get());
+                metrics.count("fan-in", metricsName, "Completions", 1);
+            }
+        }
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Handler;
@@ -153,6 +154,7 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
         } catch (CodecException | IllegalArgumentException e) {
             return poison(m, new PoisonMessageException("body cannot be decoded: " + e.getMessage(), e));
         }
+        LogContext.Scope logs = LogContext.open(invocation, METRICS_PATTERN, config.metricsName(), m.messageId());
         try {
             handler.handle(body, invocation);
             return true;
@@ -164,6 +166,8 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
             }
             LOG.warn("message {} failed; its group waits for redelivery: {}", m.messageId(), e.toString());
             return false;
+        } finally {
+            logs.close();
         }
     }
 

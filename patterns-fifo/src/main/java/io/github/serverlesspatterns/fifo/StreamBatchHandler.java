@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
@@ -154,6 +155,15 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
 
     /** @return the record's failure, or null when it is done (succeeded, or poison handed to the DLQ) */
     private Throwable run(R record, String sequence, Invocation invocation) {
+        LogContext.Scope logs = LogContext.open(invocation, METRICS_PATTERN, metricsName, sequence);
+        try {
+            return runLogged(record, sequence, invocation);
+        } finally {
+            logs.close();
+        }
+    }
+
+    private Throwable runLogged(R record, String sequence, Invocation invocation) {
         try {
             handler.handle(record, invocation);
             return null;

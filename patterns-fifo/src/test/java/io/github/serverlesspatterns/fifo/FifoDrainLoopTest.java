@@ -126,9 +126,13 @@ class FifoDrainLoopTest {
     void anErrorOrAnUndeclaredCheckedException_failsOnlyItsMessage_andItsGroupWaits(SqsService sqs, LambdaService lambda) {
         String queue = fifoQueue(sqs, "throwables", "a:1", "a:2", "a:3", "b:4", "c:5");
         List<String> ran = new CopyOnWriteArrayList<>();
-        FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(), FifoDrainConfig.builder(Codecs.utf8()).build(),
+        List<String> logContext = new CopyOnWriteArrayList<>();
+        FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(),
+                FifoDrainConfig.builder(Codecs.utf8()).metrics(io.github.serverlesspatterns.core.metrics.Metrics.none(), "ledger").build(),
                 (body, inv) -> {
                     ran.add(body);
+                    logContext.add(org.slf4j.MDC.get("requestId") + "|" + org.slf4j.MDC.get("pattern") + "|" + org.slf4j.MDC.get("patternName")
+                            + "|" + (org.slf4j.MDC.get("patternKey") != null));
                     if (body.equals("a:2")) {
                         throw io.github.serverlesspatterns.core.Failures.rethrow(new java.io.IOException("disk gone")); // as Lombok's @SneakyThrows
                     }
@@ -138,7 +142,10 @@ class FifoDrainLoopTest {
                     return null;
                 });
 
-        DrainResult result = loop.handle(Map.of(), Invocation.builder().functionName("fifoer").timeout(Duration.ofSeconds(60)).build());
+        DrainResult result = loop.handle(Map.of(), Invocation.builder().requestId("req-9").functionName("fifoer")
+                .timeout(Duration.ofSeconds(60)).build());
+        assertEquals(java.util.Collections.nCopies(4, "req-9|fifo-drain|ledger|true"), logContext, "each message runs under the MDC keys");
+        assertEquals(null, org.slf4j.MDC.get("pattern"), "and they are gone after");
 
         assertEquals(List.of("a:1", "a:2", "b:4", "c:5"), ran.stream().sorted().toList(), "a:3 waits behind a:2: order holds");
         assertEquals(2, result.getProcessed(), result.toString());

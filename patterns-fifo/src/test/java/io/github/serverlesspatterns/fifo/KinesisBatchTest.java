@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.logging.LogContext;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.github.serverlesspatterns.core.Invocation;
@@ -51,6 +52,26 @@ class KinesisBatchTest {
         StreamsEventResponse response = batch.handle(event(5), Invocation.builder().build());
         assertEquals("49591002", response.getBatchItemFailures().get(0).getItemIdentifier());
         assertEquals(List.of("click-0", "click-1"), seen);
+    }
+
+    @Test
+    void eachRecordRunsUnderTheMdcKeys_withItsSequenceNumber_andTheCallersValuesComeBackAfter() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis(
+                (KinesisEvent.KinesisEventRecord r, Invocation inv) -> {
+                    seen.add(org.slf4j.MDC.get(LogContext.REQUEST_ID) + "|" + org.slf4j.MDC.get(LogContext.PATTERN) + "|"
+                            + org.slf4j.MDC.get(LogContext.NAME) + "|" + org.slf4j.MDC.get(LogContext.KEY));
+                    return null;
+                }).withMetrics(io.github.serverlesspatterns.core.metrics.Metrics.none(), "clicks");
+        org.slf4j.MDC.put(LogContext.PATTERN, "outer");
+        try {
+            batch.handle(event(2), Invocation.builder().requestId("req-7").build());
+            assertEquals("outer", org.slf4j.MDC.get(LogContext.PATTERN), "the caller's value is put back");
+            assertEquals(null, org.slf4j.MDC.get(LogContext.KEY));
+        } finally {
+            org.slf4j.MDC.clear();
+        }
+        assertEquals(List.of("req-7|stream-batch|clicks|49591000", "req-7|stream-batch|clicks|49591001"), seen);
     }
 
     @Test

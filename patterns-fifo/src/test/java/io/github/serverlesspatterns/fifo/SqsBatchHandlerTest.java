@@ -50,6 +50,25 @@ class SqsBatchHandlerTest {
     }
 
     @Test
+    void eachMessageRunsUnderTheMdcKeys_withItsMessageId_andTheKeysAreGoneAfter() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8())
+                .metrics(io.github.serverlesspatterns.core.metrics.Metrics.none(), "orders").build(), (m, inv) -> {
+                    seen.add(org.slf4j.MDC.get("requestId") + "|" + org.slf4j.MDC.get("pattern") + "|" + org.slf4j.MDC.get("patternName")
+                            + "|" + org.slf4j.MDC.get("patternKey"));
+                    return null;
+                });
+        try {
+            batch.handle(Events.event(List.of(Events.message("m-1", "a", null, "arn:aws:sqs:us-east-1:000000000000:orders"))),
+                    io.github.serverlesspatterns.core.Invocation.builder().requestId("req-8").build());
+            assertEquals(List.of("req-8|sqs-batch|orders|m-1"), seen);
+            assertEquals(null, org.slf4j.MDC.get("pattern"), "gone after the message");
+        } finally {
+            org.slf4j.MDC.clear();
+        }
+    }
+
+    @Test
     void standard_everyMessageIsProcessed_andEachFailureReportedById() {
         List<String> ran = new CopyOnWriteArrayList<>();
         SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8()).build(), (m, inv) -> {

@@ -5,16 +5,13 @@ import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.internal.Digests;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +68,6 @@ import java.util.function.Supplier;
 public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Idempotency.class);
-    private static final HexFormat HEX = HexFormat.of();
     /** With the request id, makes claim tokens unique: two claims of one invocation differ too. */
     private static final AtomicLong CLAIMS = new AtomicLong();
 
@@ -402,11 +398,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
     }
 
     private static String sha256(String text) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
+        return Digests.sha256Hex(text);
     }
 
     /**
