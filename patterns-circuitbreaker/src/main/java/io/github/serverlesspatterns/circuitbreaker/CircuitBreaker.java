@@ -192,6 +192,9 @@ public final class CircuitBreaker implements Primeable {
         Transitions.Outcome outcome = withSlowness(config.recordResult().test(result) ? Transitions.Outcome.FAILURE
                 : Transitions.Outcome.SUCCESS, elapsed);
         notifier.outcome(outcome, elapsed, null);
+        if ((flags & PROBE) != 0) {
+            notifier.probe(outcome, elapsed);
+        }
         outcomes.record(flags, probeStore, outcome);
         return result;
     }
@@ -201,6 +204,9 @@ public final class CircuitBreaker implements Primeable {
         Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
                 : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsedMillis);
         notifier.outcome(outcome, elapsedMillis, e);
+        if ((flags & PROBE) != 0) {
+            notifier.probe(outcome, elapsedMillis);
+        }
         outcomes.record(flags, probeStore, outcome);
         return Failures.rethrow(e);
     }

@@ -40,6 +40,18 @@ public interface CircuitBreakerListener {
     }
 
     /**
+     * A HALF_OPEN probe this instance made ended (after its {@code onSuccess}, {@code onError} or
+     * {@code onIgnoredError}): whether it counted as a success, which with the other probes decides
+     * whether the circuit closes or opens again.
+     *
+     * @param name      the circuit
+     * @param succeeded whether the probe counted as a success (an ignored error counts as neither: not reported here)
+     * @param elapsed   how long it took
+     */
+    default void onProbeOutcome(String name, boolean succeeded, Duration elapsed) {
+    }
+
+    /**
      * The shared store failed; the configured store-failure policy applies.
      *
      * @param name  the circuit

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A breaker's events as metrics, under pattern {@code breaker} and the circuit's name: counts
  * {@code Successes}, {@code Failures}, {@code IgnoredErrors}, {@code Rejections},
  * {@code StoreErrors}, {@code TransitionsToOpen}, {@code TransitionsToHalfOpen},
- * {@code TransitionsToClosed}, {@code TransitionsToForcedOpen}, {@code TransitionsToDisabled}, {@code TransitionsToMetricsOnly}, {@code Resets}; the duration {@code CallDuration} of each call that
+ * {@code TransitionsToClosed}, {@code TransitionsToForcedOpen}, {@code TransitionsToDisabled}, {@code TransitionsToMetricsOnly}, {@code Resets},
+ * {@code ProbeSuccesses} and {@code ProbeFailures} (HALF_OPEN probes this instance made); the duration {@code CallDuration} of each call that
  * ran; the level {@code State} (0 closed, disabled or metrics-only: calls pass; 1 half-open; 2 open or forced open) on each transition this instance
  * made. Give it to the breaker's config:
  * {@code CircuitBreakerConfig.builder().listener(CircuitBreakerMetricsListener.of(metrics))}.
@@ -74,6 +75,11 @@ public final class CircuitBreakerMetricsListener implements CircuitBreakerListen
     @Override
     public void onCallRejected(String name, CircuitBreaker.State state, Instant nextProbeAt) {
         metrics.count(PATTERN, name, "Rejections", 1);
+    }
+
+    @Override
+    public void onProbeOutcome(String name, boolean succeeded, Duration elapsed) {
+        metrics.count(PATTERN, name, succeeded ? "ProbeSuccesses" : "ProbeFailures", 1);
     }
 
     @Override

@@ -50,6 +50,18 @@ final class Notifier {
         }
     }
 
+    /** A probe's outcome, after {@link #outcome}; an ignored one is not a probe outcome. */
+    void probe(Transitions.Outcome outcome, long elapsedMillis) {
+        if (!listening() || outcome == Transitions.Outcome.IGNORED) {
+            return;
+        }
+        try {
+            listener.onProbeOutcome(name, !outcome.failed(), Duration.ofMillis(elapsedMillis));
+        } catch (RuntimeException e) {
+            LOG.warn("circuit '{}': listener failed on a probe outcome", name, e);
+        }
+    }
+
     void rejected(CallNotPermittedException rejection) {
         try {
             listener.onCallRejected(name, rejection.state(), rejection.nextProbeAt().orElse(null));

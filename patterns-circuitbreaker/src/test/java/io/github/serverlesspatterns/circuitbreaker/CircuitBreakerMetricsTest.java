@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A breaker that opens, rejects and closes again, as EMF metrics under Pattern=breaker and the circuit's name. */
 class CircuitBreakerMetricsTest {
@@ -58,5 +59,18 @@ class CircuitBreakerMetricsTest {
         assertEquals(0, closed.path("State").asInt(), "closed again: " + lines);
         assertEquals(1, closed.path("TransitionsToClosed").asInt());
         assertEquals(5, closed.path("Successes").asInt());
+        assertEquals(breaker.config().permittedProbes(), closed.path("ProbeSuccesses").asInt(), "the probes that closed it: " + lines);
+        assertTrue(closed.path("ProbeFailures").isMissingNode());
+
+        up[0] = false; // open again, then a probe that fails
+        assertThrows(IllegalStateException.class, () -> call.handle("a", inv));
+        assertThrows(IllegalStateException.class, () -> call.handle("a", inv));
+        clock.advance(Duration.ofSeconds(30));
+        assertThrows(IllegalStateException.class, () -> call.handle("a", inv));
+        lines.clear();
+        metrics.flush();
+        var reopened = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+        assertEquals(1, reopened.path("ProbeFailures").asInt(), lines.toString());
+        assertEquals(2, reopened.path("State").asInt(), "open again after the failed probe");
     }
 }
