@@ -520,30 +520,6 @@ class CircuitBreakerTest {
         }
     }
 
-    /** A shared store that can lose everything it holds, as a Redis restarted empty, an eviction or a failover do. */
-    private static final class LosingStore implements CircuitStateStore {
-        volatile InMemoryCircuitStateStore current = new InMemoryCircuitStateStore();
-
-        void loseEverything() {
-            current = new InMemoryCircuitStateStore();
-        }
-
-        @Override
-        public Optional<CircuitState> load(String name) {
-            return current.load(name);
-        }
-
-        @Override
-        public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
-            return current.compareAndSet(name, expectedVersion, next);
-        }
-
-        @Override
-        public String describe() {
-            return "losing store";
-        }
-    }
-
     @Test
     void afterTheStoreLostTheState_aWarmInstance_followsTheNewSharedState() {
         LosingStore losing = new LosingStore();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -31,26 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManyInvocationsOneBreakerTest {
 
     private static final int THREADS = 8;
-
-    /** The in-memory store, seen as a shared one: the breaker takes its view-and-CAS path. */
-    private static final class SharedStandIn implements CircuitStateStore {
-        private final InMemoryCircuitStateStore store = new InMemoryCircuitStateStore();
-
-        @Override
-        public Optional<CircuitState> load(String name) {
-            return store.load(name);
-        }
-
-        @Override
-        public Optional<CircuitState> compareAndSet(String name, long expectedVersion, CircuitState next) {
-            return store.compareAndSet(name, expectedVersion, next);
-        }
-
-        @Override
-        public String describe() {
-            return "shared stand-in";
-        }
-    }
 
     private static final class Heard implements CircuitBreakerListener {
         final AtomicInteger toOpen = new AtomicInteger();
@@ -110,7 +89,7 @@ class ManyInvocationsOneBreakerTest {
     void concurrentFailures_openTheCircuitOnce_andConcurrentProbes_areExactlyThePermittedOnes() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         Heard heard = new Heard();
-        CircuitBreaker breaker = CircuitBreaker.of("busy", new SharedStandIn(), CircuitBreakerConfig.builder().clock(clock)
+        CircuitBreaker breaker = CircuitBreaker.of("busy", new LosingStore(), CircuitBreakerConfig.builder().clock(clock)
                 .consecutiveFailures(20).waitInOpen(Duration.ofSeconds(10)).jitter(0).halfOpen(3, 3).listener(heard).build());
         Handler<String, String> failing = Decorators.decorate((in, inv) -> {
             throw new IllegalStateException("down");
