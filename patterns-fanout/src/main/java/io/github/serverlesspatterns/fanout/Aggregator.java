@@ -101,6 +101,8 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     private final java.util.concurrent.atomic.LongAdder abandoned = new java.util.concurrent.atomic.LongAdder();
     private final Metrics metrics;
     private final String metricsName;
+    /** Each downstream's {@code <aggregator>/<downstream>} name (its metrics' and its log lines'), built once. */
+    private final String[] partNames;
 
     /** An aggregator's metrics name. */
     private static final NameRule NAME = new NameRule("aggregator name", "._-:", 64);
@@ -112,6 +114,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         this.metrics = b.metrics;
         this.metricsName = b.metricsName;
         this.downstreams = List.copyOf(b.downstreams);
+        this.partNames = downstreams.stream().map(d -> metricsName + "/" + d.name()).toArray(String[]::new);
         this.merge = b.merge;
         this.policy = b.policy;
         this.margin = b.margin;
@@ -149,9 +152,10 @@ public final class Aggregator<I, R> implements Handler<I, R> {
             // the downstream runs under a deadline of its own (same request id and correlation): a remote
             // call that honours deadlines (LambdaInvoker does) stops when the aggregator stops waiting
             Invocation bounded = invocation.toBuilder().deadline(startedAt.plusNanos(limit[i])).build();
+            String partName = partNames[i];
             Future<Object> f = completions.submit(() -> {
                 // a pool thread: the invocation's request id and the part's name go into its MDC for the part's log lines
-                LogContext.Scope logs = LogContext.open(bounded, METRICS_PATTERN, metricsName + "/" + d.name(), null);
+                LogContext.Scope logs = LogContext.open(bounded, METRICS_PATTERN, partName, null);
                 try {
                     return d.handler().handle(request, bounded);
                 } finally {
@@ -177,7 +181,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
                     int i = index.get(f);
                     results[i] = outcome(downstreams.get(i), f);
                     pending--;
-                    failFast(results[i]);
+                    failFast(i, results[i]);
                     continue;
                 }
                 elapsed = System.nanoTime() - start;
@@ -189,7 +193,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
                         results[i] = new Result(d.name(), null, new TimeoutException("downstream '" + d.name()
                                 + "' did not answer within " + (deadline ? "the invocation's remaining time" : d.timeout())));
                         pending--;
-                        failFast(results[i]);
+                        failFast(i, results[i]);
                     }
                 }
             }
@@ -218,11 +222,10 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         }
     }
 
-    /** Under FAIL_FAST, the first failure in completion order (not declaration order) ends the call. */
-    private void failFast(Result result) {
+    /** Counts a downstream's outcome; under FAIL_FAST, the first failure in completion order (not declaration order) ends the call. */
+    private void failFast(int downstream, Result result) {
         // each downstream's outcome, under "<aggregator>/<downstream>": both names are configured, so bounded
-        String dimension = metricsName + "/" + result.name();
-        metrics.count(METRICS_PATTERN, dimension, result.ok() ? "Successes"
+        metrics.count(METRICS_PATTERN, partNames[downstream], result.ok() ? "Successes"
                 : result.error() instanceof TimeoutException ? "Timeouts" : "Failures", 1);
         if (!result.ok() && policy == Policy.FAIL_FAST) {
             throw new AggregationException("aggregator: downstream '" + result.name() + "' failed: " + result.error(),

@@ -104,7 +104,7 @@ public final class DynamoDbJobStore implements JobStore {
      * @param retention how long job and result items are kept (TTL)
      * @param clock     the clock (deadlines, expirations)
      * @param ticker    the pauses between reads of shards DynamoDB left unprocessed when throttled
-     *                  (25 ms doubling to 1 s; a test passes the kit's {@code ManualTicker})
+     *                  (50 ms doubling to 1 s; a test passes the kit's {@code ManualTicker})
      * @return the store
      */
     public static DynamoDbJobStore create(DynamoDbClient client, String table, Duration retention, Clock clock, Ticker ticker) {
