@@ -98,8 +98,10 @@ class AggregatorTest {
 
     @Test
     void failFast_surfacesTheFirstFailureAsItHappens_notInDeclarationOrder_andStopsTheSlowOne() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
         Handler<String, String> hanging = (in, inv) -> {
+            started.countDown();
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {
@@ -109,12 +111,24 @@ class AggregatorTest {
         };
         Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
                 .downstream("orders", hanging, Duration.ofSeconds(30))   // declared first, answers never
-                .downstream("reviews", FAILING, Duration.ofSeconds(30)).build();
+                .downstream("reviews", failingOnceOrdersRuns(started), Duration.ofSeconds(30)).build();
         AggregationException e = assertThrows(AggregationException.class,
                 () -> aggregator.handle("ann", withDeadlineIn(Duration.ofMinutes(1))));
         assertEquals("reviews", e.downstream());
         assertTrue(interrupted.await(10, java.util.concurrent.TimeUnit.SECONDS), "the slow call was stopped, not left running");
         assertEquals(1, aggregator.abandonedCalls());
+    }
+
+    /** Fails only once the hanging call is running: a call cancelled before it starts is never interrupted. */
+    private static Handler<String, String> failingOnceOrdersRuns(java.util.concurrent.CountDownLatch started) {
+        return (in, inv) -> {
+            try {
+                started.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("reviews down");
+        };
     }
 
     @Test
