@@ -4,6 +4,7 @@ import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.Ticker;
 
 import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.metrics.Metrics;
@@ -22,7 +23,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -49,7 +50,9 @@ import java.util.function.Function;
  * waiting for it. Thread-safe and shared by concurrent invocations (Lambda Managed Instances):
  * each call's downstreams run on daemon threads of a cached pool, one per downstream call in
  * flight; a downstream that honours neither interrupts nor its deadline keeps its thread until it
- * returns ({@link #abandonedCalls()} counts such calls).
+ * returns ({@link #abandonedCalls()} counts such calls). The timeouts and the reported durations
+ * are read from a {@link Ticker} ({@link Builder#ticker}; the system's by default), so a test moves
+ * them by hand.
  *
  * @param <I> the request type every downstream takes
  * @param <R> the merged response type
@@ -98,6 +101,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     private final Policy policy;
     private final Duration margin;
     private final ExecutorService pool;
+    private final Ticker ticker;
     private final java.util.concurrent.atomic.LongAdder abandoned = new java.util.concurrent.atomic.LongAdder();
     private final Metrics metrics;
     private final String metricsName;
@@ -118,6 +122,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         this.merge = b.merge;
         this.policy = b.policy;
         this.margin = b.margin;
+        this.ticker = b.ticker;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "aggregator-" + n.incrementAndGet());
@@ -138,12 +143,13 @@ public final class Aggregator<I, R> implements Handler<I, R> {
 
     @Override
     public R handle(I request, Invocation invocation) {
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         java.time.Instant startedAt = invocation.clock().instant();
         long budget = Math.max(0, invocation.remainingTime().minus(margin).toNanos());
         int n = downstreams.size();
         long[] limit = new long[n];
-        ExecutorCompletionService<Object> completions = new ExecutorCompletionService<>(pool);
+        LinkedBlockingQueue<Future<Object>> done = new LinkedBlockingQueue<>();
+        ExecutorCompletionService<Object> completions = new ExecutorCompletionService<>(pool, done);
         Map<Future<Object>, Integer> index = new IdentityHashMap<>();
         List<Future<Object>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -169,22 +175,25 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         int pending = n;
         try {
             while (pending > 0) {
-                long elapsed = System.nanoTime() - start;
+                long elapsed = ticker.nanoTime() - start;
                 long next = Long.MAX_VALUE;
                 for (int i = 0; i < n; i++) {
                     if (results[i] == null) {
                         next = Math.min(next, limit[i] - elapsed);
                     }
                 }
-                Future<Object> f = completions.poll(Math.max(0, next), TimeUnit.NANOSECONDS);
+                Future<Object> f = ticker.poll(done, Math.max(0, next));
                 if (f != null) {
                     int i = index.get(f);
+                    if (results[i] != null) {
+                        continue; // a call stopped at its timeout: cancelling it queued it too, and it already has its result
+                    }
                     results[i] = outcome(downstreams.get(i), f);
                     pending--;
                     failFast(i, results[i]);
                     continue;
                 }
-                elapsed = System.nanoTime() - start;
+                elapsed = ticker.nanoTime() - start;
                 for (int i = 0; i < n; i++) {
                     if (results[i] == null && limit[i] <= elapsed && !futures.get(i).isDone()) {
                         Downstream<I> d = downstreams.get(i);
@@ -203,7 +212,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         } finally {
             futures.forEach(this::stop);
             metrics.count(METRICS_PATTERN, metricsName, "Calls", 1); // a call that failed fast too
-            metrics.time(METRICS_PATTERN, metricsName, "Duration", System.nanoTime() - start);
+            metrics.time(METRICS_PATTERN, metricsName, "Duration", ticker.nanoTime() - start);
         }
         Map<String, Result> merged = new LinkedHashMap<>();
         for (Result r : results) {
@@ -262,6 +271,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         private Duration margin = DEFAULT_MARGIN;
         private Metrics metrics = Metrics.none();
         private String metricsName = "aggregator";
+        private Ticker ticker = Ticker.system();
 
         private Builder(Function<Map<String, Result>, R> merge) {
             this.merge = Objects.requireNonNull(merge, "merge");
@@ -317,6 +327,16 @@ public final class Aggregator<I, R> implements Handler<I, R> {
                 throw new IllegalArgumentException("margin must not be negative: " + margin);
             }
             this.margin = margin;
+            return this;
+        }
+
+        /**
+         * @param ticker what the downstreams' timeouts and the reported durations are read from
+         *               (default {@link Ticker#system()}; a test gives one it moves by hand)
+         * @return this builder
+         */
+        public Builder<I, R> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

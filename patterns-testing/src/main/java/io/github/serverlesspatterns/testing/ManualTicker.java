@@ -3,18 +3,23 @@ package io.github.serverlesspatterns.testing;
 import io.github.serverlesspatterns.core.Ticker;
 
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Ticker} that moves only when told to, or when code pauses through it: a pause returns
  * at once and advances the time by its length. A wait of 30 seconds then runs in milliseconds, and
- * a test can count its pauses and the time they covered. Thread-safe.
+ * a test can count its pauses and the time they covered. A {@linkplain #poll wait for other
+ * threads' work} ends when that work arrives or when the time is moved past its end, never by
+ * itself. Thread-safe.
  */
 public final class ManualTicker implements Ticker {
 
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong paused = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public long nanoTime() {
@@ -34,6 +39,36 @@ public final class ManualTicker implements Ticker {
         paused.addAndGet(Math.max(0, nanos));
         this.nanos.addAndGet(Math.max(0, nanos));
         Thread.yield();
+    }
+
+    /**
+     * Returns the queue's next element as soon as one arrives, or {@code null} once this ticker's
+     * time has been moved ({@link #advance}, or another thread's pause) past the end of the wait;
+     * the system's clock plays no part, so a wait that nothing ends lasts until the test ends it
+     * (bound it from the test, e.g. with {@code Future.get(timeout)}).
+     */
+    @Override
+    public <T> T poll(BlockingQueue<T> queue, long nanos) throws InterruptedException {
+        long end = nanoTime() + Math.max(0, nanos);
+        waits.incrementAndGet();
+        try {
+            while (true) {
+                T next = queue.poll(1, TimeUnit.MILLISECONDS); // looks at this ticker's time every millisecond
+                if (next != null) {
+                    return next;
+                }
+                if (nanoTime() - end >= 0) {
+                    return queue.poll();
+                }
+            }
+        } finally {
+            waits.decrementAndGet();
+        }
+    }
+
+    /** @return how many threads are inside {@link #poll} now */
+    public int waiting() {
+        return waits.get();
     }
 
     /** @param by how far to move the time on */
