@@ -119,6 +119,16 @@ class AggregatorTest {
         assertEquals(1, aggregator.abandonedCalls());
     }
 
+    @Test
+    void bestEffort_withTwoDownstreamsTimingOutAtDifferentTimes_mergesBothTimeouts() {
+        Aggregator<String, Map<String, String>> aggregator = Aggregator.<String, Map<String, String>>builder(AggregatorTest::summary)
+                .downstream("stock", SLOW, Duration.ofMillis(50))
+                .downstream("reviews", SLOW, Duration.ofMillis(300))
+                .policy(Aggregator.Policy.BEST_EFFORT).build();
+        assertEquals(Map.of("stock", "TimeoutException", "reviews", "TimeoutException"),
+                aggregator.handle("a", withDeadlineIn(Duration.ofSeconds(30))));
+    }
+
     /** Fails only once the hanging call is running: a call cancelled before it starts is never interrupted. */
     private static Handler<String, String> failingOnceOrdersRuns(java.util.concurrent.CountDownLatch started) {
         return (in, inv) -> {
