@@ -245,8 +245,7 @@ class ManagedInstancesTest {
 
     @Test
     void fanIn_completesTheJobOnce_whenItsSixtyFourTasksLandAtOnce_twiceEach(LambdaService lambda, MotoService moto) throws Exception {
-        io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore store = io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(
-                moto.dynamoDb(), "lmi-jobs", Duration.ofDays(1), java.time.Clock.systemUTC());
+        io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore store = io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), "lmi-jobs");
         store.createTableIfMissing();
         String job = "lmi-job-" + System.nanoTime();
         store.createJob(job, CALLS, java.time.Instant.now().plusSeconds(600));

@@ -363,7 +363,7 @@ public final class PatternScenarios {
         LambdaService lambda = services.lambda();
         MotoService moto = services.moto();
         String table = "p16-jobs";
-        io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1), java.time.Clock.systemUTC())
+        io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table)
                 .createTableIfMissing();
         var tasks = JacksonCodec.of(JSON, new TypeReference<io.github.serverlesspatterns.fanout.Task<Integer>>() { });
         lambda.register(SamFunctions.config(exampleDir("16-fan-out-fan-in").resolve("template.yaml"), "WorkerFunction", "p16-worker", LocalFunction.of(
@@ -422,8 +422,7 @@ public final class PatternScenarios {
         }
         check(lambda.awaitIdle(Duration.ofSeconds(30)), "the stuck job's worker retries did not finish");
         check(emitted.total("fan-in", "squares", "JobsOverdue") == 1, "the stuck job was not signalled once: " + emitted.figures());
-        var stuckStatus = io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table, Duration.ofDays(1),
-                java.time.Clock.systemUTC()).status(stuckJob);
+        var stuckStatus = io.github.serverlesspatterns.fanout.dynamodb.DynamoDbJobStore.create(moto.dynamoDb(), table).status(stuckJob);
         check(stuckStatus.missingTasks().equals(List.of(1)) && stuckStatus.completed() == 1, "stuck job " + stuckStatus);
         checkAlarmSees(template16, "JobStuckAlarm", emitted.documents(), 1);
         return withFigures("200 tasks (+20 duplicate deliveries) on up to 8 concurrent workers; the last one in wrote the sum "

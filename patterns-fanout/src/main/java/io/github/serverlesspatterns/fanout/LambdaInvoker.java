@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Codecs;
@@ -114,10 +115,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
      */
     public static <I, O> LambdaInvoker<I, O> of(LambdaClient lambda, String function, Codec<I> requestCodec, Codec<O> responseCodec) {
         Objects.requireNonNull(lambda, "lambda");
-        Objects.requireNonNull(function, "function");
-        if (function.isBlank()) {
-            throw new IllegalArgumentException("function must not be blank");
-        }
+        Checks.notBlank(function, "function");
         return new LambdaInvoker<>(lambda, function, null, Objects.requireNonNull(requestCodec, "requestCodec"),
                 Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false, Metrics.none());
     }
@@ -127,10 +125,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
      * @return an invoker like this one that calls that version or alias
      */
     public LambdaInvoker<I, O> withQualifier(String qualifier) {
-        Objects.requireNonNull(qualifier, "qualifier");
-        if (qualifier.isBlank()) {
-            throw new IllegalArgumentException("qualifier must not be blank");
-        }
+        Checks.notBlank(qualifier, "qualifier");
         String name = function.startsWith("arn:") ? function.substring(function.indexOf(":function:") + ":function:".length()) : function;
         if (name.contains(":")) {
             throw new IllegalArgumentException("function '" + function + "' already names a version or alias; Lambda refuses a "

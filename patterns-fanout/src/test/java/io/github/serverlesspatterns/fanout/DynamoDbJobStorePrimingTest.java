@@ -22,7 +22,7 @@ class DynamoDbJobStorePrimingTest {
 
     @Test
     void prime_readsWithoutWritingAnything(MotoService moto) {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-prime", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-prime");
         store.createTableIfMissing();
         store.prime();
         assertEquals(0, moto.dynamoDb().scan(b -> b.tableName("fan-prime")).count(), "priming wrote an item");
@@ -33,7 +33,7 @@ class DynamoDbJobStorePrimingTest {
         try (DynamoDbClient dead = AwsClients.configure(DynamoDbClient.builder(), URI.create("http://127.0.0.1:9"))
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(5)).retryStrategy(r -> r.maxAttempts(1))).build()) {
             PatternsException e = assertThrows(PatternsException.class,
-                    () -> DynamoDbJobStore.create(dead, "fan-prime", Duration.ofDays(1), Clock.systemUTC()).prime());
+                    () -> DynamoDbJobStore.create(dead, "fan-prime").prime());
             assertTrue(e.getMessage().contains("fan-prime"), e.getMessage());
         }
     }

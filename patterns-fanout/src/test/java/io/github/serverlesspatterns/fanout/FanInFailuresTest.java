@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FanInFailuresTest {
 
     private static DynamoDbJobStore store(MotoService moto) {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-failures", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-failures");
         store.createTableIfMissing();
         return store;
     }

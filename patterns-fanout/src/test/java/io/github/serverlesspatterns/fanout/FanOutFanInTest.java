@@ -60,9 +60,9 @@ class FanOutFanInTest {
             }
         };
         try (DynamoDbClient workerDynamo = AwsClients.configure(DynamoDbClient.builder(), moto.endpoint(), counter).build()) {
-            DynamoDbJobStore setup = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+            DynamoDbJobStore setup = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs");
             setup.createTableIfMissing();
-            DynamoDbJobStore workerStore = DynamoDbJobStore.create(workerDynamo, "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+            DynamoDbJobStore workerStore = DynamoDbJobStore.create(workerDynamo, "fan-jobs");
             List<String> completions = new CopyOnWriteArrayList<>();
             AtomicInteger workerRuns = new AtomicInteger();
             Handler<Task<Integer>, String> square = (task, inv) -> {
@@ -111,7 +111,7 @@ class FanOutFanInTest {
     @Test
     void aFailingTask_goesToTheOnFailureDestinationWithItsJobId_andTheJobReportsItMissing(MotoService moto, LambdaService lambda,
                                                                                             SqsService sqs) throws Exception {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs");
         store.createTableIfMissing();
         String failures = sqs.createQueue("fan-worker-failures");
         List<String> completions = new CopyOnWriteArrayList<>();
@@ -141,7 +141,7 @@ class FanOutFanInTest {
 
     @Test
     void fanOutViaSqs_sendsTheTasksInBatchesOfTen(MotoService moto, SqsService sqs) {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs");
         store.createTableIfMissing();
         String queue = sqs.createQueue("fan-tasks");
         List<Integer> payloads = new ArrayList<>();
@@ -157,7 +157,7 @@ class FanOutFanInTest {
     void fanOutViaSqs_splitsBatchesBySize_asWellAsByCount_andRefusesAnOversizeTaskBeforeSendingAny(MotoService moto) {
         // moto's SQS, not ElasticMQ: moto has SQS's current limits (1 MiB per message and per batch, since August
         // 2025) where ElasticMQ 1.6.14 still refuses batches over 256 KiB that SQS takes
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-jobs");
         store.createTableIfMissing();
         List<Integer> batchBytes = new CopyOnWriteArrayList<>();
         software.amazon.awssdk.core.interceptor.ExecutionInterceptor sizes = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {

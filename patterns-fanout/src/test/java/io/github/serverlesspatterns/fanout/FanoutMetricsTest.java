@@ -60,7 +60,7 @@ class FanoutMetricsTest {
 
     @Test
     void fanInTasksAndTheCompletion_areCounted_underAFixedName(MotoService moto) throws Exception {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-metered", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-metered");
         store.createTableIfMissing();
         String job = "job-" + UUID.randomUUID();
         store.createJob(job, 3, Instant.now().plusSeconds(600));

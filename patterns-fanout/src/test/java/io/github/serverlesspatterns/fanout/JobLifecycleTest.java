@@ -38,7 +38,7 @@ class JobLifecycleTest {
     private final MutableClock clock = new MutableClock(Instant.now());
 
     private DynamoDbJobStore store(MotoService moto, Duration retention) {
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), TABLE, retention, clock);
+        DynamoDbJobStore store = DynamoDbJobStore.builder(moto.dynamoDb(), TABLE).retention(retention).clock(clock).build();
         store.createTableIfMissing();
         return store;
     }

@@ -44,9 +44,9 @@ class LargeJobTest {
         DynamoDbCapacity capacity = new DynamoDbCapacity(moto.dynamoDb());
         String job = "big-job-" + java.util.UUID.randomUUID();
         try (DynamoDbClient counted = AwsClients.configure(DynamoDbClient.builder(), moto.endpoint(), capacity).build()) {
-            DynamoDbJobStore setup = DynamoDbJobStore.create(moto.dynamoDb(), "fan-large-jobs", Duration.ofDays(1), Clock.systemUTC());
+            DynamoDbJobStore setup = DynamoDbJobStore.create(moto.dynamoDb(), "fan-large-jobs");
             setup.createTableIfMissing();
-            DynamoDbJobStore store = DynamoDbJobStore.create(counted, "fan-large-jobs", Duration.ofDays(1), Clock.systemUTC());
+            DynamoDbJobStore store = DynamoDbJobStore.create(counted, "fan-large-jobs");
             setup.createJob(job, TASKS, Instant.now().plusSeconds(1800));
             List<String> completions = new CopyOnWriteArrayList<>();
             String padding = "x".repeat(190);
@@ -84,7 +84,7 @@ class LargeJobTest {
             assertTrue(calls <= modelWrites + WORKERS, "store calls: " + calls + " " + capacity.callsByOperation());
             assertTrue(writeUnits <= modelWrites, "write units: " + writeUnits + " (a shard set grew past 1 KB?)");
         }
-        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-large-jobs", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore store = DynamoDbJobStore.create(moto.dynamoDb(), "fan-large-jobs");
         AtomicInteger read = new AtomicInteger();
         AtomicInteger last = new AtomicInteger(-1);
         store.results(job, (taskId, result) -> {

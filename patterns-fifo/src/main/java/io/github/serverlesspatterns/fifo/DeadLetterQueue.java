@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Primeable;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -36,10 +37,7 @@ public final class DeadLetterQueue implements Primeable {
      */
     public static DeadLetterQueue of(SqsClient sqs, String queueUrl) {
         Objects.requireNonNull(sqs, "sqs");
-        Objects.requireNonNull(queueUrl, "queueUrl");
-        if (queueUrl.isBlank()) {
-            throw new IllegalArgumentException("queueUrl must not be blank");
-        }
+        Checks.notBlank(queueUrl, "queueUrl");
         return new DeadLetterQueue(sqs, queueUrl);
     }
 

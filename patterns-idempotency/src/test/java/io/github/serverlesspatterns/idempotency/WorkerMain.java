@@ -42,7 +42,7 @@ public final class WorkerMain {
         AutoCloseable closer;
         if (kind.equals("dynamodb")) {
             DynamoDbClient client = AwsClients.configure(DynamoDbClient.builder(), URI.create(endpoint)).build();
-            store = DynamoDbIdempotencyStore.builder(client, table).build();
+            store = DynamoDbIdempotencyStore.create(client, table);
             closer = client;
         } else {
             RedisClient client = RedisClient.create(endpoint);

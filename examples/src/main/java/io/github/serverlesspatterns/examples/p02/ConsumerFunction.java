@@ -81,7 +81,7 @@ public final class ConsumerFunction implements RequestHandler<SQSEvent, SQSBatch
                         + ")", e); // PostgreSQL's message can quote the row's values: kept out of the reason
             }
         };
-        Idempotency<QueueMessage<JsonNode>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, idempotencyTable).build(),
+        Idempotency<QueueMessage<JsonNode>, String> once = Idempotency.of(DynamoDbIdempotencyStore.create(dynamo, idempotencyTable),
                 IdempotencyConfig.<QueueMessage<JsonNode>, String>builder("webhooks", QueueMessage::messageId, Codecs.utf8()).metrics(metrics).build());
         this.handler = LambdaAdapters.toRequestHandler(Decorators.decorate(SqsBatchHandler.of(
                 SqsBatchConfig.builder(JacksonCodec.of(new ObjectMapper(), JsonNode.class)).deadLetterQueue(DeadLetterQueue.of(sqs, dlqUrl))

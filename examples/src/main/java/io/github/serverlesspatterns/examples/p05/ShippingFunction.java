@@ -52,7 +52,7 @@ public final class ShippingFunction implements RequestHandler<Map<String, Object
                     .updateExpression("ADD shipments :one").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
             return "shipped " + id;
         };
-        Idempotency<Map<String, Object>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, idempotencyTable).build(),
+        Idempotency<Map<String, Object>, String> once = Idempotency.of(DynamoDbIdempotencyStore.create(dynamo, idempotencyTable),
                 IdempotencyConfig.<Map<String, Object>, String>builder("shipping", o -> o.get("orderId") == null ? null
                         : String.valueOf(o.get("orderId")), Codecs.utf8())
                         // duplicates of an event often arrive while the first still runs: they wait for its result

@@ -123,7 +123,7 @@ public final class OrdersApiFunctions {
                     LambdaInvoker.of(lambda, notify, MAP, Codecs.jsonString()).withMetrics(metrics), orders,
                     // keyed by the Idempotency-Key header; a replay needs the very same method, path and body (else 422);
                     // answers of 400 and above are not kept, so a corrected request with the same key runs
-                    HttpIdempotency.httpApi(DynamoDbIdempotencyStore.builder(dynamoDb, idempotencyTable).build(), "create-order")
+                    HttpIdempotency.httpApi(DynamoDbIdempotencyStore.create(dynamoDb, idempotencyTable), "create-order")
                             .storeIf(status -> status < 400).metrics(metrics).build(), metrics);
         }
 

@@ -55,7 +55,7 @@ public final class FanOutFunctions {
     }
 
     static DynamoDbJobStore store(DynamoDbClient dynamo, String table) {
-        return DynamoDbJobStore.create(dynamo, table, Duration.ofDays(7), Clock.systemUTC());
+        return DynamoDbJobStore.builder(dynamo, table).retention(Duration.ofDays(7)).build();
     }
 
     /** The metrics' name of this example's fan-in (and of its overdue jobs): {@value}. */

@@ -117,7 +117,7 @@ public final class CallingOtherFunctions {
                 .unknownRoutesTo((event, key) -> dlq.accept(event)).build();
 
         // Fan-out/fan-in
-        DynamoDbJobStore jobs = DynamoDbJobStore.create(dynamo, "jobs", Duration.ofDays(1), Clock.systemUTC());
+        DynamoDbJobStore jobs = DynamoDbJobStore.create(dynamo, "jobs");
         FanOut.viaInvoker(jobs, workerInvoker, 16).start(jobId, payloads, deadline, invocation);   // or FanOut.viaSqs(...): batches of 10
         Handler<Task<Input>, Output> worker = Decorators.decorate(work, FanIn.of(jobs, outputCodec, id -> notifyDone(id)));
         return List.of(quote, profile, router, worker);

@@ -36,7 +36,7 @@ public final class IdempotentPaymentFunction implements RequestHandler<Map<Strin
      */
     public IdempotentPaymentFunction(DynamoDbClient dynamo, String table) {
         Idempotency<Map<String, String>, String> idempotency = Idempotency.of(
-                DynamoDbIdempotencyStore.builder(dynamo, table).build(),
+                DynamoDbIdempotencyStore.create(dynamo, table),
                 IdempotencyConfig.builder("payments", (Map<String, String> event) -> event.get("paymentId"), Codecs.utf8())
                         .payload(event -> new TreeMap<>(event).toString())   // the whole event: same id, anything else changed: rejected
                         .localCache(1_000)                           // repeats on this instance: no DynamoDB call

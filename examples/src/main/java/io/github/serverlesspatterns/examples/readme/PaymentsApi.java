@@ -28,7 +28,7 @@ public final class PaymentsApi implements RequestHandler<APIGatewayV2HTTPEvent, 
      */
     public PaymentsApi(DynamoDbClient dynamo, String table, Handler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> pay) {
         Idempotency<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> once =
-                HttpIdempotency.httpApi(DynamoDbIdempotencyStore.builder(dynamo, table).build(), "payments")
+                HttpIdempotency.httpApi(DynamoDbIdempotencyStore.create(dynamo, table), "payments")
                         .scope(request -> request.getRequestContext().getAuthorizer().getJwt().getClaims().get("sub")) // the caller
                         .build();
         this.decorated = LambdaAdapters.toRequestHandler(HttpApi.answerProblems(Decorators.decorate(pay, once)));

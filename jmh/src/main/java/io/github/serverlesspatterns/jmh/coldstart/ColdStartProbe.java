@@ -96,7 +96,7 @@ public final class ColdStartProbe {
             case "idempotency": {
                 DynamoDbClient dynamo = dynamo();
                 Handler<Map<String, String>, String> work = (request, invocation) -> putItem(dynamo, request.get("id"));
-                Idempotency<Map<String, String>, String> once = Idempotency.of(DynamoDbIdempotencyStore.builder(dynamo, IDEMPOTENCY).build(),
+                Idempotency<Map<String, String>, String> once = Idempotency.of(DynamoDbIdempotencyStore.create(dynamo, IDEMPOTENCY),
                         IdempotencyConfig.<Map<String, String>, String>builder("cold", r -> r.get("id"), Codecs.utf8()).metrics(metrics).build());
                 primer = once;
                 RequestHandler<Map<String, String>, String> handler = decorated

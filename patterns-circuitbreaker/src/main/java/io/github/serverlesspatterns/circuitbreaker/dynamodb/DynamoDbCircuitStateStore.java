@@ -52,29 +52,57 @@ public final class DynamoDbCircuitStateStore implements CircuitStateStore {
     /**
      * @param client    a DynamoDB client the caller built (and closes)
      * @param tableName the table
-     * @return a store with the default TTL
+     * @return a store with the default TTL and the system clock
      */
     public static DynamoDbCircuitStateStore create(DynamoDbClient client, String tableName) {
-        return create(client, tableName, DEFAULT_TTL, Clock.systemUTC());
+        return builder(client, tableName).build();
     }
 
     /**
      * @param client    a DynamoDB client the caller built (and closes)
      * @param tableName the table
-     * @param ttl       how long an item outlives its last write
-     * @param clock     clock for the TTL attribute
-     * @return the store
+     * @return a builder starting from {@link #DEFAULT_TTL} and the system clock
+     * @throws IllegalArgumentException if the table name is blank
      */
-    public static DynamoDbCircuitStateStore create(DynamoDbClient client, String tableName, Duration ttl, Clock clock) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(tableName, "tableName");
-        Objects.requireNonNull(ttl, "ttl");
-        Objects.requireNonNull(clock, "clock");
-        if (tableName.isBlank()) {
-            throw new IllegalArgumentException("tableName must not be blank");
+    public static Builder builder(DynamoDbClient client, String tableName) {
+        return new Builder(client, tableName);
+    }
+
+    /** Builder of {@link DynamoDbCircuitStateStore}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private final DynamoDbClient client;
+        private final String tableName;
+        private Duration ttl = DEFAULT_TTL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(DynamoDbClient client, String tableName) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.tableName = Checks.notBlank(tableName, "tableName");
         }
-        Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
-        return new DynamoDbCircuitStateStore(client, tableName, ttl, clock);
+
+        /**
+         * @param ttl how long a circuit's item outlives its last write, at least a second; default 7 days
+         * @return this builder
+         * @throws IllegalArgumentException if it is under a second
+         */
+        public Builder ttl(Duration ttl) {
+            this.ttl = Checks.atLeast(ttl, Duration.ofSeconds(1), "ttl");
+            return this;
+        }
+
+        /**
+         * @param clock the clock of the TTL attribute; default the system's (UTC)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @return the store */
+        public DynamoDbCircuitStateStore build() {
+            return new DynamoDbCircuitStateStore(client, tableName, ttl, clock);
+        }
     }
 
     /** Creates the table (on-demand, TTL on {@code expiration}) if it does not exist, and waits for it. */

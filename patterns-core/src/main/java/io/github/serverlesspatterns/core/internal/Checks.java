@@ -29,6 +29,21 @@ public final class Checks {
     }
 
     /**
+     * @param value the text (a table name, a queue URL, a function name)
+     * @param what  the setting's name, for the message
+     * @return {@code value}
+     * @throws NullPointerException     if it is null ("{@code what} is required")
+     * @throws IllegalArgumentException if it is empty or only white space
+     */
+    public static String notBlank(String value, String what) {
+        Objects.requireNonNull(value, () -> what + " is required");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank: '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
      * @param value the duration
      * @param min   the smallest allowed
      * @param what  the setting's name, for the message

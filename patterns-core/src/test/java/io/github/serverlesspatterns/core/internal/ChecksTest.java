@@ -24,6 +24,14 @@ class ChecksTest {
     }
 
     @Test
+    void notBlank_refusesNullEmptyAndWhiteSpace_namingTheSetting() {
+        assertSame("jobs", Checks.notBlank("jobs", "table"));
+        assertEquals("table must not be blank: ''", assertThrows(IllegalArgumentException.class, () -> Checks.notBlank("", "table")).getMessage());
+        assertEquals("table must not be blank: ' \t'", assertThrows(IllegalArgumentException.class, () -> Checks.notBlank(" \t", "table")).getMessage());
+        assertEquals("table is required", assertThrows(NullPointerException.class, () -> Checks.notBlank(null, "table")).getMessage());
+    }
+
+    @Test
     void atLeast_writesTheMinimumInWords() {
         assertEquals("ttl must be at least 1 second: PT0.5S", assertThrows(IllegalArgumentException.class,
                 () -> Checks.atLeast(Duration.ofMillis(500), Duration.ofSeconds(1), "ttl")).getMessage());

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.github.serverlesspatterns.core.internal.Checks;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -64,6 +65,8 @@ public final class DynamoDbJobStore implements JobStore {
      * per update), and its results share a partition key that no other shard's writes touch.
      */
     public static final int SHARD_SIZE = 100;
+    /** Default time job and result items are kept (their TTL): 1 day. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
     private static final String SHARD = "#shard";
     private static final String JOB = "#job";
 
@@ -88,35 +91,74 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
     /**
-     * @param client    a DynamoDB client the caller built
-     * @param table     the table
-     * @param retention how long job and result items are kept (TTL)
-     * @param clock     the clock
-     * @return the store
+     * @param client a DynamoDB client the caller built (and closes)
+     * @param table  the table
+     * @return a store that keeps jobs {@link #DEFAULT_RETENTION}, on the system clock and ticker
+     * @throws IllegalArgumentException if the table name is blank
      */
-    public static DynamoDbJobStore create(DynamoDbClient client, String table, Duration retention, Clock clock) {
-        return create(client, table, retention, clock, Ticker.system());
+    public static DynamoDbJobStore create(DynamoDbClient client, String table) {
+        return builder(client, table).build();
     }
 
     /**
-     * @param client    a DynamoDB client the caller built
-     * @param table     the table
-     * @param retention how long job and result items are kept (TTL)
-     * @param clock     the clock (deadlines, expirations)
-     * @param ticker    the pauses between reads of shards DynamoDB left unprocessed when throttled
-     *                  (50 ms doubling to 1 s; a test passes the kit's {@code ManualTicker})
-     * @return the store
+     * @param client a DynamoDB client the caller built (and closes)
+     * @param table  the table
+     * @return a builder starting from {@link #DEFAULT_RETENTION}, the system clock and the system ticker
+     * @throws IllegalArgumentException if the table name is blank
      */
-    public static DynamoDbJobStore create(DynamoDbClient client, String table, Duration retention, Clock clock, Ticker ticker) {
-        Objects.requireNonNull(ticker, "ticker");
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(table, "table");
-        Objects.requireNonNull(retention, "retention");
-        Objects.requireNonNull(clock, "clock");
-        if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalArgumentException("retention must be at least a minute: " + retention);
+    public static Builder builder(DynamoDbClient client, String table) {
+        return new Builder(client, table);
+    }
+
+    /** Builder of {@link DynamoDbJobStore}; each setter checks its value at once. Not thread-safe. */
+    public static final class Builder {
+        private final DynamoDbClient client;
+        private final String table;
+        private Duration retention = DEFAULT_RETENTION;
+        private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.system();
+
+        private Builder(DynamoDbClient client, String table) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.table = Checks.notBlank(table, "table");
         }
-        return new DynamoDbJobStore(client, table, retention, clock, ticker);
+
+        /**
+         * @param retention how long job and result items are kept after the job's creation (the
+         *                  TTL), at least a minute; default 1 day. Keep it past the job's deadline and
+         *                  the time its results are read.
+         * @return this builder
+         * @throws IllegalArgumentException if it is under a minute
+         */
+        public Builder retention(Duration retention) {
+            this.retention = Checks.atLeast(retention, Duration.ofMinutes(1), "retention");
+            return this;
+        }
+
+        /**
+         * @param clock the clock of deadlines and expirations; default the system's (UTC)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param ticker the pauses between reads of shards DynamoDB left unprocessed when throttled
+         *               (50 ms doubling to 1 s); default {@link Ticker#system()}, a test passes the
+         *               kit's {@code ManualTicker}
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** @return the store */
+        public DynamoDbJobStore build() {
+            return new DynamoDbJobStore(client, table, retention, clock, ticker);
+        }
     }
 
     /** Creates the table (on demand, TTL on {@code expiration}) if missing, and waits for it. */

@@ -19,11 +19,11 @@ class DynamoDbJobStoreTest extends JobStoreContract {
     @BeforeEach
     void table(MotoService moto) {
         this.moto = moto;
-        DynamoDbJobStore.create(moto.dynamoDb(), "job-contract", Duration.ofDays(1), clock).createTableIfMissing();
+        DynamoDbJobStore.builder(moto.dynamoDb(), "job-contract").clock(clock).build().createTableIfMissing();
     }
 
     @Override
     protected JobStore store(Clock clock) {
-        return DynamoDbJobStore.create(moto.dynamoDb(), "job-contract", Duration.ofDays(1), clock);
+        return DynamoDbJobStore.builder(moto.dynamoDb(), "job-contract").clock(clock).build();
     }
 }

@@ -41,7 +41,7 @@ class ThrottledStatusReadTest {
     @BeforeEach
     void table(MotoService moto) {
         this.moto = moto;
-        DynamoDbJobStore.create(moto.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC()).createTableIfMissing();
+        DynamoDbJobStore.create(moto.dynamoDb(), TABLE).createTableIfMissing();
     }
 
     /** moto's client, except that the first {@code throttled} BatchGetItem calls process nothing. */
@@ -81,7 +81,7 @@ class ThrottledStatusReadTest {
     void throttledShardReads_areRetriedAfterDoublingPauses_onTheStoresTicker() {
         AtomicInteger batchReads = new AtomicInteger();
         ManualTicker ticker = new ManualTicker();
-        DynamoDbJobStore store = DynamoDbJobStore.create(throttling(3, batchReads), TABLE, Duration.ofDays(1), Clock.systemUTC(), ticker);
+        DynamoDbJobStore store = DynamoDbJobStore.builder(throttling(3, batchReads), TABLE).ticker(ticker).build();
         String job = jobWithOneResult(store);
 
         JobStatus status = store.status(job);
@@ -97,8 +97,7 @@ class ThrottledStatusReadTest {
     void shardReadsThrottledEveryTime_failWithAClearError_afterTheLastAttempt() {
         AtomicInteger batchReads = new AtomicInteger();
         ManualTicker ticker = new ManualTicker();
-        DynamoDbJobStore store = DynamoDbJobStore.create(throttling(Integer.MAX_VALUE, batchReads), TABLE, Duration.ofDays(1),
-                Clock.systemUTC(), ticker);
+        DynamoDbJobStore store = DynamoDbJobStore.builder(throttling(Integer.MAX_VALUE, batchReads), TABLE).ticker(ticker).build();
         String job = jobWithOneResult(store);
 
         FanoutException e = assertThrows(FanoutException.class, () -> store.status(job));

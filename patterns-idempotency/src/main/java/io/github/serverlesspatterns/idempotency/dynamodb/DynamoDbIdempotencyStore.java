@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.idempotency.dynamodb;
 
+import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.idempotency.ClaimResult;
 import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
 import io.github.serverlesspatterns.idempotency.IdempotencyResultTooLargeException;
@@ -83,8 +84,19 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     /**
      * @param client    a DynamoDB client the caller built (and closes)
+     * @param tableName the table (partition key {@code id}, no sort key)
+     * @return a store with the default attribute names
+     * @throws IllegalArgumentException if the table name is blank
+     */
+    public static DynamoDbIdempotencyStore create(DynamoDbClient client, String tableName) {
+        return builder(client, tableName).build();
+    }
+
+    /**
+     * @param client    a DynamoDB client the caller built (and closes)
      * @param tableName the table
      * @return a builder with the default attribute names
+     * @throws IllegalArgumentException if the table name is blank
      */
     public static Builder builder(DynamoDbClient client, String tableName) {
         return new Builder(client, tableName);
@@ -285,11 +297,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
 
         private static String name(String value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isBlank()) {
-                throw new IllegalArgumentException(what + " must not be blank");
-            }
-            return value;
+            return Checks.notBlank(value, what);
         }
 
         /**

@@ -62,7 +62,7 @@ class DynamoDbIdempotencyScenarioTest {
     void storeCalls_firstIsTwo_repeatIsOne_repeatWithLocalCacheIsZero() {
         CallCounter counter = new CallCounter();
         try (DynamoDbClient client = AwsClients.configure(DynamoDbClient.builder(), moto.endpoint(), counter).build()) {
-            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(client, TABLE).build();
+            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.create(client, TABLE);
             AtomicInteger runs = new AtomicInteger();
             Handler<String, String> handler = Decorators.decorate((in, inv) -> in + "-" + runs.incrementAndGet(),
                     Idempotency.of(store, IdempotencyConfig.<String, String>builder("budget", k -> k, Codecs.utf8()).build()));
@@ -113,7 +113,7 @@ class DynamoDbIdempotencyScenarioTest {
                 .build()) {
             AtomicInteger runs = new AtomicInteger();
             Handler<String, String> handler = Decorators.decorate((in, inv) -> "ran-" + runs.incrementAndGet(),
-                    Idempotency.of(DynamoDbIdempotencyStore.builder(dead, TABLE).build(),
+                    Idempotency.of(DynamoDbIdempotencyStore.create(dead, TABLE),
                             IdempotencyConfig.<String, String>builder("down", k -> k, Codecs.utf8()).build()));
             IdempotencyStoreException e = assertThrows(IdempotencyStoreException.class, () -> handler.handle("k", invocation()));
             assertTrue(e.getMessage().contains("DynamoDB table " + TABLE + " failed on claim for key down#"), e.getMessage());
@@ -135,7 +135,7 @@ class DynamoDbIdempotencyScenarioTest {
     void prime_makesOneReadOnlyGetItem_andTheDecoratorPrimesItsStore() {
         CallCounter counter = new CallCounter();
         try (DynamoDbClient client = AwsClients.configure(DynamoDbClient.builder(), moto.endpoint(), counter).build()) {
-            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(client, TABLE).build();
+            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.create(client, TABLE);
             int before = moto.dynamoDb().scan(b -> b.tableName(TABLE)).count();
             Idempotency.of(store, IdempotencyConfig.<String, String>builder("prime", k -> k, Codecs.utf8()).build()).prime();
             assertEquals(List.of("GetItemRequest"), counter.operations);
@@ -148,7 +148,7 @@ class DynamoDbIdempotencyScenarioTest {
         try (DynamoDbClient dead = AwsClients.configure(DynamoDbClient.builder(), URI.create("http://127.0.0.1:9"))
                 .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(5)).retryStrategy(r -> r.maxAttempts(1))).build()) {
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> io.github.serverlesspatterns.core.Primeable.primeAll(DynamoDbIdempotencyStore.builder(dead, TABLE).build()));
+                    () -> io.github.serverlesspatterns.core.Primeable.primeAll(DynamoDbIdempotencyStore.create(dead, TABLE)));
             assertTrue(e.getMessage().contains(TABLE), e.getMessage());
         }
     }
