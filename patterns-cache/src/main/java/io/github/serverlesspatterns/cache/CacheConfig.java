@@ -9,6 +9,7 @@ import io.github.serverlesspatterns.core.Codec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -65,7 +66,7 @@ public final class CacheConfig<K, V> {
     private final Duration redisRetry;
     private final Clock clock;
     private final Ticker ticker;
-    private final Function<K, java.util.Set<String>> tags;
+    private final Function<K, Set<String>> tags;
     private final Metrics metrics;
 
     private CacheConfig(Builder<K, V> b) {
@@ -182,7 +183,7 @@ public final class CacheConfig<K, V> {
     }
 
     /** @return the tags of a key (for {@link CacheAside#invalidateTag}); default none */
-    public Function<K, java.util.Set<String>> tags() {
+    public Function<K, Set<String>> tags() {
         return tags;
     }
 
@@ -214,7 +215,7 @@ public final class CacheConfig<K, V> {
         private Duration redisRetry = DEFAULT_REDIS_RETRY;
         private Clock clock = Clock.systemUTC();
         private Ticker ticker = Ticker.system();
-        private Function<K, java.util.Set<String>> tags = k -> java.util.Set.of();
+        private Function<K, Set<String>> tags = k -> Set.of();
         private Metrics metrics = Metrics.none();
 
         private Builder(String name, Function<K, String> keyToString, Codec<V> codec) {
@@ -316,7 +317,7 @@ public final class CacheConfig<K, V> {
          *             drops every key with a tag at once
          * @return this builder
          */
-        public Builder<K, V> tags(Function<K, java.util.Set<String>> tags) {
+        public Builder<K, V> tags(Function<K, Set<String>> tags) {
             this.tags = Objects.requireNonNull(tags, "tags");
             return this;
         }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A circuit breaker whose state lives in a shared {@link CircuitStateStore}, so that every
@@ -349,7 +350,7 @@ public final class CircuitBreaker implements Primeable {
         notifier.reset();
     }
 
-    private void setByHand(java.util.function.UnaryOperator<CircuitState> target) {
+    private void setByHand(UnaryOperator<CircuitState> target) {
         CircuitStateStore store = stores.active(config.clock().millis());
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             CircuitState current = stores.load(store);

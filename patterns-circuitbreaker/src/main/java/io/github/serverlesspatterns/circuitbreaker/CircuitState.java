@@ -2,7 +2,9 @@ package io.github.serverlesspatterns.circuitbreaker;
 
 import io.github.serverlesspatterns.circuitbreaker.CircuitBreaker.State;
 
+import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The shared state of one circuit, as stores keep it: immutable, versioned, and encoded as one
@@ -116,8 +118,8 @@ public final class CircuitState {
     }
 
     /** @return why an OPEN circuit opened (e.g. {@code failure rate 62.5% reached the threshold}), when known */
-    public java.util.Optional<String> openReason() {
-        return java.util.Optional.ofNullable(Window.describe(window));
+    public Optional<String> openReason() {
+        return Optional.ofNullable(Window.describe(window));
     }
 
     // ---- the transitions (Transitions decides which; these say what each leaves in the state) ----
@@ -200,7 +202,7 @@ public final class CircuitState {
 
     private static String newEpoch() {
         // a new SecureRandom each time (once per store lifetime): nothing of it is in a SnapStart snapshot
-        return Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
+        return Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
     }
 
     /** @return {@code true} if both have the same content, whatever their versions */

@@ -46,7 +46,7 @@ public final class InMemoryCircuitStateStore implements CircuitStateStore {
      * @param name the circuit
      */
     public void reset(String name) {
-        states.remove(java.util.Objects.requireNonNull(name, "name"));
+        states.remove(Objects.requireNonNull(name, "name"));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.github.serverlesspatterns.core;
 
+import io.github.serverlesspatterns.core.http.HttpProblem;
+import io.github.serverlesspatterns.core.http.ProblemType;
+
 import java.time.Instant;
 
 /**
@@ -7,7 +10,7 @@ import java.time.Instant;
  * lets a shared load, a downstream call or a wait for another invocation run an invocation past
  * its deadline, and answers it with this error, naming its own request, not another's.
  */
-public class DeadlineExceededException extends PatternsException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class DeadlineExceededException extends PatternsException implements HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -44,10 +47,10 @@ public class DeadlineExceededException extends PatternsException implements io.g
     }
 
     /** How API Gateway front doors answer it: 504, problem {@code deadline-exceeded}. */
-    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(504, "deadline-exceeded", "The request did not finish in time");
+    public static final ProblemType PROBLEM = new ProblemType(504, "deadline-exceeded", "The request did not finish in time");
     
     @Override
-    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+    public ProblemType problemType() {
         return PROBLEM;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.core;
 
+import com.amazonaws.services.lambda.runtime.Client;
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -8,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -177,25 +179,25 @@ public final class LambdaAdapters {
 
     /** A client context with only {@code custom.correlationId}, as {@code LambdaInvoker} sends it. */
     private static final class CorrelationContext implements ClientContext {
-        private final java.util.Map<String, String> custom;
+        private final Map<String, String> custom;
 
         CorrelationContext(String correlationId) {
-            this.custom = java.util.Map.of(Invocation.CORRELATION_ID, correlationId);
+            this.custom = Map.of(Invocation.CORRELATION_ID, correlationId);
         }
 
         @Override
-        public com.amazonaws.services.lambda.runtime.Client getClient() {
+        public Client getClient() {
             return null;
         }
 
         @Override
-        public java.util.Map<String, String> getCustom() {
+        public Map<String, String> getCustom() {
             return custom;
         }
 
         @Override
-        public java.util.Map<String, String> getEnvironment() {
-            return java.util.Map.of();
+        public Map<String, String> getEnvironment() {
+            return Map.of();
         }
     }
 }

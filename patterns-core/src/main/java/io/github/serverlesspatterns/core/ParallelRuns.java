@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,7 +49,7 @@ public final class ParallelRuns {
      */
     public static void run(int units, int parallelism, ExecutorService pool, IntConsumer work) {
         AtomicInteger next = new AtomicInteger();
-        List<Throwable> escaped = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> escaped = Collections.synchronizedList(new ArrayList<>());
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < units; i = next.getAndIncrement()) {
                 try {

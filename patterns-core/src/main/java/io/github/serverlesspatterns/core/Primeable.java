@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A part that takes part in a Lambda SnapStart snapshot. Before it, {@link #prime()} warms the
@@ -74,7 +75,7 @@ public interface Primeable {
     }
 
     /** Runs {@code action} on every part, even when an earlier one fails, then reports all failures at once. */
-    private static void eachOf(Primeable[] parts, java.util.function.Consumer<Primeable> action, String what) {
+    private static void eachOf(Primeable[] parts, Consumer<Primeable> action, String what) {
         Objects.requireNonNull(parts, "parts");
         List<RuntimeException> failures = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -1,5 +1,9 @@
 package io.github.serverlesspatterns.core;
 
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,27 +39,27 @@ public final class SnapStart {
      * @return the CRaC resource registered
      * @throws NoClassDefFoundError when {@code org.crac:crac} is not on the class path
      */
-    public static org.crac.Resource register(Primeable... parts) {
+    public static Resource register(Primeable... parts) {
         Objects.requireNonNull(parts, "parts");
         Primeable[] copy = parts.clone();
         for (Primeable part : copy) {
             Objects.requireNonNull(part, "a part is null");
         }
-        org.crac.Resource resource = new org.crac.Resource() {
+        Resource resource = new Resource() {
             @Override
-            public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
+            public void beforeCheckpoint(Context<? extends Resource> context) {
                 Primeable.primeAll(copy);
             }
 
             @Override
-            public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
+            public void afterRestore(Context<? extends Resource> context) {
                 Primeable.restoreAll(copy);
             }
         };
         synchronized (REGISTERED) {
             REGISTERED.add(resource);
         }
-        org.crac.Core.getGlobalContext().register(resource);
+        Core.getGlobalContext().register(resource);
         return resource;
     }
 

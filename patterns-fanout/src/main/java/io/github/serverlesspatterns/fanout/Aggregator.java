@@ -10,6 +10,7 @@ import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -102,7 +104,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     private final Duration margin;
     private final ExecutorService pool;
     private final Ticker ticker;
-    private final java.util.concurrent.atomic.LongAdder abandoned = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder abandoned = new LongAdder();
     private final Metrics metrics;
     private final String metricsName;
     /** Each downstream's {@code <aggregator>/<downstream>} name (its metrics' and its log lines'), built once. */
@@ -144,7 +146,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
     @Override
     public R handle(I request, Invocation invocation) {
         long start = ticker.nanoTime();
-        java.time.Instant startedAt = invocation.clock().instant();
+        Instant startedAt = invocation.clock().instant();
         long budget = Math.max(0, invocation.remainingTime().minus(margin).toNanos());
         int n = downstreams.size();
         long[] limit = new long[n];

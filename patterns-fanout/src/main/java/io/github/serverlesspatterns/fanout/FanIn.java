@@ -3,11 +3,15 @@ package io.github.serverlesspatterns.fanout;
 import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Decorator;
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
+import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,11 +39,11 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
     private final JobStore store;
     private final Codec<R> resultCodec;
     private final Consumer<String> onComplete;
-    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final Metrics metrics;
     private final String metricsName;
 
     private FanIn(JobStore store, Codec<R> resultCodec, Consumer<String> onComplete,
-                  io.github.serverlesspatterns.core.metrics.Metrics metrics, String metricsName) {
+                  Metrics metrics, String metricsName) {
         this.store = store;
         this.resultCodec = resultCodec;
         this.onComplete = onComplete;
@@ -56,7 +60,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
      * @param name    the {@code Name} dimension, e.g. the worker function's logical name
      * @return a decorator like this one that reports there
      */
-    public FanIn<T, R> withMetrics(io.github.serverlesspatterns.core.metrics.Metrics metrics, String name) {
+    public FanIn<T, R> withMetrics(Metrics metrics, String name) {
         return new FanIn<>(store, resultCodec, onComplete, Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(name, "name"));
     }
 
@@ -71,7 +75,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
      */
     public static <T, R> FanIn<T, R> of(JobStore store, Codec<R> resultCodec, Consumer<String> onComplete) {
         return new FanIn<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(resultCodec, "resultCodec"),
-                Objects.requireNonNull(onComplete, "onComplete"), io.github.serverlesspatterns.core.metrics.Metrics.none(), "fan-in");
+                Objects.requireNonNull(onComplete, "onComplete"), Metrics.none(), "fan-in");
     }
 
     @Override
@@ -92,12 +96,12 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
     }
 
     /** The worker's run, its result recorded, and the completion fired by the last one in. */
-    private R run(Handler<Task<T>, R> handler, Task<T> task, io.github.serverlesspatterns.core.Invocation invocation) {
+    private R run(Handler<Task<T>, R> handler, Task<T> task, Invocation invocation) {
         R result = handler.handle(task, invocation);
         boolean allDone = store.recordResult(task.jobId(), task.taskId(), resultCodec.encode(result));
         metrics.count("fan-in", metricsName, "TasksRecorded", 1);
         if (allDone) {
-            java.util.Optional<String> claim = store.claimCompletion(task.jobId());
+            Optional<String> claim = store.claimCompletion(task.jobId());
             if (claim.isPresent()) {
                 LOG.info("fan-in job '{}': last task in, firing the completion callback", task.jobId());
                 try {
@@ -105,7 +109,7 @@ public final class FanIn<T, R> implements Decorator<Task<T>, R> {
                 } catch (Throwable e) { // given up, so that the worker's retry (this task again) fires it again
                     metrics.count("fan-in", metricsName, "CompletionFailures", 1);
                     store.completionFailed(task.jobId(), claim.get());
-                    throw io.github.serverlesspatterns.core.Failures.rethrow(e);
+                    throw Failures.rethrow(e);
                 }
                 store.completionDone(task.jobId(), claim.get());
                 metrics.count("fan-in", metricsName, "Completions", 1);

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The fan-out half: records the job with its expected task count first, then starts one worker
@@ -49,8 +51,8 @@ public final class FanOut<T> {
         Checks.between(parallelism, 1, 64, "parallelism");
         ExecutorService pool = ParallelRuns.daemonPool("fan-out");
         return new FanOut<>(store, (tasks, invocation) -> {
-            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.concurrent.atomic.AtomicReference<Throwable> first = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicReference<Throwable> first = new AtomicReference<>();
             ParallelRuns.run(tasks.size(), parallelism, pool, i -> {
                 try {
                     worker.send(tasks.get(i), invocation);

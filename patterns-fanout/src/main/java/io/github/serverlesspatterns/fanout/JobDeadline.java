@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class JobDeadline {
                 onOverdue.accept(status);
             } catch (Throwable e) { // given up, so that the next check signals again
                 store.overdueSignalFailed(jobId);
-                throw io.github.serverlesspatterns.core.Failures.rethrow(e);
+                throw Failures.rethrow(e);
             }
             return status;
         };

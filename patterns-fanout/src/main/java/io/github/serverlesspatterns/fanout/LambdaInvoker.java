@@ -3,12 +3,15 @@ package io.github.serverlesspatterns.fanout;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.DeadlineExceededException;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -19,7 +22,11 @@ import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.TooManyRequestsException;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -69,8 +76,8 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
             .maxAttempts(SYNC_ATTEMPTS)
             .retryOnException(LambdaInvoker::didNotRun)
             .treatAsThrottling(e -> e instanceof TooManyRequestsException)
-            .backoffStrategy(BackoffStrategy.exponentialDelay(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(1)))
-            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2)))
+            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(1)))
+            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(2)))
             .circuitBreakerEnabled(false)
             .build();
 
@@ -83,8 +90,8 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
             return true;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
-                    || t instanceof java.net.NoRouteToHostException) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException) {
                 return true; // never reached Lambda
             }
         }
@@ -212,7 +219,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
     }
 
     private InvokeResponse invoke(InvokeRequest request, Invocation invocation, boolean onlySafeRetries) {
-        java.time.Duration left = invocation.remainingTime();
+        Duration left = invocation.remainingTime();
         if (left.isZero()) {
             throw new DeadlineExceededException("call to function '" + function + "' (not sent)", invocation);
         }
@@ -223,7 +230,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
                     o.addPlugin(SYNC_RETRIES);
                 }
             }).build());
-        } catch (software.amazon.awssdk.core.exception.ApiCallTimeoutException timeout) {
+        } catch (ApiCallTimeoutException timeout) {
             count("DeadlineExceeded");
             throw new DeadlineExceededException("call to function '" + function + "'", invocation, timeout);
         } catch (TooManyRequestsException throttled) {
@@ -309,7 +316,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
             }
             try {
                 return Codecs.jsonString().decode(json.substring(i, end + 1).getBytes(StandardCharsets.UTF_8));
-            } catch (io.github.serverlesspatterns.core.CodecException malformed) {
+            } catch (CodecException malformed) {
                 return fallback;
             }
         }
@@ -341,7 +348,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
         try {
             lambda.invoke(target(InvocationType.DRY_RUN).build());
         } catch (RuntimeException e) {
-            throw new io.github.serverlesspatterns.core.PatternsException("function '" + function + "': priming (DryRun) failed: "
+            throw new PatternsException("function '" + function + "': priming (DryRun) failed: "
                     + e.getMessage(), e);
         }
     }

@@ -1,8 +1,11 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.http.HttpProblem;
+import io.github.serverlesspatterns.core.http.ProblemType;
+
 
 /** An encoded request is over the invocation payload limit; nothing was sent. */
-public class PayloadTooLargeException extends FanoutException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class PayloadTooLargeException extends FanoutException implements HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -14,10 +17,10 @@ public class PayloadTooLargeException extends FanoutException implements io.gith
     }
 
     /** How API Gateway front doors answer it: 413, problem {@code payload-too-large}. */
-    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(413, "payload-too-large", "The request is too large to pass on");
+    public static final ProblemType PROBLEM = new ProblemType(413, "payload-too-large", "The request is too large to pass on");
     
     @Override
-    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+    public ProblemType problemType() {
         return PROBLEM;
     }
 }

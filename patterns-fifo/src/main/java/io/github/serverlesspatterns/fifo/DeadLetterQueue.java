@@ -1,9 +1,11 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Primeable;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 import java.util.HashMap;
@@ -94,9 +96,9 @@ public final class DeadLetterQueue implements Primeable {
     @Override
     public void prime() {
         try {
-            sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN));
+            sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN));
         } catch (RuntimeException e) {
-            throw new io.github.serverlesspatterns.core.PatternsException("dead-letter queue " + queueUrl + ": priming failed: " + e.getMessage(), e);
+            throw new PatternsException("dead-letter queue " + queueUrl + ": priming failed: " + e.getMessage(), e);
         }
     }
 }

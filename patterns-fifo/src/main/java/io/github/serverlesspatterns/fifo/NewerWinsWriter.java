@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class NewerWinsWriter {
             set.append(", ").append(c).append(" = EXCLUDED.").append(c);
         }
         this.upsertSql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ") ON CONFLICT (" + keyColumn
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ") ON CONFLICT (" + keyColumn
                 + ") DO UPDATE SET " + set + " WHERE " + table + "." + versionColumn + " < EXCLUDED." + versionColumn;
         this.deleteSql = "DELETE FROM " + table + " WHERE " + keyColumn + " = ? AND " + versionColumn + " < ?";
     }

@@ -2,6 +2,7 @@ package io.github.serverlesspatterns.fifo;
 
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -37,7 +38,7 @@ public final class SqsBatchConfig<T> {
     private final QueueType queueType;
     private final Predicate<Throwable> nonRetryable;
     private final DeadLetterQueue deadLetterQueue;
-    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final Metrics metrics;
     private final String metricsName;
 
     private SqsBatchConfig(Builder<T> b) {
@@ -86,7 +87,7 @@ public final class SqsBatchConfig<T> {
     }
 
     /** @return where batches are reported; default {@code Metrics.none()} */
-    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+    public Metrics metrics() {
         return metrics;
     }
 
@@ -112,7 +113,7 @@ public final class SqsBatchConfig<T> {
         private QueueType queueType = QueueType.DETECT;
         private Predicate<Throwable> nonRetryable = e -> e instanceof PoisonMessageException;
         private DeadLetterQueue deadLetterQueue;
-        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
+        private Metrics metrics = Metrics.none();
         private String metricsName = "sqs";
 
         private Builder(Codec<T> bodyCodec) {
@@ -186,7 +187,7 @@ public final class SqsBatchConfig<T> {
          * @param name    the consumer's name (the {@code Name} dimension), e.g. the queue's logical name
          * @return this builder
          */
-        public Builder<T> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics, String name) {
+        public Builder<T> metrics(Metrics metrics, String name) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             this.metricsName = Objects.requireNonNull(name, "name");
             return this;

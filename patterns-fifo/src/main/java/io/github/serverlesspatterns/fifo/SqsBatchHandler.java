@@ -8,6 +8,7 @@ import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.ParallelRuns;
+import io.github.serverlesspatterns.core.logging.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +172,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             for (int j = 0; j < unit.size(); j++) {
                 String reason = mayStart();
                 boolean done;
-                var logs = io.github.serverlesspatterns.core.logging.LogContext.open(invocation, METRICS_PATTERN, config.metricsName(),
+                var logs = LogContext.open(invocation, METRICS_PATTERN, config.metricsName(),
                         unit.get(j).getMessageId());
                 try {
                     done = reason == null ? process(unit.get(j), invocation, this) : notStarted(unit.get(j), reason);

@@ -10,7 +10,9 @@ import io.github.serverlesspatterns.core.Invocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -129,7 +131,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
             throw new IllegalArgumentException("malformed " + kind + " event: " + (event == null ? "null event" : "no Records"));
         }
         long start = System.nanoTime();
-        List<StreamsEventResponse.BatchItemFailure> failures = new java.util.ArrayList<>();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int ran = 0;
         for (R record : batch) {
             String sequence = sequenceNumber.apply(record);
@@ -172,7 +174,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
                 return poison;
             }
             try {
-                deadLetterQueue.send(sequence, describe.apply(record), null, kind, java.util.Map.of(), poison);
+                deadLetterQueue.send(sequence, describe.apply(record), null, kind, Map.of(), poison);
                 metrics.count(METRICS_PATTERN, metricsName, "PoisonToDlq", 1);
                 return null;
             } catch (Throwable sendFailure) {

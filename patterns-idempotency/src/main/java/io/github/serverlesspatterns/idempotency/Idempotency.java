@@ -5,7 +5,9 @@ import io.github.serverlesspatterns.core.Decorator;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
+import io.github.serverlesspatterns.core.Randomness;
 import io.github.serverlesspatterns.core.internal.Digests;
+import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,7 +175,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
                     now.plus(config.completedExpiry()), payloadHash, invocation.requestId() + "/" + CLAIMS.incrementAndGet());
             ClaimResult result = claim(claim, now);
             if (result.isClaimed()) {
-                var logs = io.github.serverlesspatterns.core.logging.LogContext.open(invocation, PATTERN, config.name(), key);
+                var logs = LogContext.open(invocation, PATTERN, config.name(), key);
                 try {
                     return runClaimed(handler, input, invocation, claim);
                 } finally {
@@ -416,7 +418,7 @@ public final class Idempotency<I, O> implements Decorator<I, O>, Primeable {
      */
     @Override
     public void afterRestore() {
-        io.github.serverlesspatterns.core.Randomness.reseed();
+        Randomness.reseed();
         if (cache != null) {
             cache.clear();
         }

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.idempotency;
 import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.NameRule;
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class IdempotencyConfig<I, O> {
     private final Duration inProgressWait;
     private final boolean releaseOnFailure;
     private final int localCacheSize;
-    private final io.github.serverlesspatterns.core.metrics.Metrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
     private final Ticker ticker;
     private final Function<? super I, String> scope;
@@ -203,7 +204,7 @@ public final class IdempotencyConfig<I, O> {
     }
 
     /** @return where the decorator reports what it does; default {@code Metrics.none()} */
-    public io.github.serverlesspatterns.core.metrics.Metrics metrics() {
+    public Metrics metrics() {
         return metrics;
     }
 
@@ -240,7 +241,7 @@ public final class IdempotencyConfig<I, O> {
         private Duration inProgressWait = DEFAULT_IN_PROGRESS_WAIT;
         private boolean releaseOnFailure = true;
         private int localCacheSize = DEFAULT_LOCAL_CACHE_SIZE;
-        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
+        private Metrics metrics = Metrics.none();
         private Clock clock = Clock.systemUTC();
         private Ticker ticker = Ticker.system();
         private Function<? super I, String> scope;
@@ -381,7 +382,7 @@ public final class IdempotencyConfig<I, O> {
          * @param metrics e.g. {@code EmfMetrics.create("Orders")}
          * @return this builder
          */
-        public Builder<I, O> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+        public Builder<I, O> metrics(Metrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }

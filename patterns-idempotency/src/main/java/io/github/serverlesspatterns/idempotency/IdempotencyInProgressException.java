@@ -1,13 +1,17 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.http.HttpProblem;
+import io.github.serverlesspatterns.core.http.ProblemType;
+
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A call with the same key is in progress elsewhere (another instance, another thread, or a
  * call that timed out and whose record has not expired yet). Nothing ran. Retry later: the
  * in-progress record expires at {@link #inProgressUntil()}.
  */
-public class IdempotencyInProgressException extends IdempotencyException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class IdempotencyInProgressException extends IdempotencyException implements HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -28,16 +32,16 @@ public class IdempotencyInProgressException extends IdempotencyException impleme
     }
 
     /** How API Gateway front doors answer it: 409, problem {@code idempotency-key-in-progress}. */
-    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still being processed; retry shortly");
+    public static final ProblemType PROBLEM = new ProblemType(409, "idempotency-key-in-progress", "A request with this Idempotency-Key is still being processed; retry shortly");
     
     @Override
-    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+    public ProblemType problemType() {
         return PROBLEM;
     }
 
     /** @return one second from now: the other request holding the key is usually done by then, and the retry gets its answer */
     @Override
-    public java.util.Optional<java.time.Instant> retryAt() {
-        return java.util.Optional.of(java.time.Instant.now().plusSeconds(1));
+    public Optional<Instant> retryAt() {
+        return Optional.of(Instant.now().plusSeconds(1));
     }
 }

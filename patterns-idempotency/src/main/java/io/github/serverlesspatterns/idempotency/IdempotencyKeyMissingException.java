@@ -1,9 +1,12 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.http.HttpProblem;
+import io.github.serverlesspatterns.core.http.ProblemType;
+
 /**
  * The key function returned no key (null or blank) for an input, and the config does not allow running unprotected.
  */
-public class IdempotencyKeyMissingException extends IdempotencyException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class IdempotencyKeyMissingException extends IdempotencyException implements HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,10 +26,10 @@ public class IdempotencyKeyMissingException extends IdempotencyException impleme
     }
 
     /** How API Gateway front doors answer it: 400, problem {@code idempotency-key-missing}. */
-    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(400, "idempotency-key-missing", "This request needs an Idempotency-Key header");
+    public static final ProblemType PROBLEM = new ProblemType(400, "idempotency-key-missing", "This request needs an Idempotency-Key header");
     
     @Override
-    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+    public ProblemType problemType() {
         return PROBLEM;
     }
 }

@@ -1,9 +1,12 @@
 package io.github.serverlesspatterns.idempotency;
 
+import io.github.serverlesspatterns.core.http.HttpProblem;
+import io.github.serverlesspatterns.core.http.ProblemType;
+
 /**
  * A call reused the key of an earlier call with a different payload (the part chosen by {@link IdempotencyConfig.Builder#payload}); nothing ran.
  */
-public class IdempotencyPayloadMismatchException extends IdempotencyException implements io.github.serverlesspatterns.core.http.HttpProblem {
+public class IdempotencyPayloadMismatchException extends IdempotencyException implements HttpProblem {
 
     private static final long serialVersionUID = 1L;
 
@@ -23,10 +26,10 @@ public class IdempotencyPayloadMismatchException extends IdempotencyException im
     }
 
     /** How API Gateway front doors answer it: 422, problem {@code idempotency-key-reused}. */
-    public static final io.github.serverlesspatterns.core.http.ProblemType PROBLEM = new io.github.serverlesspatterns.core.http.ProblemType(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request; use a new key");
+    public static final ProblemType PROBLEM = new ProblemType(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request; use a new key");
     
     @Override
-    public io.github.serverlesspatterns.core.http.ProblemType problemType() {
+    public ProblemType problemType() {
         return PROBLEM;
     }
 }

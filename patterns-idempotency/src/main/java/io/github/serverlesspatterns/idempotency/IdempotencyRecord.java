@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One key's record in an {@link IdempotencyStore}: IN_PROGRESS while the first call runs, then
@@ -63,7 +64,7 @@ public final class IdempotencyRecord {
      * @return the record
      */
     public static IdempotencyRecord inProgress(String key, Instant inProgressUntil, Instant expiresAt, String payloadHash) {
-        return inProgress(key, inProgressUntil, expiresAt, payloadHash, java.util.UUID.randomUUID().toString());
+        return inProgress(key, inProgressUntil, expiresAt, payloadHash, UUID.randomUUID().toString());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.testing;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -48,7 +49,7 @@ public final class AwsClients {
      * @param <B>          the builder type
      * @return the builder
      */
-    public static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+    public static <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>>
             B configure(B builder, URI endpoint, ExecutionInterceptor... interceptors) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(endpoint, "endpoint");

@@ -17,9 +17,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -53,7 +55,7 @@ public final class DynamoDbCapacity implements ExecutionInterceptor {
     private final AtomicLong writeUnits = new AtomicLong();
     private final AtomicLong readUnits = new AtomicLong();
     private final Map<String, LongAdder> byOperation = new ConcurrentHashMap<>();
-    private final Map<String, java.util.List<String>> keySchemas = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> keySchemas = new ConcurrentHashMap<>();
     private final Map<ItemKey, LongAdder> pendingWrites = new ConcurrentHashMap<>();
 
     /** @param reader a client to the same endpoint, without this interceptor, to size items after updates */
@@ -109,7 +111,7 @@ public final class DynamoDbCapacity implements ExecutionInterceptor {
     }
 
     private Map<String, AttributeValue> key(String table, Map<String, AttributeValue> itemOrKey) {
-        Map<String, AttributeValue> key = new java.util.HashMap<>();
+        Map<String, AttributeValue> key = new HashMap<>();
         // a put names the whole item: its key is the attributes the table's key schema names
         keySchemas.computeIfAbsent(table, t -> reader.describeTable(b -> b.tableName(t)).table().keySchema().stream()
                         .map(k -> k.attributeName()).toList())
@@ -202,7 +204,7 @@ public final class DynamoDbCapacity implements ExecutionInterceptor {
 
     /** @return calls per operation name ({@code PutItem}, {@code UpdateItem}, ...) */
     public Map<String, Long> callsByOperation() {
-        Map<String, Long> copy = new java.util.TreeMap<>();
+        Map<String, Long> copy = new TreeMap<>();
         byOperation.forEach((k, v) -> copy.put(k, v.sum()));
         return copy;
     }

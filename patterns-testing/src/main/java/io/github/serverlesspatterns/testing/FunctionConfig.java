@@ -3,9 +3,11 @@ package io.github.serverlesspatterns.testing;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * How {@link LambdaService} hosts one function: its name, code, timeout, reserved concurrency,
@@ -30,12 +32,12 @@ public final class FunctionConfig {
     private final Duration retryDelay;
     private final Destination onFailure;
     private final Destination deadLetterQueue;
-    private final java.util.Set<String> aliases;
+    private final Set<String> aliases;
     private final Duration maximumEventAge;
 
     private FunctionConfig(Builder b) {
         this.maximumEventAge = b.maximumEventAge;
-        this.aliases = java.util.Set.copyOf(b.aliases);
+        this.aliases = Set.copyOf(b.aliases);
         this.name = b.name;
         this.function = b.function;
         this.timeout = b.timeout;
@@ -101,7 +103,7 @@ public final class FunctionConfig {
     }
 
     /** @return the aliases callers may name as the qualifier, besides {@code $LATEST}; default none */
-    public java.util.Set<String> aliases() {
+    public Set<String> aliases() {
         return aliases;
     }
 
@@ -146,7 +148,7 @@ public final class FunctionConfig {
         private Duration retryDelay = DEFAULT_RETRY_DELAY;
         private Destination onFailure;
         private Destination deadLetterQueue;
-        private final java.util.Set<String> aliases = new java.util.LinkedHashSet<>();
+        private final Set<String> aliases = new LinkedHashSet<>();
         private Duration maximumEventAge = DEFAULT_MAXIMUM_EVENT_AGE;
 
         private Builder(String name, LocalFunction function) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -152,7 +154,7 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
             while (true) {
                 try {
                     return pending.result().get(200, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException notYet) {
+                } catch (TimeoutException notYet) {
                     String init = initError;
                     if (init != null) {
                         throw new RuntimeError(init);
@@ -268,7 +270,7 @@ public final class LambdaProcess implements LocalFunction, AutoCloseable {
         } catch (ClassNotFoundException absent) {
             // older runtime clients do without it
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String location(Class<?> c) {

@@ -5,6 +5,7 @@ import io.github.serverlesspatterns.core.Ticker;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,7 +20,7 @@ public final class ManualTicker implements Ticker {
     private final AtomicLong nanos = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong paused = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waits = new AtomicInteger();
 
     @Override
     public long nanoTime() {

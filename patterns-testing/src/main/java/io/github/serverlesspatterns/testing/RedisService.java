@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * A real Redis server on a free port of 127.0.0.1 — Debian's Redis 7 ({@link #start()}), Valkey 8
@@ -87,7 +88,7 @@ public final class RedisService implements AutoCloseable {
         Path key = dir.resolve("key.pem");
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                 "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString());
-        String password = java.util.UUID.randomUUID().toString();
+        String password = UUID.randomUUID().toString();
         List<String> args = new ArrayList<>(List.of("--port", "0", "--tls-port", Integer.toString(port),
                 "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(), "--tls-ca-cert-file", cert.toString(),
                 "--tls-auth-clients", "no",

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -357,7 +358,7 @@ public final class StreamEventSource implements AutoCloseable {
         }
         ObjectNode record = JSON.createObjectNode();
         ObjectNode context = record.putObject("requestContext");
-        context.put("requestId", java.util.UUID.randomUUID().toString());
+        context.put("requestId", UUID.randomUUID().toString());
         context.put("functionArn", "arn:aws:lambda:" + AwsClients.REGION + ":" + AwsClients.ACCOUNT_ID + ":function:" + function);
         context.put("condition", "RetryAttemptsExhausted");
         context.put("approximateInvokeCount", attempts);

@@ -1,13 +1,16 @@
 package io.github.serverlesspatterns.core.http;
 
 import io.github.serverlesspatterns.core.Codecs;
+import io.github.serverlesspatterns.core.Handler;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * RFC 9457 problem details for the library's {@link HttpProblem} exceptions: the JSON body
@@ -59,9 +62,9 @@ public final class Problems {
      * A handler whose {@link HttpProblem} exceptions become the response {@code answer} makes of
      * them (the front doors' shared part); any other exception passes through.
      */
-    static <E, R> io.github.serverlesspatterns.core.Handler<E, R> answering(io.github.serverlesspatterns.core.Handler<E, R> handler,
-            java.util.function.BiFunction<HttpProblem, Instant, R> answer) {
-        java.util.Objects.requireNonNull(handler, "handler");
+    static <E, R> Handler<E, R> answering(Handler<E, R> handler,
+            BiFunction<HttpProblem, Instant, R> answer) {
+        Objects.requireNonNull(handler, "handler");
         return (request, invocation) -> {
             try {
                 return handler.handle(request, invocation);

@@ -1,13 +1,17 @@
 package io.github.serverlesspatterns.core.jackson;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.CodecException;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -81,11 +85,11 @@ public final class JacksonCodec<T> implements Codec<T> {
      */
     static String reason(IOException e) {
         String kind = e.getClass().getSimpleName();
-        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException) {
-            com.fasterxml.jackson.databind.JsonMappingException m = (com.fasterxml.jackson.databind.JsonMappingException) e;
+        if (e instanceof JsonMappingException) {
+            JsonMappingException m = (JsonMappingException) e;
             StringBuilder path = new StringBuilder();
-            for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null && r.getFrom() instanceof java.util.Map) {
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null && r.getFrom() instanceof Map) {
                     path.append("[*]"); // a map key is data, not a field name
                 } else if (r.getFieldName() != null) {
                     path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
@@ -93,8 +97,8 @@ public final class JacksonCodec<T> implements Codec<T> {
                     path.append('[').append(r.getIndex()).append(']');
                 }
             }
-            Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
-                    ? ((com.fasterxml.jackson.databind.exc.MismatchedInputException) e).getTargetType() : null;
+            Class<?> target = e instanceof MismatchedInputException
+                    ? ((MismatchedInputException) e).getTargetType() : null;
             return kind + (path.length() == 0 ? "" : " at field '" + path + "'")
                     + (target == null ? "" : " (expected " + target.getSimpleName() + ")") + location(m);
         }
@@ -105,7 +109,7 @@ public final class JacksonCodec<T> implements Codec<T> {
     }
 
     private static String location(JsonProcessingException e) {
-        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        JsonLocation at = e.getLocation();
         return at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 

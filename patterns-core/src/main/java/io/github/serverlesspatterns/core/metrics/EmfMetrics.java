@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,7 +118,7 @@ public final class EmfMetrics implements Metrics {
 
     /** One (pattern, name)'s metrics, in the order they first appeared. */
     private static final class Series {
-        private final Map<String, Values> values = new java.util.LinkedHashMap<>();
+        private final Map<String, Values> values = new LinkedHashMap<>();
 
         synchronized Values values(String metric, String unit, boolean sample) {
             Values v = values.get(metric);
@@ -130,7 +131,7 @@ public final class EmfMetrics implements Metrics {
 
         /** @return metric -> {unit, value or list of values} of those updated since the last flush; resets them */
         synchronized Map<String, Object[]> take() {
-            Map<String, Object[]> taken = new java.util.LinkedHashMap<>();
+            Map<String, Object[]> taken = new LinkedHashMap<>();
             long dropped = 0;
             for (Map.Entry<String, Values> e : values.entrySet()) {
                 Object v = e.getValue().take();

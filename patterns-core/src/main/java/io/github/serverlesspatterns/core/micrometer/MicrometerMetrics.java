@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Reports the patterns' metrics to a Micrometer {@link MeterRegistry}, for functions that already
@@ -52,7 +53,7 @@ public final class MicrometerMetrics implements Metrics {
             return byMetric == null ? null : byMetric.get(metric);
         }
 
-        M create(String pattern, String name, String metric, java.util.function.Supplier<M> meter) {
+        M create(String pattern, String name, String metric, Supplier<M> meter) {
             return table.computeIfAbsent(pattern, p -> new ConcurrentHashMap<>()).computeIfAbsent(name, n -> new ConcurrentHashMap<>())
                     .computeIfAbsent(metric, m -> meter.get());
         }

@@ -18,14 +18,20 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import io.github.serverlesspatterns.core.internal.Checks;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
@@ -239,12 +245,12 @@ public final class DynamoDbJobStore implements JobStore {
     }
 
 
-    private java.util.Optional<JobMeta> read(String jobId) {
+    private Optional<JobMeta> read(String jobId) {
         Map<String, AttributeValue> job = client.getItem(b -> b.tableName(table).key(key(jobId, JOB)).consistentRead(true)).item();
         if (job == null || job.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new JobMeta(Integer.parseInt(job.get("expected").n()),
+        return Optional.of(new JobMeta(Integer.parseInt(job.get("expected").n()),
                 Instant.ofEpochMilli(Long.parseLong(job.get("deadline").n()))));
     }
 
@@ -282,7 +288,7 @@ public final class DynamoDbJobStore implements JobStore {
         int expected = job.expected();
         JobStore.checkResult(jobId, taskId, expected, job.deadline(), clock.instant());
         // DynamoDB counts the key attributes too: the job id takes room from the result
-        int room = MAX_RESULT_BYTES - jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int room = MAX_RESULT_BYTES - jobId.getBytes(StandardCharsets.UTF_8).length;
         if (result.length > room) {
             throw new FanoutException("fan-in job '" + jobId + "' task " + taskId + ": result is " + result.length
                     + " bytes, over the " + room + " bytes a DynamoDB item can hold beside this job id; store it in S3 and return the key");
@@ -315,7 +321,7 @@ public final class DynamoDbJobStore implements JobStore {
         String update = "ADD #set :m" + (expiration == null ? "" : " SET expiration = :exp");
         Map<String, String> names = Map.of("#set", set);
         if (capacity > 1) {
-            Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":m", members,
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":m", members,
                     ":n", AttributeValue.fromN(Integer.toString(member)), ":last", AttributeValue.fromN(Integer.toString(capacity - 1))));
             if (expiration != null) {
                 values.put(":exp", expiration);
@@ -345,8 +351,8 @@ public final class DynamoDbJobStore implements JobStore {
      * @return a claim token for the one caller that must run the completion callback, or empty
      */
     @Override
-    public java.util.Optional<String> claimCompletion(String jobId) {
-        String token = java.util.UUID.randomUUID().toString();
+    public Optional<String> claimCompletion(String jobId) {
+        String token = UUID.randomUUID().toString();
         long now = clock.millis();
         try {
             client.updateItem(b -> b.tableName(table).key(key(jobId, JOB))
@@ -356,9 +362,9 @@ public final class DynamoDbJobStore implements JobStore {
                     .expressionAttributeValues(Map.of(":token", AttributeValue.fromS(token),
                             ":until", AttributeValue.fromN(Long.toString(now + COMPLETION_LEASE.toMillis())),
                             ":now", AttributeValue.fromN(Long.toString(now)))));
-            return java.util.Optional.of(token);
+            return Optional.of(token);
         } catch (ConditionalCheckFailedException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -462,7 +468,7 @@ public final class DynamoDbJobStore implements JobStore {
         int shards = Integer.parseInt(job.get("shards").n());
         // done = counted in its shard's set; read from the shard items only, never the result payloads. A task whose
         // worker died after writing its result but before counting it is missing until its retry counts it
-        java.util.BitSet done = new java.util.BitSet(expected);
+        BitSet done = new BitSet(expected);
         for (int from = 0; from < shards; from += BATCH_GET) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             for (int shard = from; shard < Math.min(shards, from + BATCH_GET); shard++) {
@@ -486,9 +492,9 @@ public final class DynamoDbJobStore implements JobStore {
     static final int MAX_BATCH_ATTEMPTS = 8;
 
     /** Reads the {@code done} sets of up to 100 shard items, again for any keys DynamoDB left unprocessed. */
-    private void readDone(List<Map<String, AttributeValue>> keys, java.util.BitSet done) {
-        Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request = Map.of(table,
-                software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).consistentRead(true)
+    private void readDone(List<Map<String, AttributeValue>> keys, BitSet done) {
+        Map<String, KeysAndAttributes> request = Map.of(table,
+                KeysAndAttributes.builder().keys(keys).consistentRead(true)
                         .projectionExpression("done").build());
         for (int attempt = 0; request != null && !request.isEmpty(); attempt++) {
             if (attempt == MAX_BATCH_ATTEMPTS) {

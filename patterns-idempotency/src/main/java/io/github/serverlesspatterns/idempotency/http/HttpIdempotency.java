@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.github.serverlesspatterns.core.Codec;
+import io.github.serverlesspatterns.core.metrics.Metrics;
 import io.github.serverlesspatterns.idempotency.Idempotency;
 import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
 import io.github.serverlesspatterns.idempotency.IdempotencyStore;
@@ -99,7 +100,7 @@ public final class HttpIdempotency {
         private IntPredicate storeIf = status -> status < 500;
         private Duration completedExpiry;
         private boolean keyRequired = true;
-        private io.github.serverlesspatterns.core.metrics.Metrics metrics = io.github.serverlesspatterns.core.metrics.Metrics.none();
+        private Metrics metrics = Metrics.none();
 
         private Builder(IdempotencyStore store, String name, HttpShape<E, R> shape) {
             this.store = Objects.requireNonNull(store, "store");
@@ -153,7 +154,7 @@ public final class HttpIdempotency {
          * @param metrics where to report claims, replays, refusals and store calls ({@code IdempotencyConfig.Builder#metrics})
          * @return this builder
          */
-        public Builder<E, R> metrics(io.github.serverlesspatterns.core.metrics.Metrics metrics) {
+        public Builder<E, R> metrics(Metrics metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.idempotency.http;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.CodecException;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -49,7 +50,7 @@ record StoredResponse(int status, Map<String, String> headers, Map<String, List<
 
         @Override
         public StoredResponse decode(byte[] bytes) {
-            try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
                 int version = in.readByte();
                 if (version != VERSION) {
                     throw new CodecException("stored response of an unknown version " + version, null);

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /**
  * API Gateway, locally: a stand-in for API Gateway in front of a SAM template's functions, on a real local port.
@@ -62,7 +67,7 @@ public final class ApiGateway implements AutoCloseable {
      * A REST API's Lambda authorizer: TOKEN (one header, its validation) or REQUEST (identity headers and query
      * strings), its function, and its policy cache's TTL.
      */
-    private record Authorizer(String name, String functionId, boolean request, String header, java.util.regex.Pattern validation,
+    private record Authorizer(String name, String functionId, boolean request, String header, Pattern validation,
                               List<String> identityHeaders, List<String> identityQueryStrings, int ttlSeconds) {
     }
 
@@ -89,14 +94,14 @@ public final class ApiGateway implements AutoCloseable {
     }
 
     private final List<Route> routes = new ArrayList<>();
-    private final Map<String, CachedPolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CachedPolicy> policies = new ConcurrentHashMap<>();
     private final LambdaService lambda;
     private final String namePrefix;
     private final HttpServer server;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final Map<String, Integer> hits = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> hits = new ConcurrentHashMap<>();
 
-    private final java.util.concurrent.ExecutorService requests = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private final ExecutorService requests = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "api-gateway-request");
         t.setDaemon(true);
         return t;
@@ -180,7 +185,7 @@ public final class ApiGateway implements AutoCloseable {
         List<String> headers = identity.get("Headers") instanceof List<?> h ? h.stream().map(String::valueOf).toList() : List.of();
         List<String> queryStrings = identity.get("QueryStrings") instanceof List<?> q ? q.stream().map(String::valueOf).toList() : List.of();
         return new Authorizer(name, functionId, request, header,
-                validation == null ? null : java.util.regex.Pattern.compile(String.valueOf(validation)), headers, queryStrings, ttl);
+                validation == null ? null : Pattern.compile(String.valueOf(validation)), headers, queryStrings, ttl);
     }
 
     private static String[] split(String path) {
@@ -330,12 +335,12 @@ public final class ApiGateway implements AutoCloseable {
         return allowed ? policy : NOT_ALLOWED;
     }
 
-    private static java.util.regex.Pattern iamGlob(String resource) {
+    private static Pattern iamGlob(String resource) {
         StringBuilder regex = new StringBuilder();
         for (char c : resource.toCharArray()) {
-            regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
         }
-        return java.util.regex.Pattern.compile(regex.toString());
+        return Pattern.compile(regex.toString());
     }
 
     private static final Answer REST_INTERNAL_ERROR = new Answer(502, Map.of("x-amzn-ErrorType", "InternalServerErrorException"),
@@ -523,7 +528,7 @@ public final class ApiGateway implements AutoCloseable {
                 if (i >= path.length) {
                     return null;
                 }
-                variables.put(s.substring(1, s.length() - 2), String.join("/", java.util.Arrays.copyOfRange(path, i, path.length)));
+                variables.put(s.substring(1, s.length() - 2), String.join("/", Arrays.copyOfRange(path, i, path.length)));
                 return variables;
             }
             if (i >= path.length) {

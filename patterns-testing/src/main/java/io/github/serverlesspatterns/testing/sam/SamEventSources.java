@@ -1,6 +1,7 @@
 package io.github.serverlesspatterns.testing.sam;
 
 import io.github.serverlesspatterns.testing.SqsEventSource;
+import io.github.serverlesspatterns.testing.StreamEventSource;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -70,7 +71,7 @@ public final class SamEventSources {
      * @throws IllegalArgumentException if the function has no stream event
      */
     @SuppressWarnings("unchecked")
-    public static io.github.serverlesspatterns.testing.StreamEventSource.Settings stream(Path template, String functionId, SqsClient sqs,
+    public static StreamEventSource.Settings stream(Path template, String functionId, SqsClient sqs,
                                                                                  String onFailure) {
         SamTemplate.Resource fn = SamTemplate.resources(template).get(functionId);
         if (fn == null || !(fn.properties().get("Events") instanceof Map<?, ?> events)) {
@@ -83,7 +84,7 @@ public final class SamEventSources {
             }
             Map<String, Object> p = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
             boolean destination = p.get("DestinationConfig") instanceof Map<?, ?> d && d.get("OnFailure") != null;
-            return new io.github.serverlesspatterns.testing.StreamEventSource.Settings(
+            return new StreamEventSource.Settings(
                     p.get("BatchSize") instanceof Number n ? n.intValue() : 100,
                     p.get("FunctionResponseTypes") instanceof List<?> types && types.contains("ReportBatchItemFailures"),
                     p.get("MaximumRetryAttempts") instanceof Number n ? n.intValue() : -1,

@@ -1,11 +1,17 @@
 package io.github.serverlesspatterns.testing.sam;
 
+import io.github.serverlesspatterns.testing.AwsClients;
 import io.github.serverlesspatterns.testing.FunctionConfig;
 import io.github.serverlesspatterns.testing.LocalFunction;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A function's settings as its SAM template gives them (the function's own properties over the
@@ -63,36 +69,36 @@ public final class SamFunctions {
      * @return the variables
      * @throws IllegalArgumentException naming the variable and the reference that has no local value
      */
-    public static java.util.Map<String, String> environment(Path template, String functionId, java.util.Map<String, String> refs) {
-        java.util.Map<String, String> known = new java.util.HashMap<>(java.util.Map.of("AWS::Region",
-                io.github.serverlesspatterns.testing.AwsClients.REGION, "AWS::AccountId", io.github.serverlesspatterns.testing.AwsClients.ACCOUNT_ID,
+    public static Map<String, String> environment(Path template, String functionId, Map<String, String> refs) {
+        Map<String, String> known = new HashMap<>(Map.of("AWS::Region",
+                AwsClients.REGION, "AWS::AccountId", AwsClients.ACCOUNT_ID,
                 "AWS::Partition", "aws", "AWS::URLSuffix", "amazonaws.com"));
         known.putAll(refs);
-        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         Object environment = SamTemplate.load(template).function(functionId).get("Environment");
-        if (!(environment instanceof java.util.Map<?, ?> e) || !(e.get("Variables") instanceof java.util.Map<?, ?> variables)) {
+        if (!(environment instanceof Map<?, ?> e) || !(e.get("Variables") instanceof Map<?, ?> variables)) {
             return env;
         }
         variables.forEach((name, value) -> env.put(String.valueOf(name), resolve(template, functionId, String.valueOf(name), value, known)));
         return env;
     }
 
-    private static String resolve(Path template, String functionId, String variable, Object value, java.util.Map<String, String> known) {
+    private static String resolve(Path template, String functionId, String variable, Object value, Map<String, String> known) {
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return String.valueOf(value);
         }
-        if (value instanceof java.util.Map<?, ?> m && m.size() == 1) {
+        if (value instanceof Map<?, ?> m && m.size() == 1) {
             if (m.get("Ref") != null) {
                 return lookup(template, functionId, variable, String.valueOf(m.get("Ref")), known);
             }
-            if (m.get("Fn::GetAtt") instanceof java.util.List<?> att && att.size() == 2) {
+            if (m.get("Fn::GetAtt") instanceof List<?> att && att.size() == 2) {
                 return lookup(template, functionId, variable, att.get(0) + "." + att.get(1), known);
             }
             if (m.get("Fn::Sub") instanceof String text) {
-                java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\$\\{([^}]+)}").matcher(text);
+                Matcher names = Pattern.compile("\\$\\{([^}]+)}").matcher(text);
                 StringBuilder out = new StringBuilder();
                 while (names.find()) {
-                    names.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(lookup(template, functionId, variable, names.group(1), known)));
+                    names.appendReplacement(out, Matcher.quoteReplacement(lookup(template, functionId, variable, names.group(1), known)));
                 }
                 return names.appendTail(out).toString();
             }
@@ -101,7 +107,7 @@ public final class SamFunctions {
                 + " is not a string, Ref, Fn::GetAtt or Fn::Sub the local run can resolve: " + value);
     }
 
-    private static String lookup(Path template, String functionId, String variable, String name, java.util.Map<String, String> known) {
+    private static String lookup(Path template, String functionId, String variable, String name, Map<String, String> known) {
         String value = known.get(name);
         if (value == null) {
             throw new IllegalArgumentException(template + ": " + functionId + "'s environment variable " + variable + " refers to " + name

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class SamTemplate {
             }
             byId.put(String.valueOf(id), new Resource(type, properties(resource.get("Properties"))));
         });
-        this.resources = java.util.Collections.unmodifiableMap(byId);
+        this.resources = Collections.unmodifiableMap(byId);
     }
 
     @SuppressWarnings("unchecked")
