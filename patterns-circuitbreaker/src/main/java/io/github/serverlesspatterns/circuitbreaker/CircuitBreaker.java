@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.Randomness;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.internal.NameRule;
@@ -75,6 +76,10 @@ public final class CircuitBreaker implements Primeable {
     private final Transitions transitions;
     /** Whether calls are timed: for slow-call detection, or for a listener's outcome events. */
     private final boolean timed;
+    /** Measures each call's duration (monotonic: a wall-clock step never makes a call slow). */
+    private final Ticker ticker;
+    /** A call longer than this is slow; {@code Long.MAX_VALUE} without a slow-call duration. */
+    private final long slowCallNanos;
     // the parts, one concern each: the newest view of the shared state, which store and what its errors do,
     // writing outcomes, telling the listener
     private final SharedView view;
@@ -99,6 +104,8 @@ public final class CircuitBreaker implements Primeable {
         this.stores = new StoreFailover(name, store, config, notifier, view);
         this.outcomes = new OutcomeRecorder(name, config, transitions, millis, view, stores, notifier);
         this.timed = config.slowCallDuration() != null || notifier.listening();
+        this.ticker = config.ticker();
+        this.slowCallNanos = config.slowCallDuration() == null ? Long.MAX_VALUE : config.slowCallDuration().toNanos();
     }
 
     /**
@@ -182,14 +189,14 @@ public final class CircuitBreaker implements Primeable {
         }
         int flags = permit.flags;
         CircuitStateStore probeStore = permit.probeStore;
-        long start = timed ? config.clock().millis() : 0;
+        long start = timed ? ticker.nanoTime() : 0;
         O result;
         try {
             result = handler.handle(input, invocation);
         } catch (Throwable e) {
-            throw failed(flags, probeStore, e, timed ? config.clock().millis() - start : 0);
+            throw failed(flags, probeStore, e, timed ? ticker.nanoTime() - start : 0);
         }
-        long elapsed = timed ? config.clock().millis() - start : 0;
+        long elapsed = timed ? ticker.nanoTime() - start : 0;
         Transitions.Outcome outcome = withSlowness(config.recordResult().test(result) ? Transitions.Outcome.FAILURE
                 : Transitions.Outcome.SUCCESS, elapsed);
         notifier.outcome(outcome, elapsed, null);
@@ -201,12 +208,12 @@ public final class CircuitBreaker implements Primeable {
     }
 
     /** Counts what a call threw (the outcome first, then any transition it causes) and returns it to be rethrown unchanged. */
-    private RuntimeException failed(int flags, CircuitStateStore probeStore, Throwable e, long elapsedMillis) {
+    private RuntimeException failed(int flags, CircuitStateStore probeStore, Throwable e, long elapsedNanos) {
         Transitions.Outcome outcome = withSlowness(config.ignoreException().test(e) ? Transitions.Outcome.IGNORED
-                : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsedMillis);
-        notifier.outcome(outcome, elapsedMillis, e);
+                : config.recordException().test(e) ? Transitions.Outcome.FAILURE : Transitions.Outcome.SUCCESS, elapsedNanos);
+        notifier.outcome(outcome, elapsedNanos, e);
         if ((flags & PROBE) != 0) {
-            notifier.probe(outcome, elapsedMillis);
+            notifier.probe(outcome, elapsedNanos);
         }
         outcomes.record(flags, probeStore, outcome);
         return Failures.rethrow(e);
@@ -216,9 +223,9 @@ public final class CircuitBreaker implements Primeable {
      * A slow call is a failure (with {@code slowCallDuration} alone) or a slow success or failure
      * of its own (with {@code slowCallRate}). Ignored calls stay ignored.
      */
-    private Transitions.Outcome withSlowness(Transitions.Outcome outcome, long elapsedMillis) {
+    private Transitions.Outcome withSlowness(Transitions.Outcome outcome, long elapsedNanos) {
         if (config.slowCallDuration() == null || outcome == Transitions.Outcome.IGNORED
-                || elapsedMillis <= config.slowCallDuration().toMillis()) {
+                || elapsedNanos <= slowCallNanos) {
             return outcome;
         }
         slowCalls.increment();

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +83,7 @@ public final class CircuitBreakerConfig {
     private final Predicate<Object> recordResult;
     private final CircuitBreakerListener listener;
     private final Clock clock;
+    private final Ticker ticker;
 
     private CircuitBreakerConfig(Builder b) {
         this.failureDetection = b.failureDetection;
@@ -107,6 +109,7 @@ public final class CircuitBreakerConfig {
         this.recordResult = b.recordResult;
         this.listener = b.listener;
         this.clock = b.clock;
+        this.ticker = b.ticker;
     }
 
     /** @return the defaults */
@@ -145,6 +148,7 @@ public final class CircuitBreakerConfig {
         b.recordResult = recordResult;
         b.listener = listener;
         b.clock = clock;
+        b.ticker = ticker;
         return b;
     }
 
@@ -261,9 +265,14 @@ public final class CircuitBreakerConfig {
         return listener;
     }
 
-    /** @return the clock; default the system UTC clock */
+    /** @return the clock of the shared state (open times, the time window); default the system UTC clock */
     public Clock clock() {
         return clock;
+    }
+
+    /** @return what call durations are measured with; default {@link Ticker#system()} */
+    public Ticker ticker() {
+        return ticker;
     }
 
     /** Builder of {@link CircuitBreakerConfig}. Not thread-safe. */
@@ -289,6 +298,7 @@ public final class CircuitBreakerConfig {
         private Predicate<Object> recordResult = r -> false;
         private CircuitBreakerListener listener = CircuitBreakerListener.NO_OP;
         private Clock clock = Clock.systemUTC();
+        private Ticker ticker = Ticker.system();
         private Duration timeWindow;
         private float slowCallRateThreshold = -1;
 
@@ -527,11 +537,25 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param clock the clock for waits and durations
+         * @param clock the clock of the state every instance shares: when a circuit opened, when it
+         *              may be probed, the time window's buckets (wall-clock times, since instances
+         *              compare them); default the system UTC clock
          * @return this builder
          */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param ticker what each call's duration is measured with (slow calls, the listener's
+         *               {@code elapsed}): a monotonic source, so a wall-clock step never makes a
+         *               call slow or negative; default {@link Ticker#system()}, a test gives the
+         *               kit's {@code ManualTicker}
+         * @return this builder
+         */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -32,11 +32,11 @@ final class Notifier {
     }
 
     /** A call's outcome: a success, an error that counts, or an ignored one. */
-    void outcome(Transitions.Outcome outcome, long elapsedMillis, Throwable error) {
+    void outcome(Transitions.Outcome outcome, long elapsedNanos, Throwable error) {
         if (!listening()) {
             return;
         }
-        Duration elapsed = Duration.ofMillis(elapsedMillis);
+        Duration elapsed = Duration.ofNanos(elapsedNanos);
         try {
             if (outcome == Transitions.Outcome.IGNORED) {
                 listener.onIgnoredError(name, elapsed, error);
@@ -51,12 +51,12 @@ final class Notifier {
     }
 
     /** A probe's outcome, after {@link #outcome}; an ignored one is not a probe outcome. */
-    void probe(Transitions.Outcome outcome, long elapsedMillis) {
+    void probe(Transitions.Outcome outcome, long elapsedNanos) {
         if (!listening() || outcome == Transitions.Outcome.IGNORED) {
             return;
         }
         try {
-            listener.onProbeOutcome(name, !outcome.failed(), Duration.ofMillis(elapsedMillis));
+            listener.onProbeOutcome(name, !outcome.failed(), Duration.ofNanos(elapsedNanos));
         } catch (RuntimeException e) {
             LOG.warn("circuit '{}': listener failed on a probe outcome", name, e);
         }

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.circuitbreaker;
 
+import io.github.serverlesspatterns.testing.ManualTicker;
 import io.github.serverlesspatterns.testing.MutableClock;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Failures;
@@ -35,9 +36,10 @@ class CircuitBreakerTest {
         return "ok:" + in;
     };
     private final Invocation invocation = Invocation.builder().build();
+    private final ManualTicker ticker = new ManualTicker();
 
     private CircuitBreakerConfig.Builder config() {
-        return CircuitBreakerConfig.builder().clock(clock).consecutiveFailures(3).waitInOpen(Duration.ofSeconds(10))
+        return CircuitBreakerConfig.builder().clock(clock).ticker(ticker).consecutiveFailures(3).waitInOpen(Duration.ofSeconds(10))
                 .backoff(2.0, Duration.ofSeconds(60));
     }
 
@@ -214,7 +216,7 @@ class CircuitBreakerTest {
     void slowCalls_countAsFailures() {
         CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().slowCallDuration(Duration.ofSeconds(2)).build());
         Handler<String, String> slow = Decorators.decorate((in, inv) -> {
-            clock.advance(Duration.ofSeconds(3));
+            ticker.advance(Duration.ofSeconds(3)); // the call's duration is the ticker's, not the wall clock's
             return "late";
         }, breaker.decorator());
         for (int i = 0; i < 3; i++) {
@@ -222,6 +224,29 @@ class CircuitBreakerTest {
         }
         assertEquals(CircuitBreaker.State.OPEN, breaker.state());
         assertEquals(3, breaker.metrics().slowCalls());
+    }
+
+    @Test
+    void aCallsDuration_isTheTickers_soAWallClockStepNeverMakesItSlow_andListenersSeeItToTheNanosecond() {
+        List<Duration> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CircuitBreaker breaker = CircuitBreaker.of("partner", store, config().slowCallDuration(Duration.ofSeconds(2))
+                .listener(new CircuitBreakerListener() {
+                    @Override
+                    public void onSuccess(String name, Duration elapsed) {
+                        seen.add(elapsed);
+                    }
+                }).build());
+        Handler<String, String> h = Decorators.decorate((in, inv) -> {
+            clock.advance(Duration.ofHours(1)); // the wall clock is stepped (NTP) while the call runs
+            ticker.advance(Duration.ofNanos(1_500_000));
+            return "ok";
+        }, breaker.decorator());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("ok", h.handle("x", invocation));
+        }
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        assertEquals(0, breaker.metrics().slowCalls());
+        assertEquals(List.of(Duration.ofNanos(1_500_000), Duration.ofNanos(1_500_000), Duration.ofNanos(1_500_000)), seen);
     }
 
     @Test

@@ -130,13 +130,15 @@ public abstract class CircuitStateStoreContract {
 
     private final io.github.serverlesspatterns.testing.MutableClock clock =
             new io.github.serverlesspatterns.testing.MutableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+    /** Each call's duration: the test moves it with the clock. */
+    private final io.github.serverlesspatterns.testing.ManualTicker ticker = new io.github.serverlesspatterns.testing.ManualTicker();
     private final io.github.serverlesspatterns.core.Invocation invocation =
             io.github.serverlesspatterns.core.Invocation.builder().build();
 
     /** Two instances of one function: two breakers of one circuit on this store. */
     private CircuitBreaker[] twoInstances(CircuitBreakerConfig.Builder config) {
         String name = newName();
-        CircuitBreakerConfig built = config.clock(clock).build();
+        CircuitBreakerConfig built = config.clock(clock).ticker(ticker).build();
         return new CircuitBreaker[] {CircuitBreaker.of(name, store(), built), CircuitBreaker.of(name, store(), built)};
     }
 
@@ -144,6 +146,7 @@ public abstract class CircuitStateStoreContract {
         io.github.serverlesspatterns.core.Handler<String, String> h = io.github.serverlesspatterns.core.Decorators.decorate(
                 (in, inv) -> {
                     clock.advance(takes);
+                    ticker.advance(takes);
                     if (fails) {
                         throw new IllegalStateException("HTTP 503");
                     }

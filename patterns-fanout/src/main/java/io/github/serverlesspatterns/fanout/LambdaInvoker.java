@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fanout;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Codec;
@@ -67,6 +68,8 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
     private final int asyncLimit;
     private final boolean sdkRetries;
     private final Metrics metrics;
+    /** Measures {@code CallDuration}. */
+    private final Ticker ticker;
 
     /** Attempts of a synchronous call that Lambda throttled: {@value}. */
     public static final int SYNC_ATTEMPTS = 3;
@@ -99,8 +102,9 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
     }
 
     private LambdaInvoker(LambdaClient lambda, String function, String qualifier, Codec<I> requestCodec, Codec<O> responseCodec,
-                          int syncLimit, int asyncLimit, boolean sdkRetries, Metrics metrics) {
+                          int syncLimit, int asyncLimit, boolean sdkRetries, Metrics metrics, Ticker ticker) {
         this.metrics = metrics;
+        this.ticker = ticker;
         this.lambda = lambda;
         this.function = function;
         this.qualifier = qualifier;
@@ -124,7 +128,8 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
         Objects.requireNonNull(lambda, "lambda");
         Checks.notBlank(function, "function");
         return new LambdaInvoker<>(lambda, function, null, Objects.requireNonNull(requestCodec, "requestCodec"),
-                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false, Metrics.none());
+                Objects.requireNonNull(responseCodec, "responseCodec"), DEFAULT_SYNC_LIMIT, DEFAULT_ASYNC_LIMIT, false, Metrics.none(),
+                Ticker.system());
     }
 
     /**
@@ -138,7 +143,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
             throw new IllegalArgumentException("function '" + function + "' already names a version or alias; Lambda refuses a "
                     + "second qualifier ('" + qualifier + "'): pass the plain name with withQualifier, or the qualified name alone");
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics, ticker);
     }
 
     /**
@@ -152,7 +157,17 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
      */
     public LambdaInvoker<I, O> withMetrics(Metrics metrics) {
         return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries,
-                Objects.requireNonNull(metrics, "metrics"));
+                Objects.requireNonNull(metrics, "metrics"), ticker);
+    }
+
+    /**
+     * @param ticker what {@code CallDuration} is measured with; default {@link Ticker#system()}, a
+     *               test gives the kit's {@code ManualTicker}
+     * @return an invoker like this one that measures with it
+     */
+    public LambdaInvoker<I, O> withTicker(Ticker ticker) {
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries,
+                metrics, Objects.requireNonNull(ticker, "ticker"));
     }
 
     /**
@@ -163,7 +178,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
      * @return an invoker like this one whose synchronous calls the client retries as it likes
      */
     public LambdaInvoker<I, O> withSdkRetries() {
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, true, metrics);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, true, metrics, ticker);
     }
 
     /**
@@ -176,7 +191,7 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
             throw new IllegalArgumentException("limits must be 1.." + DEFAULT_SYNC_LIMIT + " and 1.." + DEFAULT_ASYNC_LIMIT
                     + ": " + syncLimit + ", " + asyncLimit);
         }
-        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics);
+        return new LambdaInvoker<>(lambda, function, qualifier, requestCodec, responseCodec, syncLimit, asyncLimit, sdkRetries, metrics, ticker);
     }
 
     /**
@@ -192,12 +207,12 @@ public final class LambdaInvoker<I, O> implements Invoker<I, O>, Primeable {
     @Override
     public O call(I request, Invocation invocation) {
         count("Calls");
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         InvokeResponse response;
         try {
             response = invoke(request(request, invocation, InvocationType.REQUEST_RESPONSE, syncLimit), invocation, !sdkRetries);
         } finally {
-            metrics.time(METRICS_PATTERN, function, "CallDuration", System.nanoTime() - start);
+            metrics.time(METRICS_PATTERN, function, "CallDuration", ticker.nanoTime() - start);
         }
         byte[] payload = response.payload() == null ? new byte[0] : response.payload().asByteArray();
         if (response.functionError() != null) {

@@ -42,7 +42,7 @@ class FanoutMetricsTest {
             return "ok";
         }));
         LambdaInvoker<String, String> invoker = LambdaInvoker.of(lambda.client(), "metered-fn", Codecs.jsonString(), Codecs.jsonString())
-                .withMetrics(metrics);
+                .withMetrics(metrics).withTicker(new io.github.serverlesspatterns.testing.ManualTicker());
         Invocation inv = Invocation.builder().build();
         invoker.call("a", inv);
         assertThrows(RemoteFunctionException.class, () -> invoker.call("fail", inv));
@@ -54,6 +54,7 @@ class FanoutMetricsTest {
         assertEquals("metered-fn", doc.path("Name").asText());
         assertEquals(List.of(2, 1, 1, 2), List.of(doc.path("Calls").asInt(), doc.path("FunctionErrors").asInt(), doc.path("Events").asInt(),
                 doc.path("CallDuration").size()), lines.get(0));
+        assertEquals("[0,0]", doc.path("CallDuration").toString(), "measured on the given ticker, which stands still");
         assertEquals("[3,6,3]", doc.path("PayloadBytes").toString(), "each request's encoded size: \"a\", \"fail\", \"b\"");
         assertTrue(lines.get(0).contains("{\"Name\":\"PayloadBytes\",\"Unit\":\"Bytes\"}"), lines.get(0));
     }

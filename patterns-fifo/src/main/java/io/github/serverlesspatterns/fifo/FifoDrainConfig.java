@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.internal.Checks;
@@ -28,10 +29,12 @@ public final class FifoDrainConfig<T> {
     private final DeadLetterQueue deadLetterQueue;
     private final Metrics metrics;
     private final String metricsName;
+    private final Ticker ticker;
 
     private FifoDrainConfig(Builder<T> b) {
         this.metrics = b.metrics;
         this.metricsName = b.metricsName;
+        this.ticker = b.ticker;
         this.bodyCodec = b.bodyCodec;
         this.safetyMargin = b.safetyMargin;
         this.maxBatches = b.maxBatches;
@@ -77,6 +80,11 @@ public final class FifoDrainConfig<T> {
         return metricsName;
     }
 
+    /** @return what the reported durations are measured with; default {@link Ticker#system()} */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /**
      * Builder of {@link FifoDrainConfig}; each setter checks its value at once. Not thread-safe.
      *
@@ -89,6 +97,7 @@ public final class FifoDrainConfig<T> {
         private DeadLetterQueue deadLetterQueue;
         private Metrics metrics = Metrics.none();
         private String metricsName = "fifo";
+        private Ticker ticker = Ticker.system();
 
         private Builder(Codec<T> bodyCodec) {
             this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
@@ -139,6 +148,16 @@ public final class FifoDrainConfig<T> {
         public Builder<T> metrics(Metrics metrics, String name) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             this.metricsName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param ticker what the reported durations are measured with; default
+         *               {@link Ticker#system()}, a test gives the kit's {@code ManualTicker}
+         * @return this builder
+         */
+        public Builder<T> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

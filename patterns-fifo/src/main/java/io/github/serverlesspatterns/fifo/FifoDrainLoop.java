@@ -82,7 +82,7 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
 
     @Override
     public DrainResult handle(Map<String, Object> event, Invocation invocation) {
-        long start = System.nanoTime();
+        long start = config.ticker().nanoTime();
         int processed = 0;
         int failed = 0;
         int batches = 0;
@@ -142,7 +142,7 @@ public final class FifoDrainLoop<T> implements Handler<Map<String, Object>, Drai
         config.metrics().count(METRICS_PATTERN, name, "Failed", failed);
         config.metrics().count(METRICS_PATTERN, name, "Batches", batches);
         config.metrics().count(METRICS_PATTERN, name, "Reinvocations", reinvoke ? 1 : 0);
-        config.metrics().time(METRICS_PATTERN, name, "DrainDuration", System.nanoTime() - start);
+        config.metrics().time(METRICS_PATTERN, name, "DrainDuration", config.ticker().nanoTime() - start);
         LOG.info("drain loop on {}: {}", queueUrl, result);
         return result;
     }

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.metrics.Metrics;
@@ -40,6 +41,7 @@ public final class SqsBatchConfig<T> {
     private final DeadLetterQueue deadLetterQueue;
     private final Metrics metrics;
     private final String metricsName;
+    private final Ticker ticker;
 
     private SqsBatchConfig(Builder<T> b) {
         this.bodyCodec = b.bodyCodec;
@@ -50,6 +52,7 @@ public final class SqsBatchConfig<T> {
         this.deadLetterQueue = b.deadLetterQueue;
         this.metrics = b.metrics;
         this.metricsName = b.metricsName;
+        this.ticker = b.ticker;
     }
 
     /**
@@ -96,6 +99,11 @@ public final class SqsBatchConfig<T> {
         return metricsName;
     }
 
+    /** @return what the reported durations are measured with; default {@link Ticker#system()} */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** @return the dead-letter queue for poison messages, or {@code null} (the default) */
     public DeadLetterQueue deadLetterQueue() {
         return deadLetterQueue;
@@ -115,6 +123,7 @@ public final class SqsBatchConfig<T> {
         private DeadLetterQueue deadLetterQueue;
         private Metrics metrics = Metrics.none();
         private String metricsName = "sqs";
+        private Ticker ticker = Ticker.system();
 
         private Builder(Codec<T> bodyCodec) {
             this.bodyCodec = Objects.requireNonNull(bodyCodec, "bodyCodec");
@@ -190,6 +199,16 @@ public final class SqsBatchConfig<T> {
         public Builder<T> metrics(Metrics metrics, String name) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             this.metricsName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param ticker what the reported durations are measured with; default
+         *               {@link Ticker#system()}, a test gives the kit's {@code ManualTicker}
+         * @return this builder
+         */
+        public Builder<T> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -105,7 +105,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
             case STANDARD -> false;
             case DETECT -> !messages.isEmpty() && String.valueOf(messages.get(0).getEventSourceArn()).endsWith(".fifo");
         };
-        long start = System.nanoTime();
+        long start = config.ticker().nanoTime();
         Set<String> failed = ConcurrentHashMap.newKeySet();
         List<List<SQSEvent.SQSMessage>> units = new ArrayList<>();
         if (fifo) {
@@ -130,7 +130,7 @@ public final class SqsBatchHandler<T> implements Handler<SQSEvent, SQSBatchRespo
         }
         count("Messages", messages.size());
         count("RetriesReported", failures.size());
-        config.metrics().time(METRICS_PATTERN, config.metricsName(), "BatchDuration", System.nanoTime() - start);
+        config.metrics().time(METRICS_PATTERN, config.metricsName(), "BatchDuration", config.ticker().nanoTime() - start);
         return new SQSBatchResponse(failures);
     }
 

@@ -1,5 +1,6 @@
 package io.github.serverlesspatterns.fifo;
 
+import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.logging.LogContext;
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -53,14 +54,16 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     private final boolean everyFailure;
     private final Metrics metrics;
     private final String metricsName;
+    private final Ticker ticker;
 
     /** The pattern dimension of the stream consumers' metrics: {@value}. */
     static final String METRICS_PATTERN = "stream-batch";
 
     private StreamBatchHandler(String kind, Function<E, List<R>> records, Function<R, String> sequenceNumber,
                                Function<R, String> describe, Handler<R, ?> handler, DeadLetterQueue deadLetterQueue,
-                               boolean everyFailure, Metrics metrics, String metricsName) {
+                               boolean everyFailure, Metrics metrics, String metricsName, Ticker ticker) {
         this.metrics = metrics;
+        this.ticker = ticker;
         this.metricsName = metricsName;
         this.kind = kind;
         this.everyFailure = everyFailure;
@@ -78,7 +81,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> kinesis(
             Handler<KinesisEvent.KinesisEventRecord, ?> handler) {
         return new StreamBatchHandler<>("Kinesis", KinesisEvent::getRecords, r -> r.getKinesis().getSequenceNumber(),
-                PoisonRecords::kinesis, handler, null, false, Metrics.none(), "kinesis");
+                PoisonRecords::kinesis, handler, null, false, Metrics.none(), "kinesis", Ticker.system());
     }
 
     /**
@@ -88,7 +91,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
     public static StreamBatchHandler<DynamodbEvent, DynamodbEvent.DynamodbStreamRecord> dynamodb(
             Handler<DynamodbEvent.DynamodbStreamRecord, ?> handler) {
         return new StreamBatchHandler<>("DynamoDB stream", DynamodbEvent::getRecords, r -> r.getDynamodb().getSequenceNumber(),
-                PoisonRecords::dynamodb, handler, null, false, Metrics.none(), "dynamodb");
+                PoisonRecords::dynamodb, handler, null, false, Metrics.none(), "dynamodb", Ticker.system());
     }
 
     /**
@@ -99,7 +102,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      */
     public StreamBatchHandler<E, R> withDeadLetterQueue(DeadLetterQueue deadLetterQueue) {
         return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler,
-                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"), everyFailure, metrics, metricsName);
+                Objects.requireNonNull(deadLetterQueue, "deadLetterQueue"), everyFailure, metrics, metricsName, ticker);
     }
 
     /**
@@ -107,7 +110,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      *         (see the class comment for the trade-off)
      */
     public StreamBatchHandler<E, R> reportingEveryFailure() {
-        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, true, metrics, metricsName);
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, true, metrics, metricsName, ticker);
     }
 
     /**
@@ -121,7 +124,17 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
      */
     public StreamBatchHandler<E, R> withMetrics(Metrics metrics, String name) {
         return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, everyFailure,
-                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(name, "name"));
+                Objects.requireNonNull(metrics, "metrics"), Objects.requireNonNull(name, "name"), ticker);
+    }
+
+    /**
+     * @param ticker what {@code BatchDuration} is measured with; default {@link Ticker#system()}, a
+     *               test gives the kit's {@code ManualTicker}
+     * @return a handler like this one that measures with it
+     */
+    public StreamBatchHandler<E, R> withTicker(Ticker ticker) {
+        return new StreamBatchHandler<>(kind, records, sequenceNumber, describe, handler, deadLetterQueue, everyFailure, metrics,
+                metricsName, Objects.requireNonNull(ticker, "ticker"));
     }
 
     @Override
@@ -130,7 +143,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
         if (batch == null) {
             throw new IllegalArgumentException("malformed " + kind + " event: " + (event == null ? "null event" : "no Records"));
         }
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         int ran = 0;
         for (R record : batch) {
@@ -151,7 +164,7 @@ public final class StreamBatchHandler<E, R> implements Handler<E, StreamsEventRe
         }
         metrics.count(METRICS_PATTERN, metricsName, "Records", ran);
         metrics.count(METRICS_PATTERN, metricsName, "Failures", failures.size());
-        metrics.time(METRICS_PATTERN, metricsName, "BatchDuration", System.nanoTime() - start);
+        metrics.time(METRICS_PATTERN, metricsName, "BatchDuration", ticker.nanoTime() - start);
         return new StreamsEventResponse(failures);
     }
 

@@ -49,9 +49,11 @@ class FifoDrainLoopTest {
         List<DrainResult> results = new CopyOnWriteArrayList<>();
         List<String> documents = new CopyOnWriteArrayList<>();
         EmfMetrics metrics = EmfMetrics.create("Ledger", documents::add, java.time.Clock.systemUTC());
+        io.github.serverlesspatterns.testing.ManualTicker ticker = new io.github.serverlesspatterns.testing.ManualTicker();
         FifoDrainConfig<String> config = FifoDrainConfig.builder(Codecs.utf8()).safetyMargin(Duration.ofMillis(500))
-                .metrics(metrics, "ledger").build();
+                .metrics(metrics, "ledger").ticker(ticker).build();
         FifoDrainLoop<String> loop = FifoDrainLoop.of(sqs.client(), queue, lambda.client(), config, (body, inv) -> {
+            ticker.advance(Duration.ofMillis(5)); // what DrainDuration measures; the deadline is the invocation's
             try {
                 Thread.sleep(5); // an I/O-bound write per message
             } catch (InterruptedException e) {
@@ -101,6 +103,11 @@ class FifoDrainLoopTest {
         assertEquals(results.stream().mapToInt(DrainResult::getBatches).sum(), doc.path("Batches").asInt());
         assertEquals(results.size() - 1, doc.path("Reinvocations").asInt());
         assertEquals(results.size(), doc.path("DrainDuration").size(), "one duration per invocation");
+        double drained = 0;
+        for (var d : doc.path("DrainDuration")) {
+            drained += d.asDouble();
+        }
+        assertEquals(2_500.0, drained, 1e-6, "the durations are the ticker's: 500 messages x 5 ms");
     }
 
     private static String fifoQueue(SqsService sqs, String name, String... groupAndBody) {

@@ -138,7 +138,9 @@ class KinesisBatchTest {
         List<String> documents = new CopyOnWriteArrayList<>();
         io.github.serverlesspatterns.core.metrics.EmfMetrics metrics = io.github.serverlesspatterns.core.metrics.EmfMetrics.create(
                 "Clicks", documents::add, java.time.Clock.systemUTC());
+        io.github.serverlesspatterns.testing.ManualTicker ticker = new io.github.serverlesspatterns.testing.ManualTicker();
         StreamBatchHandler<KinesisEvent, KinesisEvent.KinesisEventRecord> batch = StreamBatchHandler.kinesis((r, inv) -> {
+            ticker.advance(java.time.Duration.ofMillis(50));
             String click = StandardCharsets.UTF_8.decode(r.getKinesis().getData().duplicate()).toString();
             if (click.equals("click-1")) {
                 throw new PoisonMessageException("unreadable");
@@ -147,7 +149,7 @@ class KinesisBatchTest {
                 throw new IllegalStateException("sink busy");
             }
             return null;
-        }).withDeadLetterQueue(DeadLetterQueue.of(sqs.client(), dlq)).withMetrics(metrics, "clicks");
+        }).withDeadLetterQueue(DeadLetterQueue.of(sqs.client(), dlq)).withMetrics(metrics, "clicks").withTicker(ticker);
 
         StreamsEventResponse response = batch.handle(event(6), Invocation.builder().build());
         metrics.flush();
@@ -160,5 +162,6 @@ class KinesisBatchTest {
         assertEquals(1, doc.path("Failures").asInt());
         assertEquals(1, doc.path("PoisonToDlq").asInt());
         assertEquals(1, doc.path("BatchDuration").size());
+        assertEquals(200.0, doc.path("BatchDuration").get(0).asDouble(), "the ticker's time: 4 records x 50 ms");
     }
 }

@@ -41,8 +41,10 @@ class SqsBatchMetricsTest {
                         handlerCalls.incrementAndGet();
                     }
                 }).build();
+        io.github.serverlesspatterns.testing.ManualTicker ticker = new io.github.serverlesspatterns.testing.ManualTicker();
         SqsBatchHandler<String> batch = SqsBatchHandler.of(SqsBatchConfig.builder(Codecs.utf8())
-                .deadLetterQueue(DeadLetterQueue.of(counted, dlq)).metrics(metrics, "orders-queue").build(), (m, inv) -> {
+                .deadLetterQueue(DeadLetterQueue.of(counted, dlq)).metrics(metrics, "orders-queue").ticker(ticker).build(), (m, inv) -> {
+                    ticker.advance(java.time.Duration.ofMillis(100));
                     if (m.body().equals("retry")) {
                         throw new IllegalStateException("downstream busy");
                     }
@@ -64,6 +66,7 @@ class SqsBatchMetricsTest {
         assertEquals(List.of(3, 1, 1), List.of(doc.path("Messages").asInt(), doc.path("RetriesReported").asInt(),
                 doc.path("PoisonToDlq").asInt()), lines.get(0));
         assertEquals(1, doc.path("BatchDuration").size());
+        assertEquals(300.0, doc.path("BatchDuration").get(0).asDouble(), "the ticker's time: 3 messages x 100 ms");
         assertEquals(1, handlerCalls.get(), "SQS calls of the handler: one SendMessage for the one poison message");
         System.out.printf("sqs batch of %d messages (1 poison, 1 retried): %d SQS calls by the handler (model: 1 per poison message)%n",
                 received.size(), handlerCalls.get());
