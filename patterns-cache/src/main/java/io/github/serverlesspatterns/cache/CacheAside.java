@@ -11,7 +11,7 @@ import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Randomness;
-import io.github.serverlesspatterns.core.redis.RedisConnection;
+import io.github.serverlesspatterns.core.internal.RedisConnection;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.SetArgs;
 import org.slf4j.Logger;

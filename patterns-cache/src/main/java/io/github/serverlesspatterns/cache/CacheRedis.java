@@ -2,8 +2,8 @@ package io.github.serverlesspatterns.cache;
 
 import io.github.serverlesspatterns.core.metrics.Metrics;
 import io.github.serverlesspatterns.core.internal.DownWindow;
-import io.github.serverlesspatterns.core.redis.LuaScript;
-import io.github.serverlesspatterns.core.redis.RedisConnection;
+import io.github.serverlesspatterns.core.internal.LuaScript;
+import io.github.serverlesspatterns.core.internal.RedisConnection;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;

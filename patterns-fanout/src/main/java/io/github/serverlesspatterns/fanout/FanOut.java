@@ -3,7 +3,7 @@ package io.github.serverlesspatterns.fanout;
 import io.github.serverlesspatterns.core.internal.Checks;
 import io.github.serverlesspatterns.core.Codec;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.ParallelRuns;
+import io.github.serverlesspatterns.core.internal.ParallelRuns;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;

@@ -7,7 +7,7 @@ import io.github.serverlesspatterns.core.CodecException;
 import io.github.serverlesspatterns.core.Failures;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
-import io.github.serverlesspatterns.core.ParallelRuns;
+import io.github.serverlesspatterns.core.internal.ParallelRuns;
 import io.github.serverlesspatterns.core.logging.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,9 +5,9 @@ import io.github.serverlesspatterns.circuitbreaker.CircuitState;
 import io.github.serverlesspatterns.circuitbreaker.CircuitStateStore;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.github.serverlesspatterns.core.redis.EvictionCheck;
-import io.github.serverlesspatterns.core.redis.LuaScript;
-import io.github.serverlesspatterns.core.redis.RedisConnection;
+import io.github.serverlesspatterns.core.internal.EvictionCheck;
+import io.github.serverlesspatterns.core.internal.LuaScript;
+import io.github.serverlesspatterns.core.internal.RedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
@@ -21,7 +21,7 @@ import java.util.Optional;
  * write so that the state of a circuit nobody uses any more disappears.
  *
  * <p>Calls: {@code load} is one {@code GET}; {@code compareAndSet} is one round trip, a Lua script
- * that compares the stored version and writes atomically ({@code EVAL}; see {@code core.redis.LuaScript}
+ * that compares the stored version and writes atomically ({@code EVAL}; see {@code core.internal.LuaScript}
  * for why never {@code EVALSHA}). On a cluster each circuit's key lives on one node. The store opens one connection on first use from the client it
  * is given; {@link #close()} closes that connection, not the client. Thread-safe.
  */

@@ -6,9 +6,9 @@ import io.github.serverlesspatterns.idempotency.IdempotencyRecord;
 import io.github.serverlesspatterns.idempotency.IdempotencyStore;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.github.serverlesspatterns.core.redis.LuaScript;
-import io.github.serverlesspatterns.core.redis.RedisConnection;
-import io.github.serverlesspatterns.core.redis.EvictionCheck;
+import io.github.serverlesspatterns.core.internal.LuaScript;
+import io.github.serverlesspatterns.core.internal.RedisConnection;
+import io.github.serverlesspatterns.core.internal.EvictionCheck;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 

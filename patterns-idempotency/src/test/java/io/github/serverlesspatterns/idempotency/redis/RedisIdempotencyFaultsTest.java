@@ -5,7 +5,7 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.PatternsException;
-import io.github.serverlesspatterns.core.redis.EvictionCheck;
+import io.github.serverlesspatterns.core.internal.EvictionCheck;
 import io.github.serverlesspatterns.idempotency.Idempotency;
 import io.github.serverlesspatterns.idempotency.IdempotencyConfig;
 import io.github.serverlesspatterns.idempotency.IdempotencyStoreException;
@@ -170,7 +170,7 @@ class RedisIdempotencyFaultsTest {
         RedisClient fresh = redis.clientFor(RedisURI.builder(redis.uri()).build());
         fresh.setOptions(ClientOptions.builder().socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build()).build());
         redis.freeze();
-        try (io.github.serverlesspatterns.core.redis.RedisConnection<String, String> connection = new io.github.serverlesspatterns.core.redis.RedisConnection<>(
+        try (io.github.serverlesspatterns.core.internal.RedisConnection<String, String> connection = new io.github.serverlesspatterns.core.internal.RedisConnection<>(
                 fresh, io.lettuce.core.codec.StringCodec.UTF8, Duration.ofMillis(200), "Redis idempotency store", c -> { })) {
             PatternsException e = assertThrows(PatternsException.class, connection::commands);
             assertTrue(e.getMessage().startsWith("Redis idempotency store: "), e.getMessage());

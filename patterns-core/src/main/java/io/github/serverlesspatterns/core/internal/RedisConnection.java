@@ -1,7 +1,6 @@
-package io.github.serverlesspatterns.core.redis;
+package io.github.serverlesspatterns.core.internal;
 
 import io.github.serverlesspatterns.core.Ticker;
-import io.github.serverlesspatterns.core.ParallelRuns;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;

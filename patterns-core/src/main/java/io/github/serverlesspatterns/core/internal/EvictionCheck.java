@@ -1,4 +1,4 @@
-package io.github.serverlesspatterns.core.redis;
+package io.github.serverlesspatterns.core.internal;
 
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.github.serverlesspatterns.core.redis;
+package io.github.serverlesspatterns.core.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import io.github.serverlesspatterns.core.Ticker;

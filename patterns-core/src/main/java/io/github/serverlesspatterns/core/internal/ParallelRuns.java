@@ -1,4 +1,6 @@
-package io.github.serverlesspatterns.core;
+package io.github.serverlesspatterns.core.internal;
+
+import io.github.serverlesspatterns.core.Failures;
 
 import java.util.ArrayList;
 import java.util.Collections;
