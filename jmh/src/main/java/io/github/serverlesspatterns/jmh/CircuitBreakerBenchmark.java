@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,6 +37,7 @@ public class CircuitBreakerBenchmark {
 
     private Handler<Long, Long> bare;
     private Handler<Long, Long> ours;
+    private Handler<Long, Long> oursTimed;
     private Supplier<Long> resilience4j;
     private Invocation invocation;
     private long input;
@@ -45,6 +47,9 @@ public class CircuitBreakerBenchmark {
         bare = (in, inv) -> in + 1;
         ours = Decorators.decorate(bare, CircuitBreaker.of("bench", new InMemoryCircuitStateStore(),
                 CircuitBreakerConfig.ofDefaults()).decorator());
+        // with a slow-call duration each call is timed (a Ticker reading before and after)
+        oursTimed = Decorators.decorate(bare, CircuitBreaker.of("bench-timed", new InMemoryCircuitStateStore(),
+                CircuitBreakerConfig.builder().slowCallDuration(Duration.ofSeconds(1)).build()).decorator());
         io.github.resilience4j.circuitbreaker.CircuitBreaker r4j = CircuitBreakerRegistry.ofDefaults().circuitBreaker("bench");
         resilience4j = io.github.resilience4j.circuitbreaker.CircuitBreaker.decorateSupplier(r4j, () -> input + 1);
         invocation = Invocation.builder().requestId("bench").build();
@@ -59,6 +64,11 @@ public class CircuitBreakerBenchmark {
     @Benchmark
     public Long oursInMemoryClosed() {
         return ours.handle(input, invocation);
+    }
+
+    @Benchmark
+    public Long oursInMemoryClosedTimed() {
+        return oursTimed.handle(input, invocation);
     }
 
     @Benchmark

@@ -25,6 +25,30 @@ final class Ports {
         }
     }
 
+    /**
+     * A port free on 127.0.0.1 whose cluster bus port (port + 10000) is free too, as a Redis
+     * cluster node binds both.
+     */
+    static int freeWithClusterBus() {
+        for (int i = 0; i < 100; i++) {
+            int port = free();
+            if (port + 10_000 <= 65_535 && bindable(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no port on 127.0.0.1 with its cluster bus port (+10000) free, after 100 tries");
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** True if something accepts TCP connections on 127.0.0.1:port. */
     static boolean accepting(int port) {
         try (Socket socket = new Socket()) {

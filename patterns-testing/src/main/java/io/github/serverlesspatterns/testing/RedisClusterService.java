@@ -48,12 +48,9 @@ public final class RedisClusterService implements AutoCloseable {
         List<RedisServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < NODES; i++) {
-                int port = Ports.free();
-                RedisServerProcess node = new RedisServerProcess(binary, port, RedisService.folder("redis-cluster-" + port),
-                        List.of("--port", Integer.toString(port), "--cluster-enabled", "yes",
-                                "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"));
-                nodes.add(node);
-                node.start();
+                nodes.add(RedisServerProcess.startOnFreePort(true, port -> new RedisServerProcess(binary, port,
+                        RedisService.folder("redis-cluster-" + port), List.of("--port", Integer.toString(port), "--cluster-enabled", "yes",
+                                "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000"))));
             }
             List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (RedisServerProcess n : nodes) {

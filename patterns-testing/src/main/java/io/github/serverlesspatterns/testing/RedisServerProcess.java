@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * One redis-server (or valkey-server) child process on 127.0.0.1, persisting nothing
@@ -35,6 +36,34 @@ final class RedisServerProcess implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.args = List.copyOf(args);
+    }
+
+    /**
+     * Starts a server on a port free right now, and again on other ports when it cannot bind: a
+     * free port (or a cluster node's bus port, +10000, which is in the range the system hands out
+     * for outgoing connections) can be taken between the check and the server's bind. Up to 5 tries;
+     * any other failure ends at once.
+     *
+     * @param clusterNode whether the server also binds the cluster bus port
+     * @param onPort      the server for a port (not started)
+     * @return the started server
+     */
+    static RedisServerProcess startOnFreePort(boolean clusterNode, IntFunction<RedisServerProcess> onPort) {
+        IllegalStateException bindFailure = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            RedisServerProcess server = onPort.apply(clusterNode ? Ports.freeWithClusterBus() : Ports.free());
+            try {
+                server.start();
+                return server;
+            } catch (IllegalStateException e) {
+                server.stop();
+                if (!String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+                bindFailure = e;
+            }
+        }
+        throw bindFailure;
     }
 
     synchronized void start() {

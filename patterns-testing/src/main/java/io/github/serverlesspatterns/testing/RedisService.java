@@ -66,10 +66,9 @@ public final class RedisService implements AutoCloseable {
     }
 
     private static RedisService standalone(String kind, Path binary) {
-        int port = Ports.free();
-        RedisServerProcess server = new RedisServerProcess(binary, port, folder("redis-" + port), List.of("--port", Integer.toString(port)));
-        server.start();
-        return new RedisService(kind, RedisURI.builder().withHost("127.0.0.1").withPort(port).build(), server,
+        RedisServerProcess server = RedisServerProcess.startOnFreePort(false,
+                port -> new RedisServerProcess(binary, port, folder("redis-" + port), List.of("--port", Integer.toString(port))));
+        return new RedisService(kind, RedisURI.builder().withHost("127.0.0.1").withPort(server.port()).build(), server,
                 ClientOptions.create(), "");
     }
 
