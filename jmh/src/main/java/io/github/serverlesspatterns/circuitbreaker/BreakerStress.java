@@ -48,7 +48,7 @@ public final class BreakerStress {
     @State
     public static class TwoFailuresOpenItOnce {
         private final AtomicInteger openings = new AtomicInteger();
-        private final CircuitBreaker breaker = CircuitBreaker.of("partner", new StressStore(), CircuitBreakerConfig.builder()
+        private final CircuitBreaker breaker = CircuitBreaker.of("partner", new LosingStore(), CircuitBreakerConfig.builder()
                 .consecutiveFailures(2).waitInOpen(Duration.ofMinutes(5)).listener(new CircuitBreakerListener() {
                     @Override
                     public void onStateTransition(String name, CircuitBreaker.State from, CircuitBreaker.State to) {
@@ -87,7 +87,7 @@ public final class BreakerStress {
     public static class OneProbeSlotOneProbe {
         private final AtomicInteger probes = new AtomicInteger();
         private final AtomicInteger rejected = new AtomicInteger();
-        private final CircuitBreaker breaker = CircuitBreaker.of("partner", new StressStore(), CircuitBreakerConfig.builder()
+        private final CircuitBreaker breaker = CircuitBreaker.of("partner", new LosingStore(), CircuitBreakerConfig.builder()
                 .consecutiveFailures(1).halfOpen(1, 1).waitInOpen(Duration.ofMinutes(5)).listener(new CircuitBreakerListener() {
                     @Override
                     public void onCallRejected(String name, CircuitBreaker.State state, java.time.Instant nextProbeAt) {

@@ -16,7 +16,7 @@ public final class SharedViewStress {
     private SharedViewStress() {
     }
 
-    private static final CircuitStateStore STORE = new StressStore();
+    private static final CircuitStateStore STORE = new LosingStore();
     /** Versions 1 and 2 of one history (one epoch). */
     private static final CircuitState V1 = version(CircuitState.initial(), 1);
     private static final CircuitState V2 = version(V1, 1);
