@@ -415,7 +415,9 @@ public final class PatternScenarios {
         check(stuck.functionError() == null, "the splitter failed: " + stuck.payload().asUtf8String());
         try (var esm = SamEventSources.sqs(template16, "DeadlineFunction", sqs.client(), deadlines, lambda.client(), "p16-deadline").start()) {
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (emitted.total("fan-in", "squares", "JobsOverdue") == 0 && System.nanoTime() < end) {
+            // the mapping deletes the message only after the function has returned, so wait for both: the metric
+            // (emitted inside the function) and the deletion (after it) - checking the second on seeing the first raced
+            while ((emitted.total("fan-in", "squares", "JobsOverdue") == 0 || esm.deleted() == 0) && System.nanoTime() < end) {
                 sleep(100);
             }
             check(esm.deleted() >= 1, "the deadline message was not handled");
