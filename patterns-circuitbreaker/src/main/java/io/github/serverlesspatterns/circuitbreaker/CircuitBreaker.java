@@ -224,8 +224,7 @@ public final class CircuitBreaker implements Primeable {
      * of its own (with {@code slowCallRate}). Ignored calls stay ignored.
      */
     private Transitions.Outcome withSlowness(Transitions.Outcome outcome, long elapsedNanos) {
-        if (config.slowCallDuration() == null || outcome == Transitions.Outcome.IGNORED
-                || elapsedNanos <= slowCallNanos) {
+        if (outcome == Transitions.Outcome.IGNORED || elapsedNanos <= slowCallNanos) { // MAX_VALUE when calls are not timed
             return outcome;
         }
         slowCalls.increment();

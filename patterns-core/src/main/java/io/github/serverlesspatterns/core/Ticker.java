@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The library's source of elapsed time for its waits and timings: the idempotency decorator's
  * wait for an in-progress duplicate and the cache's wait for another instance's load read it and
- * pause through it, the aggregator waits for its downstreams through {@link #poll}, and the store,
+ * pause through it, the aggregator waits for its downstreams through {@link #pollUntil}, and the store,
  * load and call timings the library reports are measured with it. The default
  * is the system's monotonic clock; tests give a ticker they move by hand, so that a wait runs
  * without sleeping (the test kit's {@code ManualTicker} advances itself on every pause). Wall-clock
@@ -37,20 +37,23 @@ public interface Ticker {
     }
 
     /**
-     * Waits for the next element of a queue that other threads fill, for at most {@code nanos} of
-     * this ticker's time: how a wait for work running elsewhere (the aggregator's downstream calls)
-     * is bounded. The default waits on the queue for that long by the system's clock, which is
-     * right for any ticker that follows it; a ticker moved by hand overrides it to end the wait
-     * when its own time passes the end (the test kit's {@code ManualTicker} does).
+     * Waits for the next element of a queue that other threads fill, until this ticker reads
+     * {@code deadline} or later: how a wait for work running elsewhere (the aggregator's downstream
+     * calls) is bounded. The end is a reading of {@link #nanoTime()}, not a length, so a wait that
+     * starts a little after its end was computed still ends on time, and time moved by hand in
+     * between is not lost. The default waits on the queue by the system's clock for what is left,
+     * which is right for any ticker that follows it; a ticker moved by hand overrides it to end the
+     * wait when its own time reaches the end (the test kit's {@code ManualTicker} does).
      *
-     * @param queue where the awaited elements arrive
-     * @param nanos how long to wait at most, at least 0
-     * @param <T>   the element type
+     * @param queue    where the awaited elements arrive
+     * @param deadline the reading of {@link #nanoTime()} at which to stop waiting; one already passed
+     *                 takes only an element that is there
+     * @param <T>      the element type
      * @return the next element, or {@code null} if none came in time
      * @throws InterruptedException if the thread is interrupted meanwhile
      */
-    default <T> T poll(BlockingQueue<T> queue, long nanos) throws InterruptedException {
-        return queue.poll(nanos, TimeUnit.NANOSECONDS);
+    default <T> T pollUntil(BlockingQueue<T> queue, long deadline) throws InterruptedException {
+        return queue.poll(deadline - nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     /** @return the system's ticker: {@link System#nanoTime()} and {@link Thread#sleep(long, int)} */

@@ -177,14 +177,13 @@ public final class Aggregator<I, R> implements Handler<I, R> {
         int pending = n;
         try {
             while (pending > 0) {
-                long elapsed = ticker.nanoTime() - start;
-                long next = Long.MAX_VALUE;
+                long next = Long.MAX_VALUE; // the nearest timeout among the pending calls, from the start
                 for (int i = 0; i < n; i++) {
                     if (results[i] == null) {
-                        next = Math.min(next, limit[i] - elapsed);
+                        next = Math.min(next, limit[i]);
                     }
                 }
-                Future<Object> f = ticker.poll(done, Math.max(0, next));
+                Future<Object> f = ticker.pollUntil(done, start + next);
                 if (f != null) {
                     int i = index.get(f);
                     if (results[i] != null) {
@@ -195,7 +194,7 @@ public final class Aggregator<I, R> implements Handler<I, R> {
                     failFast(i, results[i]);
                     continue;
                 }
-                elapsed = ticker.nanoTime() - start;
+                long elapsed = ticker.nanoTime() - start;
                 for (int i = 0; i < n; i++) {
                     if (results[i] == null && limit[i] <= elapsed && !futures.get(i).isDone()) {
                         Downstream<I> d = downstreams.get(i);

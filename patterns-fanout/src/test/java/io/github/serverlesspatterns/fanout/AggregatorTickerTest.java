@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,9 +45,14 @@ class AggregatorTickerTest {
         caller.shutdownNow();
     }
 
-    /** A downstream that answers only when interrupted, and says so. */
-    private static Handler<String, String> hanging(CountDownLatch interrupted) {
+    /**
+     * A downstream that says when it runs and answers only when interrupted, and says so. A test
+     * waits for {@code started} before moving the time: a call cancelled before its thread picked
+     * it up never runs, and would never count {@code interrupted} down.
+     */
+    private static Handler<String, String> hanging(CountDownLatch started, CountDownLatch interrupted) {
         return (in, inv) -> {
+            started.countDown();
             try {
                 new CountDownLatch(1).await();
             } catch (InterruptedException e) {
@@ -67,14 +73,15 @@ class AggregatorTickerTest {
 
     @Test
     void eachDownstreamTimesOut_whenTheTickerPassesItsOwnTimeout_andNotBefore() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
         CountDownLatch shortOneStopped = new CountDownLatch(1);
         CountDownLatch longOneStopped = new CountDownLatch(1);
         List<String> lines = new ArrayList<>();
         EmfMetrics metrics = EmfMetrics.create("Pages", lines::add, Clock.systemUTC());
         Aggregator<String, Map<String, Aggregator.Result>> aggregator = Aggregator.<String, Map<String, Aggregator.Result>>builder(r -> r)
                 .downstream("prices", (in, inv) -> "p-" + in, Duration.ofSeconds(30))
-                .downstream("stock", hanging(shortOneStopped), Duration.ofSeconds(1))
-                .downstream("reviews", hanging(longOneStopped), Duration.ofSeconds(3))
+                .downstream("stock", hanging(bothRunning, shortOneStopped), Duration.ofSeconds(1))
+                .downstream("reviews", hanging(bothRunning, longOneStopped), Duration.ofSeconds(3))
                 .policy(Aggregator.Policy.BEST_EFFORT)
                 .metrics(metrics, "page")
                 .ticker(ticker)
@@ -82,6 +89,7 @@ class AggregatorTickerTest {
         Invocation invocation = Invocation.builder().clock(clock).timeout(Duration.ofMinutes(1)).build();
         Future<Map<String, Aggregator.Result>> call = caller.submit(() -> aggregator.handle("sku-1", invocation));
 
+        assertTrue(bothRunning.await(20, TimeUnit.SECONDS), "both hanging downstreams run");
         awaitWaiting();
         ticker.advance(Duration.ofSeconds(1));
         assertTrue(shortOneStopped.await(20, TimeUnit.SECONDS), "the 1 s downstream is stopped once 1 s has passed");
@@ -105,18 +113,20 @@ class AggregatorTickerTest {
 
     @Test
     void theInvocationsRemainingTimeLessTheMargin_boundsADownstreamWithALongerTimeout() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Aggregator<String, Map<String, Aggregator.Result>> aggregator = Aggregator.<String, Map<String, Aggregator.Result>>builder(r -> r)
-                .downstream("reports", hanging(stopped), Duration.ofSeconds(30))
+                .downstream("reports", hanging(running, stopped), Duration.ofSeconds(30))
                 .margin(Duration.ofMillis(200))
                 .ticker(ticker)
                 .build();
         Invocation invocation = Invocation.builder().clock(clock).timeout(Duration.ofSeconds(5)).build();
         Future<Map<String, Aggregator.Result>> call = caller.submit(() -> aggregator.handle("r-1", invocation));
 
+        assertTrue(running.await(20, TimeUnit.SECONDS), "the hanging downstream runs");
         awaitWaiting();
         ticker.advance(Duration.ofMillis(4_800));
-        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
         AggregationException e = assertInstanceOf(AggregationException.class, failed.getCause(), "FAIL_FAST, the default");
         assertEquals("reports", e.downstream());
         assertEquals("downstream 'reports' did not answer within the invocation's remaining time", e.getCause().getMessage());

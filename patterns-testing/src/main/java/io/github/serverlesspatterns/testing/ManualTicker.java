@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link Ticker} that moves only when told to, or when code pauses through it: a pause returns
  * at once and advances the time by its length. A wait of 30 seconds then runs in milliseconds, and
- * a test can count its pauses and the time they covered. A {@linkplain #poll wait for other
+ * a test can count its pauses and the time they covered. A {@linkplain #pollUntil wait for other
  * threads' work} ends when that work arrives or when the time is moved past its end, never by
  * itself. Thread-safe.
  */
@@ -44,13 +44,12 @@ public final class ManualTicker implements Ticker {
 
     /**
      * Returns the queue's next element as soon as one arrives, or {@code null} once this ticker's
-     * time has been moved ({@link #advance}, or another thread's pause) past the end of the wait;
+     * time has been moved ({@link #advance}, or another thread's pause) to the end of the wait;
      * the system's clock plays no part, so a wait that nothing ends lasts until the test ends it
      * (bound it from the test, e.g. with {@code Future.get(timeout)}).
      */
     @Override
-    public <T> T poll(BlockingQueue<T> queue, long nanos) throws InterruptedException {
-        long end = nanoTime() + Math.max(0, nanos);
+    public <T> T pollUntil(BlockingQueue<T> queue, long deadline) throws InterruptedException {
         waits.incrementAndGet();
         try {
             while (true) {
@@ -58,7 +57,7 @@ public final class ManualTicker implements Ticker {
                 if (next != null) {
                     return next;
                 }
-                if (nanoTime() - end >= 0) {
+                if (nanoTime() - deadline >= 0) {
                     return queue.poll();
                 }
             }
@@ -67,7 +66,7 @@ public final class ManualTicker implements Ticker {
         }
     }
 
-    /** @return how many threads are inside {@link #poll} now */
+    /** @return how many threads are inside {@link #pollUntil} now */
     public int waiting() {
         return waits.get();
     }

@@ -41,7 +41,7 @@ class ManualTickerTest {
     void aWaitForAQueue_returnsWhatIsThere_withoutMovingTheTime() throws Exception {
         LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
         queue.add("ready");
-        assertEquals("ready", ticker.poll(queue, Duration.ofHours(1).toNanos()));
+        assertEquals("ready", ticker.pollUntil(queue, Duration.ofHours(1).toNanos()));
         assertEquals(0, ticker.nanoTime());
     }
 
@@ -50,7 +50,7 @@ class ManualTickerTest {
         LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         try {
-            Future<String> waited = waiter.submit(() -> ticker.poll(queue, Duration.ofSeconds(2).toNanos()));
+            Future<String> waited = waiter.submit(() -> ticker.pollUntil(queue, Duration.ofSeconds(2).toNanos()));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (ticker.waiting() == 0) {
                 assertTrue(System.nanoTime() < until, "the waiter never started waiting");
@@ -68,11 +68,20 @@ class ManualTickerTest {
     }
 
     @Test
+    void aWaitWhoseEndTheTimeHasAlreadyReached_returnsAtOnce_soTimeMovedBeforeItStartsIsNotLost() throws Exception {
+        LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        long end = ticker.nanoTime() + Duration.ofSeconds(2).toNanos(); // computed by the waiter...
+        ticker.advance(Duration.ofSeconds(2)); // ...then the test moves the time before the wait begins
+        assertNull(ticker.pollUntil(queue, end));
+        assertEquals(0, ticker.waiting());
+    }
+
+    @Test
     void aWaitForAQueue_endsWhenAnElementArrives() throws Exception {
         LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         try {
-            Future<String> waited = waiter.submit(() -> ticker.poll(queue, Duration.ofSeconds(2).toNanos()));
+            Future<String> waited = waiter.submit(() -> ticker.pollUntil(queue, Duration.ofSeconds(2).toNanos()));
             queue.add("done");
             assertEquals("done", waited.get(20, TimeUnit.SECONDS));
             assertEquals(0, ticker.nanoTime());
@@ -84,8 +93,10 @@ class ManualTickerTest {
     @Test
     void theSystemTicker_waitsForAQueueByTheSystemClock() throws Exception {
         LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        assertNull(Ticker.system().poll(queue, 0));
+        Ticker system = Ticker.system();
+        assertNull(system.pollUntil(queue, system.nanoTime()));
+        assertNull(system.pollUntil(queue, system.nanoTime() - TimeUnit.SECONDS.toNanos(1)), "an end already passed");
         queue.add("x");
-        assertEquals("x", Ticker.system().poll(queue, TimeUnit.SECONDS.toNanos(20)));
+        assertEquals("x", system.pollUntil(queue, system.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
     }
 }
