@@ -11,13 +11,13 @@ import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.core.PatternsException;
 import io.github.serverlesspatterns.core.Primeable;
 import io.github.serverlesspatterns.core.Randomness;
-import io.github.serverlesspatterns.core.internal.RedisConnection;
+import io.github.serverlesspatterns.cache.redis.RedisCacheStore;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.SetArgs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Cache-aside over Redis around a loader (a {@link Handler} from key to value, e.g. a database
- * query): the catalogue's Read Heavy Reporting Engine.
+ * Cache-aside over Redis (or another {@link CacheStore}) around a loader (a {@link Handler} from
+ * key to value, e.g. a database query): the catalogue's Read Heavy Reporting Engine.
  *
  * <pre>{@code
  * CacheAside<String, Report> cache = CacheAside.of(redisClient,
@@ -49,16 +49,18 @@ import java.util.function.Function;
  *       refreshes a key early with a probability that rises as expiry nears.</li>
  *   <li>Optional near cache (bounded, with TTL) in front of Redis; {@link #invalidate} deletes the
  *       key and broadcasts over Redis pub/sub so that every instance's near cache drops it.</li>
- *   <li>Redis trouble never fails a call: on an error (or a timeout, default 500 ms) the loader
+ *   <li>Redis trouble never fails a call: on an error (or a timeout, default 500 ms: {@link RedisCacheStore.Builder#timeout}) the loader
  *       answers, the error is counted and logged, and Redis is skipped for a while so that a dead
  *       Redis does not add a timeout to every call; it is tried again after the retry interval.</li>
  * </ul>
  * The loader's own exceptions pass through. Thread-safe; connections are opened lazily from the
- * client you pass and closed by {@link #close()}.
+ * client you pass and closed by {@link #close()}. {@link #of(CacheStore, CacheConfig)} takes a
+ * store you built: a {@link RedisCacheStore} with options, or an {@link InMemoryCacheStore} for
+ * tests (several caches over one in-memory store behave as instances sharing one Redis).
  *
  * <p>Its parts: {@link CacheKeys} (the key layout), {@link EntryFormat} (entries and tombstones in
- * Redis), {@link SingleFlight} (one load per key per JVM), {@link CacheRedis} (connection, outage
- * window, compare-and-set write, invalidation messages) and {@code BoundedCache} (the near cache);
+ * Redis), {@link SingleFlight} (one load per key per JVM), {@link StoreHealth} (the outage window),
+ * the {@link CacheStore} (entries, locks, tags, invalidation messages) and {@code BoundedCache} (the near cache);
  * this class is the read, load and invalidate protocol over them.
  *
  * @param <K> key type
@@ -75,7 +77,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     private final EntryFormat<V> format;
     private final SingleFlight loadsInFlight;
     private final BoundedCache<CacheEntry> near;
-    private final CacheRedis redis;
+    private final CacheStore store;
+    private final StoreHealth health;
     /** Tells this instance's own invalidation messages apart; renewed after a SnapStart restore. */
     private volatile String instanceId = UUID.randomUUID().toString();
     /** Moves on every invalidation this instance makes or hears of: a load that spans one is not kept in the near cache. */
@@ -89,24 +92,34 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder overtaken = new LongAdder();
 
-    private CacheAside(AbstractRedisClient client, CacheConfig<K, V> config) {
+    private CacheAside(CacheStore store, CacheConfig<K, V> config) {
         this.config = config;
         this.layout = new CacheKeys(config.name());
         this.format = new EntryFormat<>(config.name(), layout.prefix(), config.codec());
         this.loadsInFlight = new SingleFlight(config.name());
         this.near = config.nearCacheSize() > 0 ? new BoundedCache<>(config.nearCacheSize()) : null;
-        this.redis = new CacheRedis(client, config, layout.channel(), near == null ? null : (sender, valueKey) -> {
-            if (!sender.equals(instanceId)) {
-                forgetLocally(valueKey);
-                invalidations.increment();
-                count("Invalidations", 1);
-            }
-        });
+        this.store = store;
+        this.health = new StoreHealth(store, config);
+        if (near != null) {
+            store.subscribe(layout.channel(), this::heard);
+        }
+    }
+
+    /** Another instance's invalidation, "senderId valueKey": this instance's near cache drops the key. */
+    private void heard(String message) {
+        int space = message.indexOf(' ');
+        if (space > 0 && !message.substring(0, space).equals(instanceId)) {
+            forgetLocally(message.substring(space + 1));
+            invalidations.increment();
+            count("Invalidations", 1);
+        }
     }
 
     /**
      * @param client a Lettuce {@code RedisClient} (standalone, TLS and AUTH in its URI) or {@code RedisClusterClient}
-     *               (cluster mode, ElastiCache Serverless) the caller built (and shuts down)
+     *               (cluster mode, ElastiCache Serverless) the caller built (and shuts down); the cache
+     *               keeps its entries there through a {@link RedisCacheStore} with the default timeout
+     *               and the config's ticker
      * @param config the configuration
      * @param <K>    key type
      * @param <V>    value type
@@ -114,7 +127,22 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
      * @throws IllegalArgumentException for another kind of client
      */
     public static <K, V> CacheAside<K, V> of(AbstractRedisClient client, CacheConfig<K, V> config) {
-        return new CacheAside<>(RedisConnection.requireSupported(client), Objects.requireNonNull(config, "config"));
+        Objects.requireNonNull(config, "config");
+        return of(RedisCacheStore.builder(client).ticker(config.ticker()).build(), config);
+    }
+
+    /**
+     * @param store  where the cache keeps its entries, locks and tags and sends its invalidations: a
+     *               {@link RedisCacheStore} (with options, e.g. its command timeout), an
+     *               {@link InMemoryCacheStore}, or a backend of your own that passes {@code CacheStoreContract};
+     *               the cache closes it on {@link #close()}
+     * @param config the configuration
+     * @param <K>    key type
+     * @param <V>    value type
+     * @return the cache
+     */
+    public static <K, V> CacheAside<K, V> of(CacheStore store, CacheConfig<K, V> config) {
+        return new CacheAside<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
     }
 
     @Override
@@ -135,14 +163,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             }
         }
         String valueKey = layout.value(keyString);
-        if (!redis.available(now)) {
+        if (!health.available(now)) {
             return format.valueOf(load(key, valueKey, loader, invocation, null));
         }
         byte[] raw;
         try {
-            raw = redis.commands().get(valueKey);
+            raw = store.get(valueKey);
         } catch (RuntimeException e) {
-            redis.failed(e);
+            health.failed(e);
             return format.valueOf(load(key, valueKey, loader, invocation, null));
         }
         CacheEntry cached = entryOrNull(valueKey, raw);
@@ -202,10 +230,9 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         String lockKey = layout.lock(layout.keyStringOf(valueKey));
         boolean locked;
         try {
-            locked = "OK".equals(redis.commands().set(lockKey, instanceId.getBytes(StandardCharsets.UTF_8),
-                    SetArgs.Builder.nx().px(config.lockLease().toMillis())));
+            locked = store.putIfAbsent(lockKey, instanceId.getBytes(StandardCharsets.UTF_8), config.lockLease());
         } catch (RuntimeException e) {
-            redis.failed(e);
+            health.failed(e);
             return loadAndStore(key, valueKey, loader, invocation, null);
         }
         if (locked) {
@@ -213,18 +240,18 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 // a load that ended between this reader's GET and its lock (its value written, its lock gone) is not
                 // repeated: one more GET under the lock, so concurrent misses load once however late a reader is
                 long epoch = invalidationEpoch.get();
-                byte[] current = redis.commands().get(valueKey);
+                byte[] current = store.get(valueKey);
                 CacheEntry e = entryOrNull(valueKey, current);
-                if (e != null && !EntryFormat.Seen.of(current).equals(seen)) {
+                if (e != null && !seen.matches(current)) {
                     remember(valueKey, e, config.clock().millis(), epoch);
                     return e;
                 }
                 return loadAndStore(key, valueKey, loader, invocation, EntryFormat.Seen.of(current));
             } finally {
                 try {
-                    redis.commands().del(lockKey);
+                    store.delete(lockKey);
                 } catch (RuntimeException e) {
-                    redis.failed(e); // the lease ends it anyway
+                    health.failed(e); // the lease ends it anyway
                 }
             }
         }
@@ -237,7 +264,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             try {
                 ticker.sleep(LOCK_POLL);
                 long epoch = invalidationEpoch.get();
-                byte[] raw = redis.commands().get(valueKey);
+                byte[] raw = store.get(valueKey);
                 CacheEntry e = entryOrNull(valueKey, raw);
                 if (e != null) {
                     remember(valueKey, e, config.clock().millis(), epoch);
@@ -249,7 +276,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
-                redis.failed(e);
+                health.failed(e);
                 break;
             }
         }
@@ -279,18 +306,18 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         boolean absent = value == null;
         long ttl = absent ? config.negativeTtl().toMillis() : jittered(config.ttl().toMillis());
         CacheEntry entry = new CacheEntry(value, absent, now + ttl, (int) Math.min(Integer.MAX_VALUE, took / 1_000_000));
-        if (seen != null && ttl > 0 && redis.up(now)) {
+        if (seen != null && ttl > 0 && health.up(now)) {
             try {
-                if (!redis.writeIfUnchanged(valueKey, seen, format.encode(entry), ttl)) {
+                if (!store.putIfUnchanged(valueKey, seen.bytes(), format.encode(entry), Duration.ofMillis(ttl))) {
                     overtaken.increment();
                     count("OvertakenLoads", 1); // invalidated (or refreshed) while loading: this value is not cached
                     return entry;
                 }
                 for (String tag : config.tags().apply(key)) {
-                    redis.addToTag(layout.tag(tag), valueKey, now + ttl, now, 2 * config.ttl().toMillis()); // outlives every member
+                    store.addToTag(layout.tag(tag), valueKey, now + ttl, now, config.ttl().multipliedBy(2)); // outlives every member
                 }
             } catch (RuntimeException e) {
-                redis.failed(e);
+                health.failed(e);
             }
         }
         if (ttl > 0) {
@@ -332,12 +359,23 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
         forgetLocally(valueKey);
         invalidations.increment();
         count("Invalidations", 1);
-        redis.invalidate(valueKey, tombstoneTtl(), instanceId);
+        publishInvalidation(valueKey);
+    }
+
+    /** Replaces a value with a fresh tombstone and tells every instance (failures are thrown, after being counted). */
+    private void publishInvalidation(String valueKey) {
+        try {
+            store.put(valueKey, EntryFormat.tombstone(), tombstoneTtl());
+            store.publish(layout.channel(), instanceId + " " + valueKey);
+        } catch (RuntimeException e) {
+            health.failed(e);
+            throw e; // an invalidation that did not happen must not look as if it did
+        }
     }
 
     /** A tombstone outlives any load that may have read the key before it: as long as a value would live. */
-    private long tombstoneTtl() {
-        return Math.max(config.ttl().toMillis(), config.lockLease().toMillis());
+    private Duration tombstoneTtl() {
+        return config.ttl().compareTo(config.lockLease()) >= 0 ? config.ttl() : config.lockLease();
     }
 
     /**
@@ -350,22 +388,21 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     public int invalidateTag(String tag) {
         Objects.requireNonNull(tag, "tag");
         String tagKey = layout.tag(tag);
-        List<byte[]> members;
+        List<String> members;
         try {
-            members = redis.commands().zrange(tagKey, 0, -1);
+            members = store.tagMembers(tagKey);
         } catch (RuntimeException e) {
-            redis.failed(e);
+            health.failed(e);
             throw e; // an invalidation that did not happen must not look as if it did
         }
-        for (byte[] member : members) {
-            String valueKey = new String(member, StandardCharsets.UTF_8);
+        for (String valueKey : members) {
             forgetLocally(valueKey);
-            redis.invalidate(valueKey, tombstoneTtl(), instanceId);
+            publishInvalidation(valueKey);
         }
         try {
-            redis.commands().del(tagKey);
+            store.delete(tagKey);
         } catch (RuntimeException e) {
-            redis.failed(e);
+            health.failed(e);
             throw e;
         }
         invalidations.add(members.size());
@@ -416,14 +453,11 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
             valueKeys.add(valueKey(k));
         }
         List<byte[]> raw = null;
-        if (redis.up(config.clock().millis()) && !keys.isEmpty()) {
+        if (health.up(config.clock().millis()) && !keys.isEmpty()) {
             try {
-                raw = new ArrayList<>();
-                for (var kv : redis.commands().mget(valueKeys.toArray(new String[0]))) {
-                    raw.add(kv.hasValue() ? kv.getValue() : null);
-                }
+                raw = store.getAll(valueKeys);
             } catch (RuntimeException e) {
-                redis.failed(e);
+                health.failed(e);
                 raw = null;
             }
         }
@@ -450,14 +484,14 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
 
     /** @return this instance's counters */
     public CacheMetrics metrics() {
-        return new CacheMetrics(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadNanos.sum(), redis.errors.sum(),
-                redis.skipped.sum(), invalidations.sum(), overtaken.sum());
+        return new CacheMetrics(nearHits.sum(), hits.sum(), misses.sum(), loads.sum(), loadNanos.sum(), health.errors.sum(),
+                health.skipped.sum(), invalidations.sum(), overtaken.sum());
     }
 
-    /** Closes this cache's connections (not the client). */
+    /** Closes this cache's store: its connections and subscription (not a client it was given). */
     @Override
     public void close() {
-        redis.close();
+        store.close();
     }
 
     /**
@@ -471,7 +505,8 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     public void afterRestore() {
         Randomness.reseed();
         instanceId = UUID.randomUUID().toString();
-        redis.reset();
+        store.afterRestore();
+        health.reset();
         loadsInFlight.clear();
         invalidationEpoch.incrementAndGet();
         if (near != null) {
@@ -494,7 +529,7 @@ public final class CacheAside<K, V> implements Decorator<K, V>, AutoCloseable, P
     @Override
     public void prime() {
         try {
-            redis.commands().get(layout.priming());
+            store.get(layout.priming());
         } catch (RuntimeException e) {
             throw new CacheException("cache '" + config.name() + "': priming could not reach Redis: " + e.getMessage(), e);
         }

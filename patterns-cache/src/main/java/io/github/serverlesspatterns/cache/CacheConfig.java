@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * Immutable configuration of a {@link CacheAside}. Defaults: TTL 5 minutes with 10% random
  * jitter, absent values cached for 30 seconds, stampede protection by a short Redis lock, no near
- * cache, a 500 ms Redis command timeout, and Redis skipped for 5 seconds after an error.
+ * cache, and the store skipped for 5 seconds after an error that shows it unreachable (the command
+ * timeout is the store's: {@link io.github.serverlesspatterns.cache.redis.RedisCacheStore.Builder#timeout}).
  *
  * @param <K> key type
  * @param <V> value type
@@ -35,10 +36,8 @@ public final class CacheConfig<K, V> {
     public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(5);
     /** Default wait for another instance's load in LOCK mode: 2 seconds. */
     public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(2);
-    /** Default command timeout: 500 ms (ElastiCache advises short, explicit Lettuce timeouts). */
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
-    /** Default pause before Redis is tried again after an error: 5 seconds. */
-    public static final Duration DEFAULT_REDIS_RETRY = Duration.ofSeconds(5);
+    /** Default pause before the store is tried again after it proved unreachable: 5 seconds. */
+    public static final Duration DEFAULT_STORE_RETRY = Duration.ofSeconds(5);
 
     /** How a hot key's expiry is kept from sending every instance to the database at once. */
     public enum StampedeProtection {
@@ -62,8 +61,7 @@ public final class CacheConfig<K, V> {
     private final double xfetchBeta;
     private final int nearCacheSize;
     private final Duration nearCacheTtl;
-    private final Duration commandTimeout;
-    private final Duration redisRetry;
+    private final Duration storeRetry;
     private final Clock clock;
     private final Ticker ticker;
     private final Function<K, Set<String>> tags;
@@ -82,8 +80,7 @@ public final class CacheConfig<K, V> {
         this.xfetchBeta = b.xfetchBeta;
         this.nearCacheSize = b.nearCacheSize;
         this.nearCacheTtl = b.nearCacheTtl;
-        this.commandTimeout = b.commandTimeout;
-        this.redisRetry = b.redisRetry;
+        this.storeRetry = b.storeRetry;
         this.clock = b.clock;
         this.ticker = b.ticker;
         this.tags = b.tags;
@@ -162,14 +159,9 @@ public final class CacheConfig<K, V> {
         return nearCacheTtl;
     }
 
-    /** @return the Redis command timeout; default 500 ms */
-    public Duration commandTimeout() {
-        return commandTimeout;
-    }
-
-    /** @return how long Redis is skipped after an error; default 5 s */
-    public Duration redisRetry() {
-        return redisRetry;
+    /** @return how long the store is skipped after it proved unreachable; default 5 s */
+    public Duration storeRetry() {
+        return storeRetry;
     }
 
     /** @return the clock; default the system UTC clock */
@@ -211,8 +203,7 @@ public final class CacheConfig<K, V> {
         private double xfetchBeta = 1.0;
         private int nearCacheSize;
         private Duration nearCacheTtl = Duration.ofSeconds(10);
-        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
-        private Duration redisRetry = DEFAULT_REDIS_RETRY;
+        private Duration storeRetry = DEFAULT_STORE_RETRY;
         private Clock clock = Clock.systemUTC();
         private Ticker ticker = Ticker.system();
         private Function<K, Set<String>> tags = k -> Set.of();
@@ -302,13 +293,12 @@ public final class CacheConfig<K, V> {
         }
 
         /**
-         * @param commandTimeout Redis command timeout
-         * @param retry          how long Redis is skipped (the loader answers alone) after an error
+         * @param retry how long the store is skipped (the loader answers alone) after an error that
+         *              shows it unreachable (refused, dropped, timed out); default 5 s
          * @return this builder
          */
-        public Builder<K, V> redisTrouble(Duration commandTimeout, Duration retry) {
-            this.commandTimeout = positive(commandTimeout, "commandTimeout");
-            this.redisRetry = positive(retry, "retry");
+        public Builder<K, V> storeRetry(Duration retry) {
+            this.storeRetry = positive(retry, "retry");
             return this;
         }
 

@@ -3,14 +3,11 @@ package io.github.serverlesspatterns.cache;
 import io.github.serverlesspatterns.core.Codec;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.Arrays;
 
 /**
- * How a cache's entries look in Redis: one marker byte ({@code V} value, {@code N} absence,
+ * How a cache's entries look in its store: one marker byte ({@code V} value, {@code N} absence,
  * {@code T} tombstone), the logical expiry (8 bytes), the load time (4 bytes), then the codec's
  * bytes. A tombstone is the marker and 16 random bytes, unique per invalidation, so that a
  * compare-and-set against what a reader saw ({@link Seen}) fails after any invalidation.
@@ -77,26 +74,30 @@ final class EntryFormat<V> {
     }
 
     /**
-     * What a reader saw in Redis before loading: the value is written only if Redis still holds
-     * exactly that (compare-and-set), so a load that an invalidation overtook never writes.
+     * What a reader saw in the store before loading: the value is written only if the store still
+     * holds exactly that (compare-and-set), so a load that an invalidation overtook never writes.
      */
-    record Seen(String sha1) {
-        static final Seen NOTHING = new Seen("");
+    static final class Seen {
+        static final Seen NOTHING = new Seen(null);
+
+        private final byte[] raw;
+
+        private Seen(byte[] raw) {
+            this.raw = raw;
+        }
 
         static Seen of(byte[] raw) {
-            return raw == null ? NOTHING : new Seen(EntryFormat.sha1(raw));
+            return raw == null ? NOTHING : new Seen(raw);
         }
 
+        /** @return the bytes seen, or {@code null} for none */
         byte[] bytes() {
-            return sha1.getBytes(StandardCharsets.UTF_8);
+            return raw;
         }
-    }
 
-    private static String sha1(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
+        /** @return whether {@code other} (bytes read now, or {@code null}) is what was seen */
+        boolean matches(byte[] other) {
+            return Arrays.equals(raw, other);
         }
     }
 }

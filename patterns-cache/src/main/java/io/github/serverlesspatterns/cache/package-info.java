@@ -1,2 +1,6 @@
-/** Cache-aside over Redis with stampede protection, a near cache and invalidation: {@link io.github.serverlesspatterns.cache.CacheAside}. */
+/**
+ * Cache-aside with stampede protection, a near cache and invalidation
+ * ({@link io.github.serverlesspatterns.cache.CacheAside}) over a
+ * {@link io.github.serverlesspatterns.cache.CacheStore}: Redis, or in memory for tests.
+ */
 package io.github.serverlesspatterns.cache;

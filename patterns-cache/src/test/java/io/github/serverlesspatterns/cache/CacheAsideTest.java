@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.cache.redis.RedisCacheStore;
+
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
@@ -239,8 +241,9 @@ class CacheAsideTest {
     void redisStoppedMidTest_callsKeepSucceedingThroughTheLoader_andCachingResumesWhenItReturns() throws Exception {
         String key = newKey();
         put(key, "steady");
-        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("outage", (String k) -> k, Codecs.utf8())
-                .redisTrouble(Duration.ofMillis(200), Duration.ofMillis(300)).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(
+                RedisCacheStore.builder(redis.client()).timeout(Duration.ofMillis(200)).build(),
+                CacheConfig.builder("outage", (String k) -> k, Codecs.utf8()).storeRetry(Duration.ofMillis(300)).build())) {
             Handler<String, String> h = Decorators.decorate(query(0), cache);
             assertEquals("steady", h.handle(key, invocation));
             redis.stop();

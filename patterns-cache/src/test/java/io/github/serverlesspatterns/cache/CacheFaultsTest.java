@@ -1,5 +1,7 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.cache.redis.RedisCacheStore;
+
 import io.github.serverlesspatterns.core.Codecs;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
@@ -30,8 +32,8 @@ class CacheFaultsTest {
 
 
     private CacheAside<String, String> cache() {
-        return CacheAside.of(redis.client(), CacheConfig.builder("faults", (String k) -> k, Codecs.utf8())
-                .redisTrouble(Duration.ofMillis(200), Duration.ofSeconds(30)).build());
+        return CacheAside.of(RedisCacheStore.builder(redis.client()).timeout(Duration.ofMillis(200)).build(),
+                CacheConfig.builder("faults", (String k) -> k, Codecs.utf8()).storeRetry(Duration.ofSeconds(30)).build());
     }
 
     @Test
@@ -86,8 +88,9 @@ class CacheFaultsTest {
 
     @Test
     void redisFrozen_callsAreAnsweredByTheLoader_andCachingResumesAfterTheThaw() {
-        try (CacheAside<String, String> cache = CacheAside.of(redis.client(), CacheConfig.builder("frozen", (String k) -> k,
-                Codecs.utf8()).redisTrouble(Duration.ofMillis(200), Duration.ofMillis(500)).build())) {
+        try (CacheAside<String, String> cache = CacheAside.of(
+                RedisCacheStore.builder(redis.client()).timeout(Duration.ofMillis(200)).build(),
+                CacheConfig.builder("frozen", (String k) -> k, Codecs.utf8()).storeRetry(Duration.ofMillis(500)).build())) {
             Handler<String, String> h = Decorators.decorate(loader, cache);
             assertEquals("v-a", h.handle("a", invocation));
             redis.freeze();

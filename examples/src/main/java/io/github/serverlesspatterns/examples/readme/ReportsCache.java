@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.examples.readme;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.serverlesspatterns.cache.CacheAside;
 import io.github.serverlesspatterns.cache.CacheConfig;
+import io.github.serverlesspatterns.cache.redis.RedisCacheStore;
 import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
@@ -36,13 +37,14 @@ public final class ReportsCache {
      */
     public static Map<String, Report> page(RedisClient redisClient, ObjectMapper mapper, Handler<String, Report> loadReportFromRds,
                                            List<String> ids, Invocation invocation) {
-        CacheAside<String, Report> cache = CacheAside.of(redisClient,
+        CacheAside<String, Report> cache = CacheAside.of(
+                RedisCacheStore.builder(redisClient).timeout(Duration.ofMillis(500)).build(), // or just redisClient
                 CacheConfig.builder("reports", (String id) -> id, JacksonCodec.of(mapper, Report.class))
                         .ttl(Duration.ofMinutes(10), 0.1)             // 10% random jitter: keys do not expire together
                         .negativeTtl(Duration.ofSeconds(30))          // "no such report" is cached too, shorter
                         .stampede(CacheConfig.StampedeProtection.LOCK) // or XFETCH, or NONE
                         .nearCache(1_000, Duration.ofSeconds(5))      // in-process layer, invalidated over pub/sub
-                        .redisTrouble(Duration.ofMillis(500), Duration.ofSeconds(5))
+                        .storeRetry(Duration.ofSeconds(5))            // an unreachable Redis is skipped for 5 s
                         .build());
         Handler<String, Report> reports = Decorators.decorate(loadReportFromRds, cache);
         cache.invalidate("r-42");                                     // Redis tombstone + every instance's near cache
