@@ -96,9 +96,10 @@ public interface CacheStore extends AutoCloseable {
     void publish(String channel, String message);
 
     /**
-     * Hears a channel from now on, for as long as the store is open; a backend that reconnects
-     * subscribes again (a message published while it was disconnected may be lost, so the cache
-     * bounds its near cache's TTL).
+     * Hears a channel for as long as the store is open, from the store's next call on at the
+     * latest (a backend may connect lazily, so building a cache does not connect); a backend that
+     * reconnects subscribes again (a message published while it was disconnected may be lost, which
+     * is why a near cache's TTL is bounded).
      *
      * @param channel  the channel
      * @param listener called with each message, on a thread of the store's; it must not block

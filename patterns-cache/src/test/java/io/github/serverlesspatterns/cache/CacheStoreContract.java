@@ -265,6 +265,23 @@ public abstract class CacheStoreContract {
     }
 
     @Test
+    void aChannelSubscribedAfterTheStoreConnected_isHeardToo() throws Exception {
+        CacheStore publisher = store();
+        CacheStore subscriber = other();
+        String channel = "contract-" + UUID.randomUUID();
+        BlockingQueue<String> first = new LinkedBlockingQueue<>();
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        subscriber.subscribe(channel, first::add);
+        subscriber.get(key()); // connected and subscribed
+        subscriber.subscribe(channel + "-2", second::add); // a second cache on the same store
+        subscriber.get(key());
+        publisher.publish(channel + "-2", "late");
+        publisher.publish(channel, "early");
+        assertEquals("late", second.poll(20, TimeUnit.SECONDS));
+        assertEquals("early", first.poll(20, TimeUnit.SECONDS));
+    }
+
+    @Test
     void afterRestore_callsWorkAgain_andSubscriptionsStillHear() throws Exception {
         CacheStore publisher = store();
         CacheStore subscriber = other();

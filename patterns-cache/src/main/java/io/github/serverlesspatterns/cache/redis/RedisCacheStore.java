@@ -218,8 +218,12 @@ public final class RedisCacheStore implements CacheStore {
         listeners.computeIfAbsent(Objects.requireNonNull(channel, "channel"), c -> new CopyOnWriteArrayList<>()).add(listener);
         synchronized (subscriptionLock) {
             if (subscription != null) {
-                subscription.sync().subscribe(channel); // a connection is open: hear the new channel at once
-                return;
+                try {
+                    subscription.sync().subscribe(channel); // a connection is open: hear the new channel at once
+                    return;
+                } catch (RuntimeException e) {
+                    // that connection is in trouble: the next call opens a new one, subscribed to every channel
+                }
             }
         }
         subscriptionDue = true;
