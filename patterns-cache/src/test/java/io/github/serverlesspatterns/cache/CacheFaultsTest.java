@@ -7,16 +7,20 @@ import io.github.serverlesspatterns.core.Decorators;
 import io.github.serverlesspatterns.core.Handler;
 import io.github.serverlesspatterns.core.Invocation;
 import io.github.serverlesspatterns.testing.RedisService;
+import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The cache through real Redis faults, on a Redis 7 server of its own: memory full, and frozen (SIGSTOP). */
+/** The cache through real Redis faults, on a Redis 7 server of its own: restarted, memory full, and frozen (SIGSTOP). */
 class CacheFaultsTest {
 
     /** A server of this test's own (it is frozen, filled and restarted), stopped after each test. */
@@ -34,6 +38,43 @@ class CacheFaultsTest {
     private CacheAside<String, String> cache() {
         return CacheAside.of(RedisCacheStore.builder(redis.client()).timeout(Duration.ofMillis(200)).build(),
                 CacheConfig.builder("faults", (String k) -> k, Codecs.utf8()).storeRetry(Duration.ofSeconds(30)).build());
+    }
+
+    @Test
+    void afterRedisRestarts_anInvalidationStillReachesAnotherInstancesNearCache() throws Exception {
+        Map<String, String> database = new ConcurrentHashMap<>(Map.of("r-1", "v1"));
+        Handler<String, String> query = (k, inv) -> database.get(k);
+        RedisClient otherClient = redis.clientFor(redis.uri()); // another Lambda instance, another client
+        CacheConfig<String, String> config = CacheConfig.builder("restart", (String k) -> k, Codecs.utf8())
+                .nearCache(100, Duration.ofMinutes(5)).storeRetry(Duration.ofMillis(200)).build();
+        try (CacheAside<String, String> a = CacheAside.of(RedisCacheStore.builder(redis.client()).timeout(Duration.ofMillis(500)).build(), config);
+             CacheAside<String, String> b = CacheAside.of(RedisCacheStore.builder(otherClient).timeout(Duration.ofMillis(500)).build(), config)) {
+            Handler<String, String> ha = Decorators.decorate(query, a);
+            Handler<String, String> hb = Decorators.decorate(query, b);
+            assertEquals("v1", ha.handle("r-1", invocation));
+            assertEquals("v1", hb.handle("r-1", invocation));
+            assertEquals("v1", hb.handle("r-1", invocation));
+            assertEquals(1, b.metrics().nearHits(), "b holds a near copy");
+
+            redis.stop();
+            redis.restart(); // the data is gone with the old process; the near copy in b is not
+            database.put("r-1", "v2");
+            // a message published while b's subscription is still reconnecting is lost (the near TTL bounds
+            // that), so a invalidates until b hears one: what is asserted is that b hears again at all
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // bounds a hang; no speed is asserted
+            while (b.metrics().invalidations() == 0) {
+                assertTrue(System.nanoTime() < deadline, "b never heard an invalidation after the restart: " + b.metrics());
+                try {
+                    a.invalidate("r-1");
+                } catch (RuntimeException reconnecting) {
+                    // a's own connection is not back yet
+                }
+                Thread.sleep(100);
+            }
+            assertEquals("v2", hb.handle("r-1", invocation), "b's near copy was dropped");
+        } finally {
+            otherClient.shutdown();
+        }
     }
 
     @Test
