@@ -1,5 +1,9 @@
 package io.github.serverlesspatterns.cache;
 
+import io.github.serverlesspatterns.core.internal.Checks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.function.Consumer;
  * is bounded but by expiry, and nothing survives the JVM: not for production. Thread-safe.
  */
 public final class InMemoryCacheStore implements CacheStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryCacheStore.class);
 
     private record Stored(byte[] value, long expiresAt) {
     }
@@ -53,15 +59,16 @@ public final class InMemoryCacheStore implements CacheStore {
     }
 
     private long deadline(Duration ttl) {
-        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl must be positive: " + ttl);
-        }
-        return clock.millis() + ttl.toMillis();
+        return clock.millis() + Checks.positive(ttl, "ttl").toMillis();
+    }
+
+    private boolean isLive(Stored s) {
+        return s != null && s.expiresAt() > clock.millis();
     }
 
     private Stored live(String key) {
         Stored s = values.get(Objects.requireNonNull(key, "key"));
-        if (s != null && s.expiresAt() <= clock.millis()) {
+        if (s != null && !isLive(s)) {
             values.remove(key, s);
             return null;
         }
@@ -88,7 +95,7 @@ public final class InMemoryCacheStore implements CacheStore {
         Stored next = new Stored(value.clone(), deadline(ttl));
         boolean[] written = {false};
         values.compute(key, (k, cur) -> {
-            if (cur != null && cur.expiresAt() > clock.millis()) {
+            if (isLive(cur)) {
                 return cur;
             }
             written[0] = true;
@@ -102,7 +109,7 @@ public final class InMemoryCacheStore implements CacheStore {
         Stored next = new Stored(value.clone(), deadline(ttl));
         boolean[] written = {false};
         values.compute(key, (k, cur) -> {
-            boolean live = cur != null && cur.expiresAt() > clock.millis();
+            boolean live = isLive(cur);
             boolean same = expected == null ? !live : live && Arrays.equals(cur.value(), expected);
             if (!same) {
                 return live ? cur : null;
@@ -150,10 +157,19 @@ public final class InMemoryCacheStore implements CacheStore {
         }
     }
 
+    /**
+     * Delivers to every subscriber on this thread. A subscriber that throws is logged and does not
+     * fail the publish or the other subscribers, as a Redis subscriber's failure stays on its own
+     * connection's thread.
+     */
     @Override
     public void publish(String channel, String message) {
         for (Consumer<String> listener : subscribers.getOrDefault(channel, List.of())) {
-            listener.accept(message);
+            try {
+                listener.accept(message);
+            } catch (RuntimeException e) {
+                LOG.warn("a subscriber of channel {} failed on a message: {}", channel, e.toString());
+            }
         }
     }
 

@@ -2,8 +2,14 @@ package io.github.serverlesspatterns.cache;
 
 import io.github.serverlesspatterns.testing.MutableClock;
 
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The store contract on the in-memory store, its expiry on a clock the tests move. */
 class InMemoryCacheStoreTest extends CacheStoreContract {
@@ -24,5 +30,16 @@ class InMemoryCacheStoreTest extends CacheStoreContract {
     @Override
     protected void passTime(Duration d) {
         clock.advance(d);
+    }
+
+    @Test
+    void aSubscriberThatThrows_failsNeitherThePublishNorTheOtherSubscribers() {
+        List<String> heard = new ArrayList<>();
+        store.subscribe("ch", m -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        store.subscribe("ch", heard::add);
+        store.publish("ch", "a k1"); // returns normally: the invalidation happened
+        assertEquals(List.of("a k1"), heard);
     }
 }

@@ -3,6 +3,7 @@ package io.github.serverlesspatterns.cache.redis;
 import io.github.serverlesspatterns.cache.CacheStore;
 import io.github.serverlesspatterns.core.Ticker;
 import io.github.serverlesspatterns.core.internal.Checks;
+import io.github.serverlesspatterns.core.internal.Digests;
 import io.github.serverlesspatterns.core.internal.LuaScript;
 import io.github.serverlesspatterns.core.internal.RedisConnection;
 import io.lettuce.core.AbstractRedisClient;
@@ -17,11 +18,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -172,7 +170,7 @@ public final class RedisCacheStore implements CacheStore {
 
     @Override
     public boolean putIfUnchanged(String key, byte[] expected, byte[] value, Duration ttl) {
-        byte[] seen = expected == null ? new byte[0] : sha1Hex(expected).getBytes(StandardCharsets.UTF_8);
+        byte[] seen = expected == null ? new byte[0] : Digests.sha1Hex(expected).getBytes(StandardCharsets.UTF_8);
         byte[][] args = {seen, value, utf8(ttl.toMillis())};
         Long written = WRITE_IF_UNCHANGED.run(commands(), new String[] {key}, args);
         return Long.valueOf(1).equals(written);
@@ -279,13 +277,5 @@ public final class RedisCacheStore implements CacheStore {
 
     private static byte[] utf8(long n) {
         return Long.toString(n).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String sha1Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
-        }
     }
 }

@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The one SHA-256 of the project: idempotency keys and payloads, and key digests in log context. Not API. */
+/**
+ * The project's digests: SHA-256 for idempotency keys and payloads and key digests in log context;
+ * SHA-1 where Redis compares with its own {@code redis.sha1hex} (the cache's compare-and-set). Not API.
+ */
 public final class Digests {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -18,10 +21,22 @@ public final class Digests {
      * @return the lower-case hex SHA-256 of its UTF-8 bytes
      */
     public static String sha256Hex(String text) {
+        return hex("SHA-256", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param bytes any bytes
+     * @return their lower-case hex SHA-1, as Redis's {@code redis.sha1hex} gives it
+     */
+    public static String sha1Hex(byte[] bytes) {
+        return hex("SHA-1", bytes);
+    }
+
+    private static String hex(String algorithm, byte[] bytes) {
         try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HEX.formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+            throw new IllegalStateException(algorithm + " is required of every Java platform", e);
         }
     }
 }
