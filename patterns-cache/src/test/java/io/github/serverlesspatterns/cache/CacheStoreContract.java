@@ -115,13 +115,14 @@ public abstract class CacheStoreContract {
     void putIfAbsent_winsOnce_untilTheWinnersTtlPasses_orItIsDeleted() throws Exception {
         CacheStore store = store();
         String lock = key();
-        assertTrue(store.putIfAbsent(lock, bytes("a"), SHORT));
+        // the winner's lock lives long here, so that no slowness of the machine can end it early
+        assertTrue(store.putIfAbsent(lock, bytes("a"), LONG));
         assertFalse(store.putIfAbsent(lock, bytes("b"), LONG));
         assertArrayEquals(bytes("a"), store.get(lock), "the loser wrote nothing");
-        passTime(SHORT.plusMillis(100));
-        assertTrue(store.putIfAbsent(lock, bytes("c"), LONG), "the lease ended");
         store.delete(lock);
-        assertTrue(store.putIfAbsent(lock, bytes("d"), LONG), "the lock was released");
+        assertTrue(store.putIfAbsent(lock, bytes("c"), SHORT), "the lock was released");
+        passTime(SHORT.plusMillis(100));
+        assertTrue(store.putIfAbsent(lock, bytes("d"), LONG), "the lease ended");
     }
 
     @Test
@@ -178,8 +179,8 @@ public abstract class CacheStoreContract {
     void putIfUnchanged_expectingAValueThatExpired_doesNotWrite() throws Exception {
         CacheStore store = store();
         String k = key();
-        store.put(k, bytes("v1"), SHORT);
-        byte[] seen = store.get(k);
+        byte[] seen = bytes("v1"); // what a reader saw (not read back: on a slow machine it may be gone already)
+        store.put(k, seen, SHORT);
         passTime(SHORT.plusMillis(100));
         assertFalse(store.putIfUnchanged(k, seen, bytes("v2"), LONG));
         assertNull(store.get(k));
